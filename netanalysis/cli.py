@@ -1,0 +1,199 @@
+"""The command line: ``netanalysis COMMAND`` (also ``python cli.py COMMAND``).
+
+Thin by design: each command parses options, makes one library call, prints a short summary and
+turns library errors into one line on stderr with exit code 2 (bad input or options). Any other
+failure exits 1 with the error (``--debug`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import warnings
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import NetAnalysisError
+
+EXIT_INPUT, EXIT_UNEXPECTED = 2, 1
+
+
+def _progress_printer():
+    """A callable showing stage names on stderr when it is a terminal (nothing otherwise)."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    return lambda name: console.print(f"[dim]… {name}[/dim]")
+
+
+def handle_errors(fn):
+    """Library errors → one line + exit 2; unexpected ones → one line + exit 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                result = fn(*args, **kwargs)
+            for w in caught:
+                click.echo(f"warning: {w.message}", err=True)
+            return result
+        except NetAnalysisError as ex:
+            if debug:
+                raise
+            click.echo(f"error: {ex}", err=True)
+            sys.exit(EXIT_INPUT)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as ex:  # noqa: BLE001 — the one place that reports unexpected failures
+            if debug:
+                raise
+            click.echo(f"unexpected error ({type(ex).__name__}): {ex} — rerun with --debug for details",
+                       err=True)
+            sys.exit(EXIT_UNEXPECTED)
+
+    return wrapper
+
+
+def input_options(fn):
+    """Options shared by every command that reads a network from tables."""
+    opts = [
+        click.option("--ties", "ties", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                     help="Ties table (CSV, TSV or XLSX): one row per tie."),
+        click.option("--nodes", "nodes", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Nodes table: one row per organisation (optional)."),
+        click.option("--id-column", default="id", show_default=True, help="Nodes: id column."),
+        click.option("--name-column", default=None, help="Nodes: name column [default: name, if present]."),
+        click.option("--source-column", default="source", show_default=True, help="Ties: first end."),
+        click.option("--target-column", default="target", show_default=True, help="Ties: second end."),
+        click.option("--sector-column", default=None,
+                     help="Nodes: sector or any categorical attribute [default: sector, if present]."),
+        click.option("--weight-column", default=None,
+                     help="Ties: strength, larger = stronger [default: weight, if present; else 1]."),
+        click.option("--type-column", default=None, help="Ties: tie type [default: type, if present]."),
+        click.option("--wave-column", default=None, help="Ties: survey wave [default: wave, if present]."),
+        click.option("--directed/--undirected", default=False, show_default=True,
+                     help="Treat ties as directed (A→B) or undirected."),
+        click.option("--scheme", default="standard", show_default=True,
+                     help="Sector scheme: standard, cordis, none, or a CSV file with label,sector."),
+        click.option("--merge", type=click.Choice(["sum", "max", "mean", "first"]), default="sum",
+                     show_default=True, help="Rule for merging duplicate ties."),
+        click.option("--strict", is_flag=True,
+                     help="Error on ties naming ids missing from --nodes (default: add them as 'unknown')."),
+        click.option("--encoding", default=None, help="Override encoding detection (e.g. cp1251)."),
+    ]
+    for opt in reversed(opts):
+        fn = opt(fn)
+    return fn
+
+
+def _load(kw: dict):
+    from .io import load_network
+
+    return load_network(
+        kw["ties"], kw["nodes"], directed=kw["directed"], id_column=kw["id_column"],
+        name_column=kw["name_column"], source_column=kw["source_column"],
+        target_column=kw["target_column"], sector_column=kw["sector_column"],
+        weight_column=kw["weight_column"], type_column=kw["type_column"],
+        wave_column=kw["wave_column"], scheme=kw["scheme"], merge=kw["merge"], strict=kw["strict"],
+        encoding=kw["encoding"])
+
+
+def _account_lines(net) -> list[str]:
+    lines = []
+    for acc in net.provenance.get("files", []):
+        if acc.get("file") is None:
+            continue
+        lines.append(f"{acc['role']}: {acc['file']} — {acc['read']} rows read, {acc['used']} used, "
+                     f"{acc['merged']} merged, {acc['dropped']} dropped"
+                     + (f" [{acc['encoding']}, {acc['delimiter']!r}]" if acc.get("encoding") else ""))
+        for d in acc.get("drops", []):
+            rows = ", ".join(map(str, d["rows"][:10])) + (" …" if d["count"] > 10 else "")
+            lines.append(f"  dropped {d['count']}: {d['reason']} (rows {rows})")
+        for m in acc.get("merges", []):
+            lines.append(f"  merged {len(m['rows'])}: {m['reason']}")
+    added = net.provenance.get("nodes_added_from_ties")
+    if added:
+        lines.append(f"  {added['count']} ids named in ties but not in the nodes file were added as 'unknown'")
+    unmapped = net.provenance.get("sectors", {}).get("unmapped_labels", [])
+    if unmapped:
+        shown = ", ".join(unmapped[:8]) + (" …" if len(unmapped) > 8 else "")
+        lines.append(f"sector labels kept as their own groups: {shown}")
+    return lines
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="netanalysis")
+@click.option("--debug", is_flag=True, help="Show full tracebacks.")
+def main(debug):
+    """Stakeholder network analysis: from survey and partnership records to centralities,
+    sector gaps, communities and interactive maps."""
+
+
+@main.command()
+@input_options
+@handle_errors
+def validate(**kw):
+    """Read and check the input tables; print what happened to every row."""
+    net = _load(kw)
+    for line in _account_lines(net):
+        click.echo(line)
+    click.echo(f"network: {net.n_nodes} organisations, {net.n_ties} ties "
+               f"({'directed' if net.directed else 'undirected'})")
+
+
+def _analysis_options(fn):
+    fn = click.option("--permutations", type=click.IntRange(0), default=1000, show_default=True,
+                      help="Label permutations for significance tests.")(fn)
+    fn = click.option("--seed", type=int, default=42, show_default=True,
+                      help="Seed for every random step.")(fn)
+    return fn
+
+
+def _run_analyze(net, out: Path, seed: int, permutations: int):
+    from .pipeline import AnalysisOptions, analyze
+
+    res = analyze(net, AnalysisOptions(seed=seed, permutations=permutations), progress=_progress_printer())
+    res.write(out)
+    m = res.network_metrics
+    for line in _account_lines(net):
+        click.echo(line)
+    click.echo(f"network: {m['nodes']} organisations, {m['ties']} ties, density {m['density']:.4f}"
+               + (f", reciprocity {m['reciprocity']:.3f}" if net.directed else "")
+               + f", {m['components']} components")
+    click.echo(f"wrote {out}")
+    return res
+
+
+@main.command()
+@input_options
+@_analysis_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Output folder (created if needed).")
+@handle_errors
+def analyze(out, seed, permutations, **kw):
+    """Run every analysis and write the output contract into --out."""
+    _run_analyze(_load(kw), out, seed, permutations)
+
+
+@main.command()
+@_analysis_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/demo"),
+              show_default=True, help="Output folder.")
+@handle_errors
+def demo(out, seed, permutations):
+    """Run the main job on the bundled default dataset (writes reports/demo/)."""
+    from .datasets import load_default
+
+    net = load_default()
+    click.echo(f"dataset: {net.provenance.get('dataset', 'bundled default')}")
+    _run_analyze(net, out, seed, permutations)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

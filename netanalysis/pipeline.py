@@ -1,0 +1,100 @@
+"""The main job: run every analysis family on a network and write the output contract.
+
+``analyze(network)`` returns an :class:`Analysis` (pure, in memory); ``Analysis.write(folder)``
+writes the files of DESIGN.md's output contract. Each analysis family adds its part in its own
+block below; the CLI's ``analyze`` command is one call to :func:`run_analyze`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from . import metrics
+from .export import write_csv, write_json, write_text
+from .network import StakeholderNetwork
+
+__all__ = ["Analysis", "analyze", "AnalysisOptions"]
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """Parameters of one analysis run (all recorded in the outputs).
+
+    Attributes
+    ----------
+    seed : int
+        Seed for every random step (permutations, community detection, layouts).
+    permutations : int
+        Label permutations for the mixing and E-I tests.
+    """
+
+    seed: int = 42
+    permutations: int = 1000
+
+
+@dataclass
+class Analysis:
+    """Everything ``analyze`` computed; each attribute is one output of the contract."""
+
+    network: StakeholderNetwork
+    options: AnalysisOptions
+    network_metrics: dict = field(default_factory=dict)
+    node_metrics: pd.DataFrame | None = None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)   # file name -> table
+    texts: dict[str, str] = field(default_factory=dict)             # file name -> text (md, html)
+    json: dict[str, object] = field(default_factory=dict)           # file name -> JSON object
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def data_quality(self) -> dict:
+        """The provenance of the network plus anything the analyses add (response rates …)."""
+        return dict(self.network.provenance)
+
+    def write(self, out: str | Path) -> list[Path]:
+        """Write every output into ``out`` (created if needed); each file atomically."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        written = [write_json(out / "network_metrics.json", self.network_metrics)]
+        if self.node_metrics is not None:
+            written.append(write_csv(out / "node_metrics.csv", self.node_metrics.reset_index()))
+        for name, table in self.tables.items():
+            written.append(write_csv(out / name, table))
+        for name, obj in self.json.items():
+            written.append(write_json(out / name, obj))
+        for name, text in self.texts.items():
+            written.append(write_text(out / name, text))
+        written.append(write_json(out / "data_quality.json", self.data_quality()))
+        return written
+
+
+def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
+            progress: Callable[[str], None] | None = None) -> Analysis:
+    """Run every analysis on ``net``; nothing is written (see :meth:`Analysis.write`).
+
+    Parameters
+    ----------
+    net : StakeholderNetwork
+    options : AnalysisOptions
+    progress : callable, optional
+        Called with the name of each stage as it starts (the CLI shows it).
+    """
+    net.require_nodes()
+    opts = options or AnalysisOptions()
+    res = Analysis(net, opts)
+
+    def stage(name: str):
+        if progress:
+            progress(name)
+        return time.perf_counter()
+
+    # ---- metrics (network- and node-level)
+    t = stage("network and node metrics")
+    res.network_metrics = metrics.network_metrics(net)
+    res.node_metrics = metrics.node_metrics(net)
+    res.timings["metrics"] = time.perf_counter() - t
+
+    return res
