@@ -97,4 +97,14 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
     res.node_metrics = metrics.node_metrics(net)
     res.timings["metrics"] = time.perf_counter() - t
 
+    # ---- brokerage roles (metrics issue) ----
+
+    # ---- sector gaps: mixing, segregation, spanners, recommendations (gaps issue) ----
+
+    # ---- communities (communities issue) ----
+
+    # ---- findings (gaps issue; other families add their findings here) ----
+
+    # ---- map (maps issue) ----
+
     return res
