@@ -73,9 +73,13 @@ def _decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
     head = data[:4000]
-    if len(head) >= 4 and head.count(b"\x00") > len(head) // 4:
-        enc = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
-        return data.decode(enc), enc
+    odd, even = head[1::2].count(b"\x00"), head[0::2].count(b"\x00")
+    if len(head) >= 4 and max(odd, even) > len(head) // 20 and min(odd, even) <= max(odd, even) // 10:
+        enc = "utf-16-le" if odd > even else "utf-16-be"   # NUL high bytes of ASCII characters
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
