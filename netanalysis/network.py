@@ -257,8 +257,10 @@ def _aggregate(grouped, rule: str):
     raise OptionError(f"unknown merge rule '{rule}': use one of {', '.join(MERGE_RULES)}")
 
 
-def _blank(s: pd.Series) -> pd.Series:
-    return s.isna() | (s.astype(str).str.strip() == "")
+def _clean_ids(s: pd.Series) -> pd.Series:
+    """Ids as stripped text (object dtype); blank or missing → None."""
+    text = s.astype(object).where(s.notna(), "").astype(str).str.strip()
+    return text.astype(object).where(text != "", None)
 
 
 def build_network(nodes: pd.DataFrame | None, ties: pd.DataFrame, *, directed: bool = False,
@@ -309,8 +311,7 @@ def build_network(nodes: pd.DataFrame | None, ties: pd.DataFrame, *, directed: b
         nodes = pd.DataFrame({"id": pd.Series([], dtype=object)})
     nodes = nodes.copy()
     nrow = np.asarray(rows.get("nodes", np.arange(len(nodes)) + 2))
-    nodes["id"] = nodes["id"].astype(object).where(~_blank(nodes["id"]), None)
-    nodes["id"] = [None if v is None else str(v).strip() for v in nodes["id"]]
+    nodes["id"] = _clean_ids(nodes["id"])
     bad = nodes["id"].isna().to_numpy()
     if bad.any():
         raise InputError("blank id", file=nodes_acc.get("file"), row=int(nrow[bad.argmax()]),
@@ -329,8 +330,7 @@ def build_network(nodes: pd.DataFrame | None, ties: pd.DataFrame, *, directed: b
     t = ties.copy()
     trow = np.asarray(rows.get("ties", np.arange(len(t)) + 2))
     for col in ("source", "target"):
-        t[col] = [None if (v is None or (isinstance(v, float) and v != v) or str(v).strip() == "")
-                  else str(v).strip() for v in t[col]]
+        t[col] = _clean_ids(t[col])
         bad = t[col].isna().to_numpy()
         if bad.any():
             raise InputError("blank id", file=ties_acc.get("file"), row=int(trow[bad.argmax()]),
@@ -420,7 +420,8 @@ def build_network(nodes: pd.DataFrame | None, ties: pd.DataFrame, *, directed: b
     nodes["status"] = nodes["status"].fillna("").astype(str).str.strip()
     lead = list(NODE_COLUMNS)
     nodes = nodes[lead + [c for c in nodes.columns if c not in lead]]
-    nodes = nodes.iloc[sorted(range(len(nodes)), key=lambda i: id_sort_key(nodes["id"].iat[i]))]
+    ids = nodes["id"].tolist()
+    nodes = nodes.iloc[sorted(range(len(ids)), key=lambda i: id_sort_key(ids[i]))]
     nodes = nodes.reset_index(drop=True)
     prov["sectors"] = {"scheme": sch.name, "column": sector_column,
                        "mapping": mapping.to_dict("records"),
