@@ -65,6 +65,9 @@ __all__ = ["Participations", "read_participations", "make_participations", "proj
 #: Projection weightings accepted by :func:`project`.
 WEIGHTINGS = ("count", "newman", "jaccard")
 
+#: Year cells read as missing (R, pandas and spreadsheet exports), compared case-insensitively.
+_MISSING = ("", "na", "n/a", "nan", "null", "none", "#n/a")
+
 _FORMULAS = {
     "count": "w_ij = number of units shared by i and j",
     "newman": "w_ij = sum over shared units p of 1/(n_p - 1), n_p = organisations in unit p "
@@ -156,7 +159,8 @@ def read_participations(path: str | Path, *, unit_column: str, org_column: str,
         Columns naming the unit (e.g. CORDIS ``rcn``) and the organisation (``pic``).
     sector_column, name_column, year_column : str or None
         Optional columns; ``None`` uses ``sector``, ``name``, ``year`` when the file has them. A
-        name given explicitly must exist. Years must be whole numbers (blank allowed).
+        name given explicitly must exist. Years must be whole numbers; blank, ``NA``, ``N/A``,
+        ``NaN``, ``null``, ``None`` and ``#N/A`` are read as missing.
     scheme : str or SectorScheme
         Sector scheme (e.g. ``cordis`` for HES/REC/PRC/PUB/OTH); see :mod:`netanalysis.sectors`.
     encoding : str, optional
@@ -222,7 +226,7 @@ def _build(frame: pd.DataFrame, rows: np.ndarray, acc: dict, *, uc, oc, sc, nc, 
     })
     if yc:
         ytext = frame[yc].astype(str).str.strip()
-        yblank = (ytext == "").to_numpy()
+        yblank = ytext.str.casefold().isin(_MISSING).to_numpy()
         ynum = pd.to_numeric(ytext.where(~yblank, None), errors="coerce")
         bad = (~yblank) & (ynum.isna().to_numpy() | (ynum.fillna(0) % 1 != 0).to_numpy())
         if bad.any():
