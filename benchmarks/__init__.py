@@ -1,0 +1,1 @@
+"""Reproducible speed and memory runs. `python -m benchmarks` runs the whole-pipeline benchmark."""
