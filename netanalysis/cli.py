@@ -195,5 +195,38 @@ def demo(out, seed, permutations):
     _run_analyze(net, out, seed, permutations)
 
 
+@main.command()
+@input_options
+@_analysis_options
+@click.option("--method", type=click.Choice(["leiden", "louvain", "label_propagation", "infomap", "walktrap",
+                                             "greedy"]), default="leiden", show_default=True,
+              help="Community detection method (Leiden uses the modularity objective).")
+@click.option("--runs", type=click.IntRange(1), default=25, show_default=True,
+              help="Runs combined into a consensus partition (1 = a single run, no stability figures).")
+@click.option("--resolution", type=float, default=None,
+              help="Resolution (Leiden, Louvain): higher gives more, smaller communities [default: 1].")
+@click.option("--unweighted", is_flag=True, help="Count every tie as 1 instead of using tie strengths.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Output folder (created if needed).")
+@handle_errors
+def communities(out, seed, permutations, method, runs, resolution, unweighted, **kw):
+    """Find communities (consensus of seeded runs) and their sector make-up; writes communities.csv,
+    community_members.csv, community_links.csv and communities.json into --out."""
+    from .communities import consensus_communities, write_communities
+
+    net = _load(kw)
+    opts = {"resolution": resolution} if resolution is not None else {}
+    part = consensus_communities(net, method=method, runs=runs, weights=not unweighted, seed=seed, **opts)
+    write_communities(part, out)
+    for line in _account_lines(net):
+        click.echo(line)
+    st = part.stability or {}
+    stab = st.get("nmi_mean", float("nan"))
+    click.echo(f"{part.n_communities} communities ({part.method}, {runs} runs, seed {seed}), "
+               f"modularity {part.modularity:.4f}"
+               + (f", stability NMI {stab:.3f}" if stab == stab else ""))
+    click.echo(f"wrote {out}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -43,12 +43,32 @@ NODE_METRICS = {
     "in_degree": "Directed: ties received. Undirected: equals degree.",
     "out_degree": "Directed: ties sent. Undirected: equals degree.",
     "strength": "Sum of tie weights (in + out when directed).",
+    "community": "Community number (see communities.csv; 0 = largest), consensus Leiden with --seed.",
 }
 
 #: sector_mixing.csv columns
 SECTOR_MIXING: dict[str, str] = {}
-#: communities.csv columns
-COMMUNITIES: dict[str, str] = {}
+#: communities.csv columns (netanalysis.communities.community_table)
+COMMUNITIES: dict[str, str] = {
+    "community": "Community number: 0 is the largest; equal sizes ordered by their smallest member id. "
+                 "Consensus of 25 Leiden runs (modularity objective, tie strengths as weights; directed "
+                 "networks symmetrised) after Lancichinetti & Fortunato (2012); same seed, same result.",
+    "size": "Organisations in the community.",
+    "n_<sector>": "One column per sector present (e.g. n_government, n_science): members of that sector.",
+    "dominant_sector": "The sector with most members (ties broken in the order government, business, "
+                       "science, civil_society, other, unknown, then alphabetically).",
+    "dominant_share": "Share of members in the dominant sector.",
+    "internal_density": "Ties inside / possible pairs inside, s(s−1)/2 (undirected). Empty for one member.",
+    "conductance": "Ties leaving the community / min(sum of members' degrees, the same for the rest of the "
+                   "network) (undirected tie counts; 0 = closed off, high = open). Empty when undefined.",
+    "dominant_baseline": "Share of the dominant sector in the whole network (what a random group would show).",
+    "silo": "True when the community has ≥ 3 members, the dominant sector holds ≥ 80% of them, that share "
+            "exceeds dominant_baseline, and the sector is known: a one-sector cluster.",
+    "internal_ties": "Ties between members (undirected count).",
+    "external_ties": "Ties from members to organisations in other communities (undirected count).",
+    "bridging_organisations": "Members with at least one tie to another community.",
+    "top_members": "Up to three members with most ties (names), ties broken by id.",
+}
 #: recommendations.csv columns
 RECOMMENDATIONS: dict[str, str] = {}
 #: name_matches.csv columns

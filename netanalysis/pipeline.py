@@ -102,6 +102,19 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
     # ---- sector gaps: mixing, segregation, spanners, recommendations (gaps issue) ----
 
     # ---- communities (communities issue) ----
+    # Consensus of 25 seeded Leiden runs (modularity). For the findings builder: the silo flags are in
+    # res.tables["communities.csv"], the figures in res.network_metrics (communities, modularity,
+    # sector_nmi, silo_communities, …), the Partition itself in res.partition, and
+    # communities.findings(res.partition, table) gives ready-made plain-language facts.
+    t = stage("communities")
+    from . import communities as _comm
+
+    res.partition = _comm.consensus_communities(net, seed=opts.seed)
+    _table = _comm.community_table(res.partition)
+    res.node_metrics["community"] = res.partition.membership
+    res.tables["communities.csv"] = _table
+    res.network_metrics.update(_comm.community_summary(res.partition, _table))
+    res.timings["communities"] = time.perf_counter() - t
 
     # ---- findings (gaps issue; other families add their findings here) ----
 
