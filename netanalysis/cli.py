@@ -228,5 +228,44 @@ def communities(out, seed, permutations, method, runs, resolution, unweighted, *
     click.echo(f"wrote {out}")
 
 
+
+@main.command()
+@input_options
+@_analysis_options
+@click.option("--adjust", type=click.Choice(["holm", "bh"]), default="holm", show_default=True,
+              help="p-value adjustment across sector pairs: Holm (family-wise) or Benjamini–Hochberg (FDR).")
+@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True), default=0.05, show_default=True,
+              help="A pair is weak when its adjusted p ≤ alpha …")
+@click.option("--max-ratio", type=click.FloatRange(0), default=0.75, show_default=True,
+              help="… and observed / expected ties ≤ max-ratio.")
+@click.option("--link-score", type=click.Choice(["adamic_adar", "resource_allocation", "common_neighbours"]),
+              default="adamic_adar", show_default=True, help="Score ranking the recommended partnerships.")
+@click.option("--per-pair", type=click.IntRange(1), default=10, show_default=True,
+              help="Recommendations per weak sector pair.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Output folder (created if needed).")
+@handle_errors
+def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair, **kw):
+    """Sector gap diagnosis alone: writes sector_mixing.csv, boundary_spanners.csv, recommendations.csv,
+    findings.json and findings.md into --out."""
+    from .findings import sector_gaps
+
+    net = _load(kw)
+    res = sector_gaps(net, permutations=permutations, seed=seed, adjust=adjust, alpha=alpha,
+                      max_ratio=max_ratio, method=link_score, per_pair=per_pair)
+    res.write(out)
+    for line in _account_lines(net):
+        click.echo(line)
+    s = res.mixing.summary
+    weak = res.mixing.weak
+    arrow = "→" if net.directed else "–"
+    click.echo(f"E-I {s['ei_index']:+.3f} (random mixing {s['ei_index_expected']:+.3f}, p {s['ei_index_p_value']:.3g}); "
+               f"{len(weak)} weak sector pair(s)"
+               + (": " + ", ".join(f"{a}{arrow}{b} {r:.2f}×" for a, b, r in
+                                   zip(weak["sector_a"], weak["sector_b"], weak["ratio"])) if len(weak) else "")
+               + f"; {len(res.recommendations)} recommendation(s)")
+    click.echo(f"wrote {out}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -32,6 +32,21 @@ NETWORK_METRICS = {
     "largest_component_share": "Share of organisations in the largest (weak) component.",
     "isolates": "Organisations with no tie.",
     "mean_degree": "Mean number of ties per organisation (in + out when directed).",
+    "ei_index": "Krackhardt–Stern E-I index over all ties (arcs when directed): (E − I)/(E + I), E = ties "
+                "between sectors, I = within. −1 = all within, +1 = all between; not 0 under chance.",
+    "ei_index_expected": "E-I expected under random mixing (sector labels shuffled): 2·p_b − 1, "
+                         "p_b = 1 − Σ n_g(n_g−1) / (N(N−1)).",
+    "ei_index_p_value": "One-sided permutation p-value P(E-I ≤ observed) (sectors more inward-looking than "
+                        "chance), (b + 1)/(R + 1) over --permutations label permutations with --seed.",
+    "freeman_segregation": "Freeman (1978) segregation (ecct − cct)/ecct as R netseg: 0 = random mixing, "
+                           "1 = no cross-sector tie, negative = more cross-sector ties than chance.",
+    "assortativity": "Newman (2003) nominal assortativity of sectors (networkx "
+                     "attribute_assortativity_coefficient): 0 = random mixing, 1 = only within-sector ties.",
+    "sector_modularity": "Modularity of the sector partition (unweighted; directed form when directed), "
+                         "as igraph Graph.modularity.",
+    "weak_pairs": "Number of sector pairs flagged weak in sector_mixing.csv.",
+    "mixing_permutations": "Label permutations used by the mixing and E-I tests.",
+    "mixing_seed": "Seed of those permutations.",
 }
 
 #: node_metrics.csv columns
@@ -43,11 +58,35 @@ NODE_METRICS = {
     "in_degree": "Directed: ties received. Undirected: equals degree.",
     "out_degree": "Directed: ties sent. Undirected: equals degree.",
     "strength": "Sum of tie weights (in + out when directed).",
+    "cross_sector_ties": "Ties whose other end is in another sector (arcs in + out when directed).",
+    "partner_sector_diversity": "Blau index 1 − Σ p_s² over the sectors of the distinct partners (either "
+                                "direction; own sector included): 0 = all partners in one sector. Empty for isolates.",
+    "ei_index": "Node-level E-I: (cross-sector − same-sector ties)/(all ties), arcs in + out. Empty for isolates.",
+    "helix_spanner": "True when tied to at least one government, one business and one science organisation "
+                     "(partners only; the own sector counts only through a partner in it).",
     "community": "Community number (see communities.csv; 0 = largest), consensus Leiden with --seed.",
 }
 
 #: sector_mixing.csv columns
-SECTOR_MIXING: dict[str, str] = {}
+SECTOR_MIXING: dict[str, str] = {
+    "sector_a": "First sector of the pair (the sending sector when directed).",
+    "sector_b": "Second sector (the receiving sector when directed). Undirected: one row per unordered pair.",
+    "ties": "Ties between the two sectors (within the sector when sector_a = sector_b); arcs a → b when directed.",
+    "possible": "Possible dyads: n_a·n_b between; n_a(n_a−1)/2 within (n_a(n_a−1) directed).",
+    "density": "ties / possible. Empty (not 0) for the within pair of a one-member sector.",
+    "expected": "Ties expected under random mixing (sector labels shuffled over organisations, ties kept): "
+                "all ties × possible / all possible dyads.",
+    "ratio": "ties / expected: 1 = as random mixing predicts, 0.5 = half as many.",
+    "z": "(ties − expected) / standard deviation over the label permutations.",
+    "p_value": "One-sided permutation p-value for fewer ties than expected: (b + 1)/(R + 1), b = permutations "
+               "with at most the observed ties, R = --permutations, seeded by --seed.",
+    "p_adjusted": "p_value adjusted across all sector pairs (Holm by default; Benjamini–Hochberg optional).",
+    "weak": "True when ratio ≤ 0.75 and p_adjusted ≤ 0.05 (defaults; parameters max_ratio, alpha).",
+    "expected_degree": "Ties expected under degree-preserving random mixing (configuration model): K_a·K_b/(2m) "
+                       "between, K_a²/(4m) within (K = degree sum of the sector); K_a^out·K_b^in/m directed.",
+    "ratio_degree": "ties / expected_degree: below 1 means fewer ties than the sectors' activity predicts.",
+    "cross_sector": "True when the two sectors differ.",
+}
 #: communities.csv columns (netanalysis.communities.community_table)
 COMMUNITIES: dict[str, str] = {
     "community": "Community number: 0 is the largest; equal sizes ordered by their smallest member id. "
@@ -70,7 +109,21 @@ COMMUNITIES: dict[str, str] = {
     "top_members": "Up to three members with most ties (names), ties broken by id.",
 }
 #: recommendations.csv columns
-RECOMMENDATIONS: dict[str, str] = {}
+RECOMMENDATIONS: dict[str, str] = {
+    "source": "Id of the first organisation (in sector_a of the weak pair). Never already tied to target.",
+    "target": "Id of the second organisation (in sector_b).",
+    "source_name": "Name of source.",
+    "target_name": "Name of target.",
+    "sector_pair": "The weak sector pair (sector_a–sector_b; sector_a→sector_b when directed).",
+    "score": "Link-prediction score over shared partners (ties taken as undirected, unweighted); "
+             "Adamic–Adar Σ 1/log(partners of the shared partner) by default.",
+    "method": "adamic_adar, resource_allocation (Σ 1/partners) or common_neighbours.",
+    "n_shared_partners": "Organisations tied to both.",
+    "shared_partners": "Their names (up to five; strongest ties first).",
+    "suggested_broker": "Id of the shared partner with the strongest weaker tie to the two (max of min(w_sz, "
+                        "w_zt)); ties broken by fewest partners, then id.",
+    "suggested_broker_name": "Name of the suggested broker.",
+}
 #: name_matches.csv columns
 NAME_MATCHES: dict[str, str] = {}
 

@@ -27,7 +27,7 @@ from .network import StakeholderNetwork
 from .recommend import recommend_partnerships
 from .spanners import HELIX_CORE, boundary_spanners
 
-__all__ = ["SectorGaps", "sector_gaps", "build_findings", "findings_markdown", "response_rates",
+__all__ = ["SectorGaps", "sector_gaps", "assemble_gaps", "build_findings", "findings_markdown", "response_rates",
            "IMPORTANCE", "RESPONSE_SAFE", "RESPONSE_PATTERNS"]
 
 #: Response rate from which naming individual brokers is considered safe …
@@ -332,8 +332,21 @@ def build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: p
             extra.append({"topic": "communities", "importance": 56,
                           "text": f"{silos} of {len(communities)} communities are single-sector silos.",
                           "numbers": {"silo_communities": silos, "communities": len(communities)}})
+    silos = [f for f in extra if "dominant_sector" in f.get("numbers", {}) and "importance" not in f]
+    if len(silos) > 3:      # name the three largest silo communities, summarise the rest in one line
+        silos.sort(key=lambda f: -(f["numbers"].get("size") or 0))
+        rest = silos[3:]
+        lo, hi = (f(r["numbers"].get("size", 0) for r in rest) for f in (min, max))
+        sizes = f"{lo} organisations each" if lo == hi else f"{lo}–{hi} organisations"
+        extra = [f for f in extra if not any(f is r for r in rest)]
+        extra.append({"topic": rest[0].get("topic", "communities"), "importance": IMPORTANCE["other"] + 1,
+                      "text": f"{len(rest)} smaller single-sector communities (silos) of {sizes} are "
+                              "listed in communities.csv.",
+                      "numbers": {"silo_communities": len(rest),
+                                  "communities": [r["numbers"].get("community") for r in rest]}})
     for f in extra:
-        g = {"importance": float(f.get("importance", IMPORTANCE["other"])), "topic": f.get("topic", "other"),
+        default = IMPORTANCE["other"] + (2 if "dominant_sector" in f.get("numbers", {}) else 0)  # silos
+        g = {"importance": float(f.get("importance", default)), "topic": f.get("topic", "other"),
              "kind": f.get("kind", f.get("topic", "other")), "text": f["text"],
              "numbers": {k: _json_num(v) for k, v in dict(f.get("numbers", {})).items()}}
         if f.get("caution"):
@@ -441,8 +454,18 @@ def sector_gaps(net: StakeholderNetwork, *, groups=None, permutations: int = 100
                           alpha=alpha, max_ratio=max_ratio)
     spn = boundary_spanners(net, groups=groups)
     rec = recommend_partnerships(net, mix.pairs, groups=groups, method=method, per_pair=per_pair)
-    fnd = build_findings(net, mix, spanners=spn, recommendations=rec, groups=groups, node_metrics=node_metrics,
-                         communities=communities, extra=extra)
-    md = findings_markdown(fnd, net=net, mixing=mix)
-    return SectorGaps(mix, spn, rec, fnd, md, response_rates(net, groups=groups),
-                      {"recommendation_method": method, "recommendations_per_pair": per_pair})
+    return assemble_gaps(net, mix, spn, rec, groups=groups, node_metrics=node_metrics, communities=communities,
+                         extra=extra)
+
+
+def assemble_gaps(net: StakeholderNetwork, mixing: MixingResult, spanners: pd.DataFrame,
+                  recommendations: pd.DataFrame, *, groups=None, node_metrics: pd.DataFrame | None = None,
+                  communities: pd.DataFrame | None = None, extra: Iterable[dict] | None = None) -> SectorGaps:
+    """Findings (JSON and Markdown) from already computed parts; used by :func:`sector_gaps` and
+    ``analyze`` (which passes other families' results through ``node_metrics``/``communities``/``extra``)."""
+    fnd = build_findings(net, mixing, spanners=spanners, recommendations=recommendations, groups=groups,
+                         node_metrics=node_metrics, communities=communities, extra=extra)
+    md = findings_markdown(fnd, net=net, mixing=mixing)
+    method = recommendations["method"].iloc[0] if len(recommendations) else None
+    return SectorGaps(mixing, spanners, recommendations, fnd, md, response_rates(net, groups=groups),
+                      {"recommendation_method": method})

@@ -100,6 +100,21 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
     # ---- brokerage roles (metrics issue) ----
 
     # ---- sector gaps: mixing, segregation, spanners, recommendations (gaps issue) ----
+    t = stage("sector gaps")
+    from . import findings as _gaps
+    from .mixing import mixing_analysis as _mixing
+    from .recommend import recommend_partnerships as _recommend
+    from .spanners import boundary_spanners as _spanners
+
+    _mix = _mixing(net, permutations=opts.permutations, seed=opts.seed)
+    res.tables["sector_mixing.csv"] = _mix.pairs
+    res.network_metrics.update(_mix.summary)
+    _spn = _spanners(net, brokerage=False)        # brokerage roles come from their own block
+    for _c in ("cross_sector_ties", "partner_sector_diversity", "ei_index", "helix_spanner"):
+        res.node_metrics[_c] = _spn[_c]
+    _rec = _recommend(net, _mix.pairs)
+    res.tables["recommendations.csv"] = _rec
+    res.timings["sector_gaps"] = time.perf_counter() - t
 
     # ---- communities (communities issue) ----
     # Consensus of 25 seeded Leiden runs (modularity). For the findings builder: the silo flags are in
@@ -117,6 +132,20 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
     res.timings["communities"] = time.perf_counter() - t
 
     # ---- findings (gaps issue; other families add their findings here) ----
+    # Pass further families' results to assemble_gaps: node_metrics (brokerage role columns are used
+    # when present), communities (communities.csv), extra (a list of {"topic", "text", "numbers"[,
+    # "importance"]} dicts).
+    t = stage("findings")
+    _extra = []
+    if getattr(res, "partition", None) is not None:
+        from . import communities as _comm_f
+
+        _extra += _comm_f.findings(res.partition, res.tables.get("communities.csv"))
+    _g = _gaps.assemble_gaps(net, _mix, _spn, _rec, node_metrics=res.node_metrics,
+                             communities=res.tables.get("communities.csv"), extra=_extra)
+    res.json["findings.json"] = _g.findings_json()
+    res.texts["findings.md"] = _g.markdown
+    res.timings["findings"] = time.perf_counter() - t
 
     # ---- map (maps issue) ----
 
