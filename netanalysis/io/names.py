@@ -1,0 +1,457 @@
+"""Organisation names as people type them: normalisation and reconciliation against a roster.
+
+Survey respondents type partner names freely: «quotes», legal forms (ТОО, LLP, АҚ …) before or after
+the name, Russian, Kazakh or English spellings, Latin letters that look like Cyrillic ones. This
+module turns every raw name into comparable keys and matches it to the roster (the nodes table).
+
+Keys
+----
+``normalise_name`` (the *normalised* key)
+    1. Unicode NFKC (full-width letters, ligatures, non-breaking spaces);
+    2. look-alike folding, per word, on the original case: in a word that is mostly Cyrillic the Latin
+       look-alikes ``A B C E H K M O P T X Y a c e o p x y`` become Cyrillic, ``i``/``I`` become the
+       Kazakh ``і``/``І`` and ``h`` the Kazakh ``һ``; in a word that is mostly Latin the Cyrillic
+       look-alikes become Latin. "Mostly" is decided by the letters that have no look-alike (Ж, Ш, ә,
+       L, S …); when there are none, by the count of letters of each script. Kazakh letters
+       (ә ғ қ ң ө ұ ү һ і) are never removed and Й is never turned into И (no accent stripping);
+    3. case folding;
+    4. quotes (« » “ ” „ " ' ‘ ’) and punctuation become spaces (``-`` and ``&`` inside words too);
+    5. legal forms are removed at the start and at the end of the name (repeatedly), as short forms
+       (ТОО/ЖШС, АО/АҚ, НАО/КЕАҚ, ГУ/КГУ/РГП/РГУ/КГП/ГКП, ОО/ҚБ, ИП/ЖК, ООО/ЗАО/ОАО/ПАО, LLP, LLC, JSC,
+       Ltd, Inc, PLC, GmbH, NJSC …; also their look-alike spellings such as Latin ``TOO``) and as
+       spelled-out phrases ("товарищество с ограниченной ответственностью", "акционерное общество",
+       "жауапкершілігі шектеулі серіктестік", "limited liability partnership", …); a name that is
+       nothing but a legal form keeps it.
+``transliterate`` (the *transliterated* key)
+    The normalised key written in Latin letters with the table :data:`TRANSLIT` (Russian letters as in
+    the ICAO/passport system; Kazakh letters ә→a, ғ→g, қ→k, ң→ng, ө→o, ұ→u, ү→u, һ→h, і→i), so
+    ``астана инновейшнс`` → ``astana innoveishns``. Equal transliterated keys count as a
+    ``normalised`` match.
+*skeleton* (fuzzy matching only)
+    Each word of the transliterated key reduced to its first letter plus its consonants, after a few
+    spelling rules that make English words and their Russian transcriptions meet (``tion``/``sion`` →
+    ``shn``, ``ph`` → ``f``, ``ck``/``q`` → ``k``, ``w`` → ``v``, ``x`` → ``ks``, ``kh`` → ``h``,
+    ``j`` → ``dzh``, soft ``c`` → ``s``, other ``c`` → ``k``) and with doubled letters collapsed:
+    ``innovations`` and ``innoveishns`` both become ``invshns``.
+
+Matching (:func:`reconcile_names`)
+----------------------------------
+Each distinct raw name is tried in order: ``exact`` (the raw text, trimmed, equals a roster name or
+id), ``alias`` (the alias table, by raw text or by normalised key), ``normalised`` (equal normalised or
+transliterated key), ``fuzzy``, else ``unmatched``.
+
+The fuzzy score (0–100) compares names word by word, so an extra or a different word costs a lot:
+every word of either name is paired with its most similar word of the other name (similarity = the
+larger of rapidfuzz's ``ratio`` on the transliterated words and 0.95 × ``ratio`` on their skeletons),
+and the score is the mean over the words of both names. ``Astana Innovations LLP`` vs ``ТОО «Астана
+Инновейшнс»`` scores 97.5; ``Astana Innovation Hub`` vs the same scores about 80 and ``Алматы
+Инновейшнс`` about 77, below the default threshold of 90. Words in :data:`STOPWORDS` ("of", "the",
+"и", "им." …) are left out of the comparison. *Blocking*: only roster names sharing at least one word
+with similarity ≥ 80 are scored. The best candidate at or above ``threshold`` wins; ties between
+candidates are broken by roster order and reported as ``ambiguous`` in the ``note`` column.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, OptionError
+
+__all__ = ["normalise_name", "transliterate", "name_skeleton", "read_aliases", "reconcile_names",
+           "LEGAL_FORMS", "TRANSLIT", "STOPWORDS", "DEFAULT_THRESHOLD", "MATCH_METHODS"]
+
+#: Default fuzzy threshold (0–100). See the module docs for the scores of the acceptance examples.
+DEFAULT_THRESHOLD = 90.0
+#: Values of the ``method`` column of :func:`reconcile_names`, in the order they are tried.
+MATCH_METHODS = ("exact", "alias", "normalised", "fuzzy", "unmatched")
+
+# ---------------------------------------------------------------------------- look-alikes
+_LAT2CYR = dict(zip("ABCEHKMOPTXYaceopxyiIh", "АВСЕНКМОРТХУасеорхуіІһ"))
+_CYR2LAT = {**dict(zip("АВСЕНКМОРТХУасеорхуіІһЅѕЈј", "ABCEHKMOPTXYaceopxyiIhSsJj")), "Ү": "Y", "ү": "y"}
+_CYR_RANGE = re.compile(r"[\u0400-\u04FF\u0500-\u052F]")
+_LAT_RANGE = re.compile(r"[A-Za-z\u00C0-\u024F]")
+
+
+def _script_of(word: str) -> str:
+    """'cyr', 'lat' or '' (undecided) for one word, by letters without look-alikes, then by counts."""
+    cyr_d = sum(1 for ch in word if _CYR_RANGE.match(ch) and ch not in _CYR2LAT)
+    lat_d = sum(1 for ch in word if _LAT_RANGE.match(ch) and ch not in _LAT2CYR)
+    if cyr_d != lat_d:
+        return "cyr" if cyr_d > lat_d else "lat"
+    cyr = sum(1 for ch in word if _CYR_RANGE.match(ch))
+    lat = sum(1 for ch in word if _LAT_RANGE.match(ch))
+    if cyr != lat:
+        return "cyr" if cyr > lat else "lat"
+    return ""
+
+
+def _fold_word(word: str) -> str:
+    script = _script_of(word)
+    if script == "cyr":
+        return "".join(_LAT2CYR.get(ch, ch) for ch in word)
+    if script == "lat":
+        return "".join(_CYR2LAT.get(ch, ch) for ch in word)
+    return word
+
+
+# ---------------------------------------------------------------------------- legal forms
+#: Legal forms removed at the start or end of a name (normalised spelling; look-alike spellings of the
+#: short forms, e.g. Latin ``too``/``ao``, are recognised too).
+LEGAL_FORMS = (
+    # Kazakhstan / Russia, short
+    "тоо", "жшс", "ао", "ақ", "нао", "кеақ", "гу", "кгу", "ргу", "ргп", "кгп", "гкп", "рмк", "ммк",
+    "мм", "ммм", "оо", "қб", "оф", "ққ", "ип", "жк", "ооо", "зао", "оао", "пао", "нко", "ано", "чу", "мкм",
+    # English and others
+    "llp", "llc", "ltd", "limited", "jsc", "njsc", "ojsc", "cjsc", "pjsc", "inc", "incorporated",
+    "corp", "plc", "gmbh", "ag", "co", "pte", "bv", "sa", "srl", "nao", "too", "ao",
+    # spelled out
+    "товарищество с ограниченной ответственностью", "жауапкершілігі шектеулі серіктестігі",
+    "жауапкершілігі шектеулі серіктестік", "акционерное общество", "акционерлік қоғамы",
+    "акционерлік қоғам", "некоммерческое акционерное общество", "коммерциялық емес акционерлік қоғамы",
+    "коммерциялық емес акционерлік қоғам", "общество с ограниченной ответственностью",
+    "государственное учреждение", "коммунальное государственное учреждение",
+    "республиканское государственное предприятие", "общественное объединение", "қоғамдық бірлестігі",
+    "қоғамдық бірлестік", "индивидуальный предприниматель", "limited liability partnership",
+    "limited liability company", "joint stock company", "joint-stock company",
+    "non-profit joint stock company", "public association", "public foundation",
+)
+#: Forms removed only at the end: Kazakh «ақ» is also the word "white" (Ақ Орда, Ақ жол).
+_END_ONLY = {("ақ",)}
+_LEGAL_PHRASES = sorted({tuple(f.replace("-", " ").split()) for f in LEGAL_FORMS}, key=len, reverse=True)
+
+#: Words left out of fuzzy comparison (they carry no identity).
+STOPWORDS = frozenset({"of", "the", "and", "for", "in", "at", "и", "им", "имени", "атындағы", "в", "по",
+                       "на", "для", "және"})
+
+# «ақ» at the start is a legal form only when a quoted name follows: АҚ «Қазақтелеком».
+_LEADING_AK = re.compile(r"^\s*[АA][ҚқK]\s*(?=[«\"“„'])")
+_PUNCT = re.compile(r"[^\w]+|_", re.UNICODE)
+
+
+def _strip_legal(words: list[str]) -> list[str]:
+    def matches(seq: list[str], phrase: tuple) -> bool:
+        if len(seq) != len(phrase):
+            return False
+        for w, p in zip(seq, phrase):
+            if w != p and _fold_to(w, "cyr") != p and _fold_to(w, "lat") != p:
+                return False
+        return True
+
+    changed = True
+    while changed and words:
+        changed = False
+        for phrase in _LEGAL_PHRASES:
+            k = len(phrase)
+            if len(words) > k and phrase not in _END_ONLY and matches(words[:k], phrase):
+                words, changed = words[k:], True
+                break
+            if len(words) > k and matches(words[-k:], phrase):
+                words, changed = words[:-k], True
+                break
+    return words
+
+
+def _fold_to(word: str, script: str) -> str:
+    table = _LAT2CYR if script == "cyr" else _CYR2LAT
+    return "".join(table.get(ch, ch) for ch in word).casefold()
+
+
+def _is_missing(x) -> bool:
+    return x is None or (isinstance(x, float) and x != x) or x is pd.NA
+
+
+def normalise_name(name: object) -> str:
+    """The normalised key of an organisation name (see the module docs); ``""`` for blank.
+
+    Examples
+    --------
+    >>> normalise_name('ТОО «Астана Инновейшнс»')
+    'астана инновейшнс'
+    >>> normalise_name('TOO «Астана Иннoвейшнс»')   # Latin T, O, O and o
+    'астана инновейшнс'
+    >>> normalise_name('Astana Innovations LLP')
+    'astana innovations'
+    >>> normalise_name('«Қазақ Телеком» АҚ')
+    'қазақ телеком'
+    """
+    if _is_missing(name):
+        return ""
+    text = unicodedata.normalize("NFKC", str(name))
+    text = _LEADING_AK.sub(" ", text)
+    text = re.sub(r"[«»“”„‟\"'‘’`´]", " ", text)
+    words = [_fold_word(w) for w in text.split()]
+    text = " ".join(words).casefold()
+    words = [w for w in _PUNCT.sub(" ", text).split() if w]
+    return " ".join(_strip_legal(words))
+
+
+# ---------------------------------------------------------------------------- transliteration
+#: Cyrillic → Latin transliteration table (lower case; Russian as ICAO Doc 9303, Kazakh additions).
+TRANSLIT = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+    "ә": "a", "ғ": "g", "қ": "k", "ң": "ng", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i",
+    "ї": "i", "є": "e", "ў": "u",
+}
+
+
+def transliterate(text: str) -> str:
+    """Latin spelling of a (normalised, lower-case) name with :data:`TRANSLIT`; Latin text unchanged.
+
+    Examples
+    --------
+    >>> transliterate('астана инновейшнс')
+    'astana innoveishns'
+    >>> transliterate('қазақ')
+    'kazak'
+    """
+    return "".join(TRANSLIT.get(ch, ch) for ch in text)
+
+
+_SKELETON_RULES = [
+    (re.compile(r"[ts]ion"), "shn"), (re.compile(r"ph"), "f"), (re.compile(r"ck"), "k"),
+    (re.compile(r"q"), "k"), (re.compile(r"w"), "v"), (re.compile(r"x"), "ks"),
+    (re.compile(r"kh"), "h"), (re.compile(r"j"), "dzh"), (re.compile(r"c(?=[eiy])"), "s"),
+    (re.compile(r"ch"), "\x00"), (re.compile(r"c"), "k"), (re.compile("\x00"), "ch"),
+    (re.compile(r"th"), "t"), (re.compile(r"ts"), "s"),
+]
+_VOWELS = re.compile(r"[aeiouy]")
+
+
+def name_skeleton(word: str) -> str:
+    """Consonant skeleton of one transliterated word (first letter kept, doubled letters collapsed).
+
+    Examples
+    --------
+    >>> name_skeleton('innovations'), name_skeleton('innoveishns')
+    ('invshns', 'invshns')
+    """
+    w = word
+    for pat, rep in _SKELETON_RULES:
+        w = pat.sub(rep, w)
+    if not w:
+        return w
+    w = w[0] + _VOWELS.sub("", w[1:])
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+def _keys(name: str) -> tuple[str, str, list[str]]:
+    norm = normalise_name(name)
+    tr = transliterate(norm)
+    words = [w for w in tr.split() if w not in STOPWORDS and transliterate(w) not in STOPWORDS]
+    if not words:
+        words = tr.split()
+    return norm, tr, words
+
+
+# ---------------------------------------------------------------------------- aliases
+def read_aliases(aliases) -> dict[str, str]:
+    """An alias table as ``{raw name: id}``.
+
+    ``aliases`` is a mapping, a DataFrame or a file (CSV/TSV/XLSX) with columns ``raw_name`` (or
+    ``alias``/``name``) and ``id`` — an edited ``name_matches.csv`` works as is. Rows with a blank id
+    are ignored (no decision); an id that is not in the roster becomes a new ``named_only``
+    organisation with that id (use it to merge several unmatched spellings).
+    """
+    if aliases is None:
+        return {}
+    if isinstance(aliases, Mapping):
+        return {str(k): str(v).strip() for k, v in aliases.items() if not _is_missing(v) and str(v).strip()}
+    if isinstance(aliases, (str, Path)):
+        from .tables import read_table
+
+        t = read_table(aliases)
+        frame, fname = t.frame, str(t.path)
+    elif isinstance(aliases, pd.DataFrame):
+        frame, fname = aliases, "aliases"
+    else:
+        raise OptionError("aliases must be a file, a DataFrame or a dict {raw name: id}")
+    cols = {str(c).strip().casefold(): c for c in frame.columns}
+    raw_col = next((cols[c] for c in ("raw_name", "alias", "raw", "name") if c in cols), None)
+    if raw_col is None or "id" not in cols:
+        raise InputError(f"an alias table needs columns raw_name and id; found {', '.join(map(str, frame.columns))}",
+                         file=fname)
+    out = {}
+    for raw, i in zip(frame[raw_col], frame[cols["id"]]):
+        if _is_missing(raw) or _is_missing(i) or str(i).strip() == "" or str(raw).strip() == "":
+            continue
+        out[str(raw).strip()] = str(i).strip()
+    return out
+
+
+# ---------------------------------------------------------------------------- reconciliation
+def _roster_frame(roster) -> pd.DataFrame:
+    if isinstance(roster, pd.DataFrame):
+        if "id" not in roster.columns:
+            raise OptionError("the roster needs an 'id' column")
+        names = roster["name"] if "name" in roster.columns else roster["id"]
+        r = pd.DataFrame({"id": roster["id"].astype(str).str.strip().to_numpy(),
+                          "name": [str(i) if _is_missing(n) or str(n).strip() == "" else str(n)
+                                   for i, n in zip(roster["id"], names)]})
+    elif isinstance(roster, Mapping):
+        r = pd.DataFrame({"id": [str(k) for k in roster], "name": [str(v) for v in roster.values()]})
+    else:
+        raise OptionError("the roster must be a DataFrame with id and name, or a dict {id: name}")
+    return r.drop_duplicates("id").reset_index(drop=True)
+
+
+def _pair_scores(raw_words: list[list[str]], ros_words: list[list[str]]) -> np.ndarray:
+    """Word-by-word fuzzy score matrix (raw names × roster names), see the module docs."""
+    from rapidfuzz import fuzz, process
+
+    vocab_r = sorted({w for ws in raw_words for w in ws})
+    vocab_s = sorted({w for ws in ros_words for w in ws})
+    out = np.zeros((len(raw_words), len(ros_words)))
+    if not vocab_r or not vocab_s:
+        return out
+    sim = process.cdist(vocab_r, vocab_s, scorer=fuzz.ratio, dtype=np.float32)
+    sk_r = [name_skeleton(w) for w in vocab_r]
+    sk_s = [name_skeleton(w) for w in vocab_s]
+    sim = np.maximum(sim, 0.95 * process.cdist(sk_r, sk_s, scorer=fuzz.ratio, dtype=np.float32))
+    ir = {w: i for i, w in enumerate(vocab_r)}
+    js = {w: j for j, w in enumerate(vocab_s)}
+    ridx = [np.array([ir[w] for w in ws], int) for ws in raw_words]
+    sidx = [np.array([js[w] for w in ws], int) for ws in ros_words]
+    for a, ra in enumerate(ridx):
+        if not len(ra):
+            continue
+        rows = sim[ra]
+        block = np.flatnonzero(rows.max(axis=0) >= 80.0)     # blocking: a shared similar word
+        if not len(block):
+            continue
+        block_set = set(block.tolist())
+        for b, sb in enumerate(sidx):
+            if not len(sb) or not block_set.intersection(sb.tolist()):
+                continue
+            m = rows[:, sb]
+            out[a, b] = (m.max(axis=1).sum() + m.max(axis=0).sum()) / (len(ra) + len(sb))
+    return out
+
+
+def reconcile_names(raw_names: Iterable, roster, *, aliases=None, threshold: float = DEFAULT_THRESHOLD,
+                    strict: bool = False, new_id_prefix: str = "named:") -> pd.DataFrame:
+    """Match raw organisation names to roster ids.
+
+    Parameters
+    ----------
+    raw_names : iterable of str
+        Names as typed (duplicates and blanks allowed; blanks are skipped).
+    roster : DataFrame or dict
+        Columns ``id`` and ``name`` (the nodes table), or ``{id: name}``.
+    aliases : dict, DataFrame or path, optional
+        See :func:`read_aliases`. Consulted before normalised and fuzzy matching.
+    threshold : float
+        Minimum fuzzy score (0–100) for a ``fuzzy`` match; default :data:`DEFAULT_THRESHOLD`.
+    strict : bool
+        Raise :class:`InputError` listing unmatched names instead of creating new organisations.
+    new_id_prefix : str
+        Unmatched names get the id ``new_id_prefix + normalised name`` (spellings with the same
+        normalised or transliterated key share one id).
+
+    Returns
+    -------
+    DataFrame
+        One row per distinct raw name (first-seen order): ``raw_name``, ``id``, ``score`` (100 for
+        exact, alias and normalised matches; the fuzzy score; for unmatched names the best
+        candidate's score), ``method`` (one of :data:`MATCH_METHODS`), ``name`` (roster name of the
+        matched id), ``candidate`` (unmatched: best roster id below the threshold), ``count`` (times
+        the raw name occurs), ``note``.
+
+    Raises
+    ------
+    InputError
+        ``strict`` and some names are unmatched.
+    OptionError
+        Threshold outside 0–100.
+    """
+    if not 0 <= float(threshold) <= 100:
+        raise OptionError(f"match threshold must be between 0 and 100, got {threshold}")
+    ros = _roster_frame(roster)
+    alias_map = read_aliases(aliases)
+    raws = [str(x).strip() for x in raw_names if not _is_missing(x) and str(x).strip() != ""]
+    counts = pd.Series(raws, dtype=object).value_counts(sort=False) if raws else pd.Series(dtype=int)
+    uniq = list(dict.fromkeys(raws))
+    cols = ["raw_name", "id", "score", "method", "name", "candidate", "count", "note"]
+    if not uniq:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+
+    ros_keys = [_keys(n) for n in ros["name"]]
+    by_exact: dict[str, str] = {}
+    for i, n in zip(ros["id"], ros["name"]):
+        by_exact.setdefault(i, i)
+    for i, n in zip(ros["id"], ros["name"]):
+        by_exact.setdefault(n.strip(), i)
+    by_norm: dict[str, str] = {}
+    for i, (norm, tr, _) in zip(ros["id"], ros_keys):
+        if norm:
+            by_norm.setdefault(norm, i)
+            by_norm.setdefault(tr, i)
+    alias_norm = {}
+    for raw, i in alias_map.items():
+        k = normalise_name(raw)
+        if k:
+            alias_norm.setdefault(k, i)
+    name_of = dict(zip(ros["id"], ros["name"]))
+
+    rows, todo = [], []
+    for raw in uniq:
+        norm, tr, words = _keys(raw)
+        rec = {"raw_name": raw, "id": None, "score": np.nan, "method": "unmatched", "name": "",
+               "candidate": "", "count": int(counts.get(raw, 0)), "note": ""}
+        if raw in by_exact:
+            rec.update(id=by_exact[raw], score=100.0, method="exact")
+        elif raw in alias_map or (norm and norm in alias_norm):
+            rec.update(id=alias_map.get(raw, alias_norm.get(norm)), score=100.0, method="alias")
+            if rec["id"] not in name_of:
+                rec["note"] = "alias id not in the roster: new organisation"
+        elif norm and (norm in by_norm or tr in by_norm):
+            rec.update(id=by_norm.get(norm, by_norm.get(tr)), score=100.0, method="normalised")
+        else:
+            todo.append(len(rows))
+        rows.append((rec, norm, tr, words))
+
+    if todo:
+        S = _pair_scores([rows[k][3] for k in todo], [w for _, _, w in ros_keys])
+        for r, k in enumerate(todo):
+            rec = rows[k][0]
+            if S.shape[1] == 0:
+                continue
+            best = int(S[r].argmax())
+            score = float(S[r, best])
+            if score >= threshold and score > 0:
+                rec.update(id=ros["id"].iat[best], score=round(score, 1), method="fuzzy")
+                n_best = int((S[r] >= score - 1e-9).sum())
+                if n_best > 1:
+                    rec["note"] = f"ambiguous: {n_best} roster names score {score:.1f}"
+            elif score > 0:
+                rec.update(score=round(score, 1), candidate=ros["id"].iat[best])
+
+    # unmatched: one new id per normalised (or transliterated) key
+    new_ids: dict[str, str] = {}
+    unmatched = []
+    for rec, norm, tr, _ in rows:
+        if rec["method"] != "unmatched":
+            continue
+        unmatched.append(rec["raw_name"])
+        key = tr or norm or rec["raw_name"].casefold()
+        if key not in new_ids:
+            new_ids[key] = new_id_prefix + (norm or rec["raw_name"].strip())
+        rec["id"] = new_ids[key]
+        rec["note"] = rec["note"] or "no roster match: new named_only organisation (review)"
+    if strict and unmatched:
+        shown = "; ".join(unmatched[:5]) + (" …" if len(unmatched) > 5 else "")
+        raise InputError(f"{len(unmatched)} partner names match no roster organisation (--strict): {shown}; "
+                         f"add them to the roster or to an alias table (--aliases)")
+    out = pd.DataFrame([r[0] for r in rows], columns=cols)
+    out["name"] = [name_of.get(i, "") for i in out["id"]]
+    out["score"] = out["score"].astype(float)
+    out["count"] = out["count"].astype(int)
+    return out

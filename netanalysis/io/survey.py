@@ -1,0 +1,935 @@
+"""Survey and partnership-register input: respondents, non-respondents, name reconciliation, symmetrisation.
+
+Formats
+-------
+*name generator* (long, :func:`read_name_generator`)
+    One row per respondent × named partner: ``respondent`` (roster id), ``partner`` (free text as
+    typed), optional ``wave``, ``type`` (multi-select ``"information; joint project"``, split on ``;``
+    or ``|``), a rating (default column ``strength``, e.g. Likert 1–5) and PARTNER items
+    ``trust_openness``, ``trust_reliability``, ``trust_mission``, ``value_influence``,
+    ``value_resources``, ``value_involvement``. A respondent who names no one has one row with a blank
+    partner: it counts as a response.
+*roster* (wide, :func:`read_roster`)
+    One row per respondent, one column per listed organisation, cells are ratings (numbers; ``yes``,
+    ``да``, ``иә``, ``x``, ``✓`` count 1; blank, ``0``, ``no``, ``нет``, ``жоқ`` mean no tie). Survey-tool
+    exports (Google Forms, KoboToolbox, Qualtrics) are read with ``header_rows`` (extra header rows
+    under the column names, e.g. Qualtrics' question text and ImportId rows) and a *mapping file*
+    with columns ``column`` and ``id`` and optionally ``role`` (``org`` — default when an id is
+    given —, ``respondent``, ``wave``, ``other`` for "Other (please specify)" free-text columns whose
+    names are reconciled like partner names, ``ignore`` for timestamps and the like). Without a
+    mapping file, a column whose header is a roster id or matches a roster name is an organisation
+    column, a header starting "other"/"другое"/"басқа" is an ``other`` column, the rest is ignored
+    (and listed in the provenance).
+*partnership register* (:func:`read_register`)
+    One row per agreement or project with its partners in one cell, separated by ``;`` (or ``,``
+    when the cell has no ``;``). Every pair of partners of an agreement gets a tie of weight 1;
+    repeated pairs are summed (number of shared agreements). Not a survey: no respondents.
+
+Roster ids that never appear as respondent in a wave are ``non_respondent``; partner names that do not
+match the roster become ``named_only`` organisations (flagged in ``name_matches``; an error with
+``strict=True``). Node columns added: ``status`` and ``responded_waves`` (``;``-separated).
+
+Symmetrisation (undirected networks from directed reports)
+----------------------------------------------------------
+Per wave, for the dyad {a, b} with reports r(a→b), r(b→a) (ratings; weight 1 without a rating
+column; a report with a blank rating also weighs 1):
+
+``max``
+    a tie when either side reports it; weight = the larger report.
+``min``
+    a tie only when both report it (confirmed ties); weight = the smaller report. Ties to
+    non-respondents can never be confirmed and are dropped.
+``mean``
+    a tie when either side reports it; weight = mean of the reports of the dyad's *respondents*
+    (a respondent who did not name the other counts 0; a non-respondent's missing report is not
+    counted).
+``respondent``
+    reconstruction (Stork & Richards 1992; Huisman 2009): between two respondents only confirmed
+    ties count (as ``min``); between a respondent and a non-respondent (or named-only
+    organisation) the respondent's report stands.
+
+``symmetrize=None`` keeps the directed reports (arc respondent → partner). Never
+``networkx.to_undirected`` (it keeps an arbitrary arc's weight). Tie types of a symmetrised tie are
+the union of both sides' types: confirmation concerns the relationship, not its type. Survey
+networks merge duplicate ties (and views over several types) by ``max``.
+
+``dichotomize=k`` keeps a report as a tie only when its rating is ≥ k (reports with a blank rating are
+kept) and then gives every tie weight 1; it is applied before symmetrisation.
+
+Response rates (``provenance["response_rates"]``)
+-------------------------------------------------
+Respondents / roster organisations (named-only organisations are not in the denominator), overall and
+per sector, per wave when there are several waves (top level: responded in any wave). Levels:
+``safe`` (≥ 80 %), ``patterns_only`` (65–79 %: describe overall patterns, not individual positions),
+``caution`` (< 65 %: results may be badly biased; Kossinets 2006). A warning is issued for every
+sector (and the whole survey) below 80 %.
+
+References
+----------
+Stork, D., & Richards, W. D. (1992). Nonrespondents in communication network studies: problems and
+possibilities. *Group & Organization Management*, 17(2), 193–209.
+https://doi.org/10.1177/1059601192172006
+
+Huisman, M. (2009). Imputation of missing network data: some simple procedures. *Journal of Social
+Structure*, 10(1).
+
+Kossinets, G. (2006). Effects of missing data in social networks. *Social Networks*, 28(3), 247–268.
+https://doi.org/10.1016/j.socnet.2005.07.002
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, OptionError
+from ..network import StakeholderNetwork, build_network
+from .names import DEFAULT_THRESHOLD, reconcile_names
+from .tables import Table, parse_numbers, read_table, resolve_column
+
+__all__ = ["SurveyReports", "load_survey", "read_survey", "survey_network", "read_name_generator", "read_roster",
+           "read_register", "response_rates", "report_reciprocity", "symmetrization_sensitivity",
+           "SYMMETRIZE_RULES", "SURVEY_FORMATS", "PARTNER_ITEMS", "RESPONSE_THRESHOLDS"]
+
+SYMMETRIZE_RULES = ("max", "min", "mean", "respondent")
+SURVEY_FORMATS = ("name-generator", "roster", "register")
+#: Optional PARTNER-style item columns of the long format (kept on the reports, 1–5).
+PARTNER_ITEMS = ("trust_openness", "trust_reliability", "trust_mission",
+                 "value_influence", "value_resources", "value_involvement")
+#: Response-rate levels: rate ≥ safe → "safe"; ≥ patterns_only → "patterns_only"; else "caution".
+RESPONSE_THRESHOLDS = {"safe": 0.80, "patterns_only": 0.65}
+
+_YES = {"yes", "y", "да", "д", "иә", "ия", "x", "х", "✓", "✔", "v", "true", "+"}
+_NO = {"", "0", "no", "n", "нет", "н", "жоқ", "false", "-", "—"}
+_OTHER_HEADER = re.compile(r"^\s*(other|другое|другие|иное|басқа)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SurveyReports:
+    """What respondents reported, before symmetrisation.
+
+    Attributes
+    ----------
+    nodes : DataFrame
+        Roster plus named-only organisations: ``id``, ``name``, the sector column, user attributes,
+        ``status``, ``responded_waves``.
+    reports : DataFrame
+        One row per respondent × partner × wave: ``respondent``, ``partner`` (id), ``raw_partner``,
+        ``wave``, ``types`` (tuple of str), ``rating`` (NaN when blank), PARTNER item columns.
+    respondents : dict
+        wave → frozenset of respondent ids.
+    name_matches : DataFrame
+        :func:`netanalysis.io.names.reconcile_names` output for every partner name.
+    provenance : dict
+        File accounts.
+    sector_column : str
+    """
+
+    nodes: pd.DataFrame
+    reports: pd.DataFrame
+    respondents: dict
+    name_matches: pd.DataFrame
+    provenance: dict = field(default_factory=dict)
+    sector_column: str = "sector"
+
+
+# ---------------------------------------------------------------------------- helpers
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or str(v).strip() == ""
+
+
+def _optional_column(t: Table, given: str | None, default: str | None, option: str) -> str | None:
+    if given:
+        return resolve_column(t, given, option=option)
+    if default:
+        try:
+            return resolve_column(t, default)
+        except InputError:
+            return None
+    return None
+
+
+def _read_nodes(nodes, *, id_column, name_column, sector_column, encoding):
+    if nodes is None:
+        raise OptionError("survey input needs the roster of organisations (--nodes): its name column is "
+                          "what partner names are matched against")
+    if isinstance(nodes, pd.DataFrame):
+        frame = nodes.copy()
+        acc = {"role": "nodes", "file": None, "read": len(frame), "used": 0, "merged": 0, "dropped": 0,
+               "drops": [], "merges": []}
+        idc, namec = id_column, name_column or ("name" if "name" in frame.columns else None)
+        secc = sector_column or ("sector" if "sector" in frame.columns else None)
+        if idc not in frame.columns:
+            raise OptionError(f"roster has no column '{idc}'")
+    else:
+        nt = read_table(nodes, encoding=encoding)
+        idc = resolve_column(nt, id_column, option="--id-column")
+        namec = _optional_column(nt, name_column, "name", "--name-column")
+        secc = _optional_column(nt, sector_column, "sector", "--sector-column")
+        frame = nt.frame
+        acc = nt.account("nodes")
+        acc.update(id_column=idc, name_column=namec, sector_column=secc)
+    ren = {idc: "id"}
+    if namec and namec != idc:
+        ren[namec] = "name"
+    frame = frame.rename(columns=ren)
+    if "name" not in frame.columns:
+        frame["name"] = frame["id"]
+    frame["id"] = [str(v).strip() for v in frame["id"]]
+    sector_name = secc if secc and secc not in (idc, namec) else "sector"
+    if "status" in frame.columns:
+        frame = frame.rename(columns={"status": "status_original"})
+    return frame, acc, sector_name
+
+
+def _split_types(v) -> tuple:
+    if _blank(v):
+        return ("",)
+    parts = [p.strip() for p in re.split(r"[;|]", str(v)) if p.strip()]
+    return tuple(dict.fromkeys(parts)) or ("",)
+
+
+def _split_names(v) -> list[str]:
+    if _blank(v):
+        return []
+    s = str(v)
+    parts = s.split(";") if ";" in s else s.split(",")
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _numbers(t: Table, col: str, idx=None) -> np.ndarray:
+    """Numbers of a rating column, NaN where blank."""
+    vals = t.frame[col] if idx is None else t.frame[col].iloc[idx]
+    rows = t.rows if idx is None else t.rows[idx]
+    out = np.full(len(vals), np.nan)
+    ok = np.array([not _blank(v) for v in vals], bool)
+    if ok.any():
+        out[ok] = parse_numbers(vals[ok], file=str(t.path), rows=rows[ok], column=col)
+    return out
+
+
+def _respondent_ids(values: pd.Series, roster: pd.DataFrame, t: Table, column: str) -> list[str]:
+    """Respondent cells → roster ids (by id, else by name, no fuzzy matching)."""
+    ids = set(roster["id"])
+    out = [str(v).strip() for v in values]
+    other = sorted({v for v in out if v not in ids and v != ""})
+    if other:
+        m = reconcile_names(other, roster, threshold=100.0)
+        ok = m[m["method"].isin(["exact", "normalised", "alias"]) & m["id"].isin(ids)]
+        found = dict(zip(ok["raw_name"], ok["id"]))
+        bad = [v for v in other if v not in found]
+        if bad:
+            i = out.index(bad[0])
+            raise InputError(f"respondent '{bad[0]}' is not in the roster (respondents must be roster ids "
+                             f"or names)", file=str(t.path), row=int(t.rows[i]), column=column)
+        out = [found.get(v, v) for v in out]
+    return out
+
+
+# ---------------------------------------------------------------------------- reading
+def read_survey(survey, nodes, *, format: str = "name-generator", respondent_column: str = "respondent",
+                partner_column: str | None = None, rating_column: str | None = None,
+                type_column: str | None = None, wave_column: str | None = None, id_column: str = "id",
+                name_column: str | None = None, sector_column: str | None = None, aliases=None,
+                threshold: float = DEFAULT_THRESHOLD, strict: bool = False, mapping=None,
+                header_rows: int = 0, encoding: str | None = None) -> SurveyReports:
+    """Read a survey (long name-generator or wide roster format) and its roster into reports.
+
+    Parameters
+    ----------
+    survey : path
+        CSV/TSV/XLSX (encoding and delimiter detected: a cp1251 ``;`` Excel export works).
+    nodes : path or DataFrame
+        The roster: ``id``, ``name`` (matched against partner names), sector column, attributes.
+    format : {'name-generator', 'roster'}
+    respondent_column, partner_column, rating_column, type_column, wave_column : str
+        Long format columns (defaults ``respondent``, ``partner``, ``strength`` / ``rating`` /
+        ``weight`` if present, ``type`` if present, ``wave`` if present). The wide format uses
+        ``respondent_column`` and ``wave_column`` (or the mapping file).
+    id_column, name_column, sector_column : str
+        Roster columns.
+    aliases, threshold, strict
+        Name reconciliation, see :func:`netanalysis.io.names.reconcile_names`.
+    mapping : path or DataFrame, optional
+        Wide format: columns ``column``, ``id``, ``role`` (see module docs).
+    header_rows : int
+        Wide format: extra header rows under the column names to skip.
+    encoding : str, optional
+
+    Returns
+    -------
+    SurveyReports
+    """
+    if format not in ("name-generator", "roster"):
+        raise OptionError(f"unknown survey format '{format}': use name-generator or roster "
+                          f"(registers: read_register)")
+    roster, nacc, sector_name = _read_nodes(nodes, id_column=id_column, name_column=name_column,
+                                            sector_column=sector_column, encoding=encoding)
+    if roster["id"].duplicated().any():
+        dup = roster["id"][roster["id"].duplicated()].iloc[0]
+        raise InputError(f"roster id '{dup}' appears twice", file=nacc.get("file"), column="id")
+    t = read_table(survey, encoding=encoding)
+    if format == "name-generator":
+        raw, sacc = _long_rows(t, roster, respondent_column=respondent_column,
+                               partner_column=partner_column or "partner", rating_column=rating_column,
+                               type_column=type_column, wave_column=wave_column)
+    else:
+        raw, sacc = _wide_rows(t, roster, respondent_column=respondent_column, wave_column=wave_column,
+                               mapping=mapping, header_rows=header_rows, aliases=aliases,
+                               threshold=threshold)
+    return _assemble(raw, roster, nacc, sacc, sector_name, aliases=aliases, threshold=threshold,
+                     strict=strict)
+
+
+def _long_rows(t: Table, roster, *, respondent_column, partner_column, rating_column, type_column,
+               wave_column):
+    rc = resolve_column(t, respondent_column, option="--respondent-column")
+    pc = resolve_column(t, partner_column, option="--partner-column")
+    if rating_column:
+        wc = resolve_column(t, rating_column, option="--rating-column")
+    else:
+        wc = next((c for c in (_optional_column(t, None, d, "") for d in ("strength", "rating", "weight"))
+                   if c), None)
+    tyc = _optional_column(t, type_column, "type", "--type-column")
+    wvc = _optional_column(t, wave_column, "wave", "--wave-column")
+    acc = t.account("survey")
+    acc.update(format="name-generator", respondent_column=rc, partner_column=pc, rating_column=wc,
+               type_column=tyc, wave_column=wvc)
+    f = t.frame
+    blank_resp = np.array([_blank(v) for v in f[rc]], bool)
+    if blank_resp.any():
+        rows = t.rows[blank_resp]
+        acc["dropped"] += int(len(rows))
+        acc["drops"].append({"reason": "blank respondent", "count": int(len(rows)),
+                             "rows": [int(r) for r in rows]})
+    keep = np.flatnonzero(~blank_resp)
+    resp = _respondent_ids(f[rc].iloc[keep], roster, t, rc)
+    out = pd.DataFrame({
+        "respondent": resp,
+        "raw_partner": ["" if _blank(v) else str(v).strip() for v in f[pc].iloc[keep]],
+        "wave": ["" if (not wvc or _blank(v)) else str(v).strip() for v in (f[wvc].iloc[keep] if wvc else [""] * len(keep))],
+        "types": [_split_types(v) for v in (f[tyc].iloc[keep] if tyc else [""] * len(keep))],
+        "rating": _numbers(t, wc, keep) if wc else np.full(len(keep), np.nan),
+        "row": t.rows[keep],
+    })
+    for item in PARTNER_ITEMS:
+        col = _optional_column(t, None, item, "")
+        if col:
+            out[item] = _numbers(t, col, keep)
+    return out, acc
+
+
+def _cell_rating(v, *, file, row, column) -> float:
+    s = "" if _blank(v) else str(v).strip()
+    low = s.casefold()
+    if low in _NO:
+        return np.nan
+    if low in _YES:
+        return 1.0
+    num = parse_numbers(pd.Series([s]), file=file, rows=np.array([row]), column=column)[0]
+    return np.nan if num == 0 else float(num)
+
+
+def _wide_rows(t: Table, roster, *, respondent_column, wave_column, mapping, header_rows, aliases,
+               threshold):
+    f, rows = t.frame, t.rows
+    if header_rows:
+        f, rows = f.iloc[header_rows:].reset_index(drop=True), rows[header_rows:]
+        t = Table(f, t.path, t.encoding, t.delimiter, t.sha256, rows, t.blank_rows)
+    acc = t.account("survey")
+    if header_rows:
+        acc["dropped"] += header_rows
+        acc["drops"].append({"reason": "extra header row", "count": header_rows,
+                             "rows": [int(r) for r in range(2, 2 + header_rows)]})
+    roles: dict[str, tuple[str, str]] = {}          # column -> (role, id)
+    if mapping is not None:
+        mt = mapping if isinstance(mapping, pd.DataFrame) else read_table(mapping).frame
+        cols = {str(c).strip().casefold(): c for c in mt.columns}
+        if "column" not in cols:
+            raise InputError("a mapping file needs columns column, id (and optionally role)",
+                             file=str(mapping) if not isinstance(mapping, pd.DataFrame) else None)
+        for _, r in mt.iterrows():
+            col = str(r[cols["column"]]).strip()
+            oid = "" if "id" not in cols or _blank(r[cols["id"]]) else str(r[cols["id"]]).strip()
+            role = "" if "role" not in cols or _blank(r[cols["role"]]) else str(r[cols["role"]]).strip().lower()
+            role = role or ("org" if oid else "ignore")
+            if role not in ("org", "respondent", "wave", "other", "ignore"):
+                raise InputError(f"unknown role '{role}' for column '{col}' (use org, respondent, wave, "
+                                 f"other, ignore)", file=None if isinstance(mapping, pd.DataFrame) else str(mapping))
+            real = resolve_column(t, col)
+            roles[real] = (role, oid)
+            if role == "org" and oid not in set(roster["id"]):
+                raise InputError(f"mapping: id '{oid}' of column '{col}' is not in the roster")
+    rc = next((c for c, (r, _) in roles.items() if r == "respondent"), None) or \
+        resolve_column(t, respondent_column, option="--respondent-column")
+    wvc = next((c for c, (r, _) in roles.items() if r == "wave"), None) or \
+        _optional_column(t, wave_column, "wave", "--wave-column")
+    if mapping is None:
+        ids = set(roster["id"])
+        rest = [c for c in f.columns if c not in (rc, wvc)]
+        heads = [c for c in rest if c not in ids and not _OTHER_HEADER.match(c)]
+        m = reconcile_names(heads, roster, aliases=aliases, threshold=threshold) if heads else None
+        found = {} if m is None else dict(zip(m.loc[m["method"] != "unmatched", "raw_name"],
+                                              m.loc[m["method"] != "unmatched", "id"]))
+        for c in rest:
+            if c in ids:
+                roles[c] = ("org", c)
+            elif _OTHER_HEADER.match(c):
+                roles[c] = ("other", "")
+            elif c in found:
+                roles[c] = ("org", found[c])
+            else:
+                roles[c] = ("ignore", "")
+    acc.update(format="roster", respondent_column=rc, wave_column=wvc,
+               organisation_columns=int(sum(r == "org" for r, _ in roles.values())),
+               other_columns=[c for c, (r, _) in roles.items() if r == "other"],
+               ignored_columns=[c for c, (r, _) in roles.items() if r == "ignore"])
+    blank_resp = np.array([_blank(v) for v in f[rc]], bool)
+    if blank_resp.any():
+        acc["dropped"] += int(blank_resp.sum())
+        acc["drops"].append({"reason": "blank respondent", "count": int(blank_resp.sum()),
+                             "rows": [int(r) for r in rows[blank_resp]]})
+    keep = np.flatnonzero(~blank_resp)
+    resp = _respondent_ids(f[rc].iloc[keep], roster, Table(f.iloc[keep], t.path, None, None, "",
+                                                           rows[keep]), rc)
+    recs = []
+    for k, who in zip(keep, resp):
+        wave = "" if not wvc or _blank(f[wvc].iat[k]) else str(f[wvc].iat[k]).strip()
+        base = {"respondent": who, "wave": wave, "types": ("",), "row": int(rows[k])}
+        recs.append({**base, "raw_partner": "", "rating": np.nan})          # the response itself
+        for col, (role, oid) in roles.items():
+            v = f[col].iat[k]
+            if role == "org":
+                r = _cell_rating(v, file=str(t.path), row=int(rows[k]), column=col)
+                if r == r:
+                    recs.append({**base, "raw_partner": oid, "rating": r})
+            elif role == "other":
+                for nm in _split_names(v):
+                    recs.append({**base, "raw_partner": nm, "rating": np.nan})
+    # organisation columns name roster ids directly: their "raw names" are the ids (exact matches)
+    out = pd.DataFrame(recs, columns=["respondent", "raw_partner", "wave", "types", "rating", "row"])
+    return out, acc
+
+
+def _assemble(raw: pd.DataFrame, roster: pd.DataFrame, nacc: dict, sacc: dict, sector_name: str, *,
+              aliases, threshold, strict) -> SurveyReports:
+    matches = reconcile_names(raw["raw_partner"], roster[["id", "name"]], aliases=aliases,
+                              threshold=threshold, strict=strict)
+    id_of = dict(zip(matches["raw_name"], matches["id"]))
+    raw = raw.copy()
+    raw["partner"] = [id_of.get(p, "") if p else "" for p in raw["raw_partner"]]
+    respondents: dict[str, set] = {}
+    for w, r in zip(raw["wave"], raw["respondent"]):
+        respondents.setdefault(w, set()).add(r)
+    rep = raw[raw["partner"] != ""]
+    responses = int((raw["partner"] == "").sum())
+    self_named = (rep["partner"] == rep["respondent"]).to_numpy()
+    if self_named.any():
+        sacc["dropped"] += int(self_named.sum())
+        sacc["drops"].append({"reason": "respondent named itself", "count": int(self_named.sum()),
+                              "rows": [int(r) for r in rep["row"][self_named]]})
+        rep = rep[~self_named]
+    key = ["respondent", "partner", "wave"]
+    dup = rep.duplicated(key, keep="first").to_numpy()
+    if dup.any():
+        sacc["merged"] += int(dup.sum())
+        sacc["merges"].append({"reason": "the same partner named twice by a respondent in a wave "
+                                         "(largest rating kept, types combined)",
+                               "rows": [int(r) for r in rep["row"][dup]]})
+        agg = {c: "max" for c in ["rating", *[i for i in PARTNER_ITEMS if i in rep.columns]]}
+        agg.update(raw_partner="first", row="first",
+                   types=lambda s: tuple(dict.fromkeys(t for ts in s for t in ts if t)) or ("",))
+        rep = rep.groupby(key, sort=False, as_index=False).agg(agg)
+    if sacc.get("format") == "roster":
+        # one file row holds many reports: count rows, and report merges apart
+        sacc["report_merges"], sacc["merges"] = sacc["merges"], []
+        sacc["reports_merged"], sacc["merged"] = sacc["merged"], 0
+        sacc["used"] = int(sacc["read"] - sacc["dropped"])
+    else:
+        sacc["used"] += int(len(rep)) + responses
+    sacc["reports"] = int(len(rep))
+    sacc["balanced"] = bool(sacc["read"] == sacc["used"] + sacc["merged"] + sacc["dropped"])
+
+    # nodes: roster + named-only
+    nodes = roster.copy()
+    new = matches[~matches["id"].isin(set(roster["id"]))].drop_duplicates("id")
+    if len(new):
+        add = pd.DataFrame({"id": new["id"].to_numpy(), "name": new["raw_name"].to_numpy()})
+        nodes = pd.concat([nodes, add], ignore_index=True)
+    in_roster = nodes["id"].isin(set(roster["id"]))
+    waves_of = {i: [] for i in nodes["id"]}
+    for w in sorted(respondents, key=_wave_key):
+        for i in respondents[w]:
+            waves_of[i].append(w)
+    nodes["responded_waves"] = [";".join(w for w in waves_of[i]) if waves_of[i] else "" for i in nodes["id"]]
+    nodes["status"] = np.where(~in_roster, "named_only",
+                               np.where([bool(waves_of[i]) for i in nodes["id"]], "respondent",
+                                        "non_respondent"))
+    prov = {"files": [nacc, sacc]}
+    rep = rep.reset_index(drop=True)
+    return SurveyReports(nodes, rep, {w: frozenset(s) for w, s in respondents.items()}, matches, prov,
+                         sector_name)
+
+
+def _wave_key(w: str):
+    try:
+        return (0, float(w), w)
+    except ValueError:
+        return (1, 0.0, w)
+
+
+# ---------------------------------------------------------------------------- symmetrisation
+def _dyad_ties(reports: pd.DataFrame, respondents: dict, rule: str | None) -> pd.DataFrame:
+    """Tie rows (source, target, weight, type, wave, reported_by) from reports under a rule."""
+    cols = ["source", "target", "weight", "type", "wave", "reported_by"]
+    if len(reports) == 0:
+        return pd.DataFrame({c: pd.Series([], dtype=float if c == "weight" else object) for c in cols})
+    r = reports
+    w = r["weight"].to_numpy(float)
+    if rule is None:
+        base = pd.DataFrame({"source": r["respondent"].to_numpy(), "target": r["partner"].to_numpy(),
+                             "weight": w, "types": r["types"].to_numpy(), "wave": r["wave"].to_numpy(),
+                             "reported_by": r["respondent"].to_numpy()})
+    else:
+        recs = []
+        rep = {(a, b, wv): (x, ts) for a, b, wv, x, ts in
+               zip(r["respondent"], r["partner"], r["wave"], w, r["types"])}
+        seen = set()
+        for (a, b, wv), (x, ts) in rep.items():
+            lo, hi = (a, b) if a < b else (b, a)
+            if (lo, hi, wv) in seen:
+                continue
+            seen.add((lo, hi, wv))
+            f, g = rep.get((lo, hi, wv)), rep.get((hi, lo, wv))
+            resp = respondents.get(wv, frozenset())
+            lo_r, hi_r = lo in resp, hi in resp
+            vals = [v[0] for v in (f, g) if v is not None]
+            both = f is not None and g is not None
+            if rule == "max":
+                weight = max(vals)
+            elif rule == "min":
+                if not both:
+                    continue
+                weight = min(vals)
+            elif rule == "mean":
+                counted = [(f[0] if f else 0.0) for _ in [0] if lo_r] + [(g[0] if g else 0.0) for _ in [0] if hi_r]
+                weight = float(np.mean(counted)) if counted else max(vals)
+            elif rule == "respondent":
+                if lo_r and hi_r:
+                    if not both:
+                        continue
+                    weight = min(vals)
+                else:
+                    weight = max(vals)
+            else:
+                raise OptionError(f"unknown symmetrisation rule '{rule}': use {', '.join(SYMMETRIZE_RULES)}")
+            if weight <= 0:
+                continue
+            types = tuple(dict.fromkeys(t for v in (f, g) if v is not None for t in v[1] if t)) or ("",)
+            by = "both" if both else (lo if f is not None else hi)
+            recs.append((lo, hi, weight, types, wv, by))
+        base = pd.DataFrame(recs, columns=["source", "target", "weight", "types", "wave", "reported_by"])
+    base = base.explode("types").rename(columns={"types": "type"})
+    base["type"] = base["type"].fillna("").astype(str)
+    return base[cols].reset_index(drop=True)
+
+
+def _weights(reports: pd.DataFrame, dichotomize: float | None) -> pd.DataFrame:
+    r = reports.copy()
+    rating = r["rating"].to_numpy(float)
+    if dichotomize is not None:
+        keep = np.isnan(rating) | (rating >= float(dichotomize))
+        r = r[keep].copy()
+        r["weight"] = 1.0
+    else:
+        r["weight"] = np.where(np.isnan(rating), 1.0, rating)
+        r = r[r["weight"] > 0].copy()
+    return r
+
+
+def survey_network(reports: SurveyReports, *, symmetrize: str | None = "max",
+                   dichotomize: float | None = None, scheme=None, sensitivity: bool = True,
+                   wave: str | None = None) -> StakeholderNetwork:
+    """Build the network from survey reports.
+
+    Parameters
+    ----------
+    reports : SurveyReports
+    symmetrize : {'max', 'min', 'mean', 'respondent'} or None
+        See the module docs; ``None`` keeps directed arcs respondent → partner.
+    dichotomize : float, optional
+        Rating threshold: reports rated below it are not ties; the rest weigh 1.
+    scheme : str or SectorScheme
+        Sector scheme (default ``standard``).
+    sensitivity : bool
+        Add the ``max`` vs ``min`` sensitivity table to the provenance
+        (``provenance["survey"]["symmetrization_sensitivity"]``).
+    wave : str, optional
+        Use only this wave's reports (and respondents).
+
+    Returns
+    -------
+    StakeholderNetwork
+        ``provenance`` holds ``response_rates``, ``name_matches`` (records) and ``survey``
+        (rule, dichotomisation, report counts, reciprocity, sensitivity table, PARTNER reliabilities).
+    """
+    if symmetrize is not None and symmetrize not in SYMMETRIZE_RULES:
+        raise OptionError(f"unknown symmetrisation rule '{symmetrize}': use {', '.join(SYMMETRIZE_RULES)}")
+    rep, respondents, nodes = reports.reports, reports.respondents, reports.nodes
+    if wave is not None:
+        wave = str(wave)
+        if wave not in respondents:
+            raise OptionError(f"no wave '{wave}'; available: {', '.join(sorted(respondents, key=_wave_key))}")
+        rep = rep[rep["wave"] == wave]
+        respondents = {wave: respondents[wave]}
+    weighted = _weights(rep, dichotomize)
+    ties = _dyad_ties(weighted, respondents, symmetrize)
+    prov = copy.deepcopy(reports.provenance)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")      # named-only nodes are already in the nodes table
+        net = build_network(nodes, ties, directed=symmetrize is None, sector_column=reports.sector_column,
+                            scheme=scheme, merge="max", provenance=prov)
+    prov = net.provenance
+    n_roster = int(nodes["status"].isin(["respondent", "non_respondent"]).sum())
+    for a in prov["files"]:
+        if a.get("role") == "nodes":      # named-only organisations come from the survey, not this file
+            a["used"] = n_roster
+            a["balanced"] = bool(a["read"] == a["used"] + a["merged"] + a["dropped"])
+        elif a.get("role") == "ties" and a.get("file") is None:
+            a["note"] = "ties derived from the survey reports (see the survey account)"
+    rates = response_rates(net.nodes)
+    prov["response_rates"] = rates
+    for msg in _rate_warnings(rates):
+        warnings.warn(msg, stacklevel=2)
+    prov["name_matches"] = reports.name_matches[["raw_name", "id", "score", "method", "name", "candidate",
+                                                 "count", "note"]].to_dict("records")
+    unmatched = int((reports.name_matches["method"] == "unmatched").sum())
+    survey = {"symmetrize": symmetrize or "none (directed reports)", "dichotomize": dichotomize,
+              "waves": sorted(respondents, key=_wave_key), "reports": int(len(rep)),
+              "reports_used": int(len(weighted)),
+              "reports_without_rating": int(np.isnan(rep["rating"].to_numpy(float)).sum()),
+              "named_only": int((net.nodes["status"] == "named_only").sum()),
+              "unmatched_names": unmatched,
+              "reciprocity": report_reciprocity(reports, wave=wave)}
+    if unmatched:
+        warnings.warn(f"{unmatched} partner names match no roster organisation: added as named_only "
+                      f"(review name_matches.csv)", stacklevel=2)
+    nodes_out = net.nodes
+    items = [c for c in PARTNER_ITEMS if c in rep.columns]
+    if items:
+        from ..partner import partner_scores
+
+        ps = partner_scores(rep.rename(columns={"respondent": "source", "partner": "target"}),
+                            ids=net.ids)
+        nodes_out = nodes_out.copy()
+        for c in ("trust", "value", "ratings_received"):
+            nodes_out[c] = ps[c].reindex(net.ids).to_numpy()
+        survey["partner"] = ps.attrs.get("reliability", {})
+    if sensitivity and len(weighted):
+        survey["symmetrization_sensitivity"] = symmetrization_sensitivity(
+            reports, scheme=scheme, dichotomize=dichotomize, wave=wave).to_dict("records")
+    prov["survey"] = survey
+    return StakeholderNetwork(nodes_out, net.ties, net.directed, prov, net.merge)
+
+
+# ---------------------------------------------------------------------------- missing data
+def _level(rate: float) -> str:
+    if rate != rate:
+        return "n/a"
+    if rate >= RESPONSE_THRESHOLDS["safe"]:
+        return "safe"
+    if rate >= RESPONSE_THRESHOLDS["patterns_only"]:
+        return "patterns_only"
+    return "caution"
+
+
+def _rates(nodes: pd.DataFrame, responded: pd.Series) -> dict:
+    in_roster = nodes["status"].isin(["respondent", "non_respondent"]).to_numpy()
+    sub, got = nodes[in_roster], responded[in_roster]
+    n, k = len(sub), int(got.sum())
+    overall = {"roster": n, "respondents": k, "non_respondents": n - k,
+               "rate": (k / n) if n else float("nan")}
+    overall["level"] = _level(overall["rate"])
+    by = []
+    for sec, grp in sub.groupby("sector", sort=True):
+        kk = int(got[grp.index].sum())
+        rate = kk / len(grp)
+        by.append({"sector": sec, "roster": int(len(grp)), "respondents": kk,
+                   "non_respondents": int(len(grp) - kk), "rate": rate, "level": _level(rate)})
+    return {"overall": overall, "by_sector": by}
+
+
+def response_rates(nodes) -> dict:
+    """Response rates overall and per sector (and per wave) from a nodes table or network.
+
+    Parameters
+    ----------
+    nodes : DataFrame or StakeholderNetwork
+        Needs ``sector`` and ``status``; ``responded_waves`` (``;``-separated) for per-wave rates.
+
+    Returns
+    -------
+    dict
+        ``overall`` and ``by_sector`` (``roster``, ``respondents``, ``non_respondents``, ``rate``,
+        ``level``), ``by_wave`` (wave → the same) when there are several waves, ``named_only``
+        and ``thresholds``. Named-only organisations are not in any denominator.
+    """
+    if isinstance(nodes, StakeholderNetwork):
+        nodes = nodes.nodes
+    nodes = nodes.reset_index(drop=True)
+    responded = nodes["status"] == "respondent"
+    out = _rates(nodes, responded)
+    if "responded_waves" in nodes.columns:
+        waves = sorted({w for v in nodes["responded_waves"] for w in str(v).split(";") if w},
+                       key=_wave_key)
+        if len(waves) > 1:
+            out["by_wave"] = {w: _rates(nodes, nodes["responded_waves"].map(lambda v: w in str(v).split(";")))
+                              for w in waves}
+            out["note"] = "top level: responded in any wave"
+    out["named_only"] = int((nodes["status"] == "named_only").sum())
+    out["thresholds"] = {"safe": "rate >= 0.80", "patterns_only": "0.65 <= rate < 0.80",
+                         "caution": "rate < 0.65"}
+    return out
+
+
+def _rate_warnings(rates: dict) -> list[str]:
+    msgs = []
+    advice = {"patterns_only": "describe overall patterns only, not individual positions",
+              "caution": "results may be badly biased"}
+    ov = rates["overall"]
+    if ov["level"] in advice:
+        msgs.append(f"response rate {ov['rate']:.0%} ({ov['respondents']}/{ov['roster']}): {advice[ov['level']]}")
+    low = [s for s in rates["by_sector"] if s["level"] in advice]
+    for s in low:
+        msgs.append(f"sector '{s['sector']}' response rate {s['rate']:.0%} ({s['respondents']}/{s['roster']}): "
+                    f"{advice[s['level']]}")
+    return msgs
+
+
+def report_reciprocity(reports: SurveyReports, *, wave: str | None = None) -> dict:
+    """Agreement of reports between respondents, per wave.
+
+    Among dyads of two respondents (of the same wave) where at least one named the other:
+    ``dyads`` reported, ``confirmed`` by both, ``dyadic_reciprocity`` = confirmed / dyads, and
+    ``edgewise_reciprocity`` = 2·confirmed / arcs (share of reports returned; as networkx
+    ``reciprocity`` on the respondents' report graph).
+
+    Returns
+    -------
+    dict
+        wave → the figures above (NaN when no dyad).
+    """
+    out = {}
+    rep = reports.reports
+    for w, resp in sorted(reports.respondents.items(), key=lambda kv: _wave_key(kv[0])):
+        if wave is not None and w != wave:
+            continue
+        r = rep[(rep["wave"] == w) & rep["partner"].isin(resp)]
+        arcs = set(zip(r["respondent"], r["partner"]))
+        dyads = {(min(a, b), max(a, b)) for a, b in arcs}
+        conf = sum(1 for a, b in dyads if (a, b) in arcs and (b, a) in arcs)
+        out[w] = {"arcs": len(arcs), "dyads": len(dyads), "confirmed": conf,
+                  "dyadic_reciprocity": conf / len(dyads) if dyads else float("nan"),
+                  "edgewise_reciprocity": 2 * conf / len(arcs) if arcs else float("nan")}
+    return out
+
+
+def symmetrization_sensitivity(reports: SurveyReports, *, rules=("max", "min"), scheme=None,
+                               dichotomize: float | None = None, wave: str | None = None,
+                               top: int = 5) -> pd.DataFrame:
+    """How key results change between symmetrisation rules (default ``max`` vs ``min``).
+
+    Rows: ``ties``, ``density``, ``mean_degree``, ``isolates``, ``components``,
+    ``cross_sector_share`` (share of ties joining different sectors), ``top_brokers`` (the ``top``
+    ids by unweighted betweenness, ``;``-separated), and the sector mixing ratio per sector pair
+    (``ratio:a|b``: observed / expected ties under the configuration model, ``ratio_degree`` of
+    :func:`netanalysis.mixing.sector_mixing`; no permutations, so the table is deterministic).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``measure`` and one per rule.
+    """
+    from .. import metrics
+    from ..mixing import sector_mixing
+
+    ratio_col = "ratio_degree"      # observed / expected under the configuration model (no permutations)
+    cols = {}
+    for rule in rules:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")       # the main network already warned about the input
+            net = survey_network(reports, symmetrize=rule, dichotomize=dichotomize, scheme=scheme,
+                                 sensitivity=False, wave=wave)
+        res = {}
+        e = net.edges
+        res["ties"] = float(net.n_ties)
+        res["density"] = metrics.density(net)
+        res["mean_degree"] = 2.0 * net.n_ties / net.n_nodes if net.n_nodes else float("nan")
+        deg = np.bincount(np.r_[e["u"].to_numpy(int), e["v"].to_numpy(int)], minlength=net.n_nodes)
+        res["isolates"] = float((deg == 0).sum())
+        res["components"] = float(len(net.to_igraph().connected_components()))
+        sec = net.sector
+        cross = (sec.reindex(e["source"]).to_numpy() != sec.reindex(e["target"]).to_numpy())
+        res["cross_sector_share"] = float(cross.mean()) if len(e) else float("nan")
+        bt = pd.Series(net.to_igraph().betweenness(directed=False), index=net.ids)
+        bt = bt[bt > 0].sort_values(ascending=False, kind="stable")
+        res["top_brokers"] = ";".join(bt.index[:top])
+        if net.n_ties:
+            frame = sector_mixing(net, permutations=0)
+            for a, b, x in zip(frame["sector_a"], frame["sector_b"], frame[ratio_col]):
+                res[f"ratio:{a}|{b}"] = float(x)
+        cols[rule] = res
+    measures = list(dict.fromkeys(k for r in cols.values() for k in r))
+    out = pd.DataFrame({"measure": measures})
+    for rule, res in cols.items():
+        out[rule] = [res.get(m, np.nan) for m in measures]
+    return out
+
+
+# ---------------------------------------------------------------------------- convenience readers
+def read_name_generator(survey, nodes, *, symmetrize: str | None = "max", dichotomize: float | None = None,
+                        scheme=None, **options) -> StakeholderNetwork:
+    """Read a long (name-generator) survey into a network.
+
+    ``options`` are those of :func:`read_survey` (columns, aliases, threshold, strict, encoding);
+    ``symmetrize``, ``dichotomize`` and ``scheme`` those of :func:`survey_network`.
+
+    Examples
+    --------
+    >>> net = read_name_generator("survey.csv", "roster.csv", symmetrize="min")  # doctest: +SKIP
+    """
+    rep = read_survey(survey, nodes, format="name-generator", **options)
+    return survey_network(rep, symmetrize=symmetrize, dichotomize=dichotomize, scheme=scheme)
+
+
+def read_roster(survey, nodes, *, symmetrize: str | None = "max", dichotomize: float | None = None,
+                scheme=None, **options) -> StakeholderNetwork:
+    """Read a wide (roster) survey export into a network (see :func:`read_survey`, ``format='roster'``)."""
+    rep = read_survey(survey, nodes, format="roster", **options)
+    return survey_network(rep, symmetrize=symmetrize, dichotomize=dichotomize, scheme=scheme)
+
+
+def read_register(register, nodes=None, *, partners_column: str = "partners", type_column: str | None = None,
+                  wave_column: str | None = None, id_column: str = "id", name_column: str | None = None,
+                  sector_column: str | None = None, aliases=None, threshold: float = DEFAULT_THRESHOLD,
+                  strict: bool = False, scheme=None, encoding: str | None = None) -> StakeholderNetwork:
+    """Read a partnership register (one row per agreement, partners listed in one cell).
+
+    Every pair of distinct partners of an agreement is tied with weight 1; the network merges
+    repeated pairs by ``sum``, so a tie's weight is the number of agreements the two share (per type
+    and wave). Partner names (or ids) are reconciled against ``nodes`` when given; unmatched ones
+    become ``named_only`` organisations. Agreements with fewer than two distinct partners add no tie
+    and are counted as dropped.
+
+    Returns
+    -------
+    StakeholderNetwork
+        Undirected; ``provenance["name_matches"]`` lists every partner name.
+    """
+    if nodes is not None:
+        roster, nacc, sector_name = _read_nodes(nodes, id_column=id_column, name_column=name_column,
+                                                sector_column=sector_column, encoding=encoding)
+    else:
+        roster, nacc, sector_name = pd.DataFrame({"id": [], "name": []}), None, "sector"
+    t = read_table(register, encoding=encoding)
+    pc = resolve_column(t, partners_column, option="--partner-column")
+    tyc = _optional_column(t, type_column, "type", "--type-column")
+    wvc = _optional_column(t, wave_column, "wave", "--wave-column")
+    acc = t.account("ties")
+    acc.update(format="register", partners_column=pc, type_column=tyc, wave_column=wvc)
+    lists = [_split_names(v) for v in t.frame[pc]]
+    flat = [n for ns in lists for n in ns]
+    if nodes is not None:
+        matches = reconcile_names(flat, roster[["id", "name"]], aliases=aliases, threshold=threshold,
+                                  strict=strict)
+    else:
+        uniq = list(dict.fromkeys(flat))
+        matches = pd.DataFrame({"raw_name": uniq, "id": uniq, "score": 100.0, "method": "exact",
+                                "name": uniq, "candidate": "", "count": [flat.count(u) for u in uniq],
+                                "note": ""})
+    id_of = dict(zip(matches["raw_name"], matches["id"]))
+    recs, short = [], []
+    for k, ns in enumerate(lists):
+        ids = sorted(dict.fromkeys(id_of[n] for n in ns))
+        if len(ids) < 2:
+            short.append(int(t.rows[k]))
+            continue
+        ty = "" if not tyc or _blank(t.frame[tyc].iat[k]) else str(t.frame[tyc].iat[k]).strip()
+        wv = "" if not wvc or _blank(t.frame[wvc].iat[k]) else str(t.frame[wvc].iat[k]).strip()
+        for i in range(len(ids)):
+            for j in range(i + 1, len(ids)):
+                recs.append((ids[i], ids[j], 1.0, ty, wv, int(t.rows[k])))
+    if short:
+        acc["dropped"] += len(short)
+        acc["drops"].append({"reason": "agreement with fewer than two distinct partners", "count": len(short),
+                             "rows": short[:1000]})
+    acc["used"] = int(acc["read"] - acc["dropped"])
+    acc["pairs"] = len(recs)
+    ties = pd.DataFrame(recs, columns=["source", "target", "weight", "type", "wave", "_row"]).drop(columns="_row")
+    nodes_df = roster.copy()
+    known = set(roster["id"])
+    new = matches[~matches["id"].isin(known)].drop_duplicates("id")
+    if len(new):
+        nodes_df = pd.concat([nodes_df, pd.DataFrame({"id": new["id"].to_numpy(),
+                                                      "name": new["raw_name"].to_numpy()})], ignore_index=True)
+    nodes_df["status"] = np.where(nodes_df["id"].isin(known) | (nodes is None), "", "named_only")
+    files = [a for a in (nacc, acc) if a is not None]
+    prov = {"files": files}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = build_network(nodes_df, ties, directed=False, sector_column=sector_name, scheme=scheme,
+                            merge="sum", provenance=prov)
+    # build_network counted pair rows against this file; the file account is per agreement
+    for a in net.provenance["files"]:
+        if a.get("format") == "register":
+            a["used"] = int(a["read"] - a["dropped"])
+            a["merges"] = [m for m in a["merges"] if "duplicate tie" not in m["reason"]]
+            a["merged"] = 0
+            a["balanced"] = True
+            a["note"] = "pairs of partners of the same agreement; repeated pairs summed (shared agreements)"
+    net.provenance["name_matches"] = matches.to_dict("records")
+    unmatched = int((matches["method"] == "unmatched").sum())
+    if unmatched:
+        warnings.warn(f"{unmatched} partner names match no roster organisation: added as named_only "
+                      f"(review name_matches.csv)", stacklevel=2)
+    return net
+
+
+def load_survey(survey, nodes=None, *, format: str = "name-generator", symmetrize: str | None = None,
+                directed: bool = False, dichotomize: float | None = None, scheme=None,
+                respondent_column: str = "respondent", partner_column: str | None = None,
+                rating_column: str | None = None, type_column: str | None = None,
+                wave_column: str | None = None, id_column: str = "id", name_column: str | None = None,
+                sector_column: str | None = None, aliases=None, threshold: float = DEFAULT_THRESHOLD,
+                strict: bool = False, mapping=None, header_rows: int = 0,
+                encoding: str | None = None) -> StakeholderNetwork:
+    """One entry point for every survey format (what the CLI's ``--survey`` calls).
+
+    ``symmetrize=None`` means: directed reports when ``directed``, else ``max``. Giving both a rule
+    and ``directed`` is an error. Registers ignore the survey-only options (they are undirected).
+    """
+    if format not in SURVEY_FORMATS:
+        raise OptionError(f"unknown survey format '{format}': use {', '.join(SURVEY_FORMATS)}")
+    if format == "register":
+        if directed:
+            raise OptionError("a partnership register gives undirected ties: drop --directed")
+        return read_register(survey, nodes, partners_column=partner_column or "partners",
+                             type_column=type_column, wave_column=wave_column, id_column=id_column,
+                             name_column=name_column, sector_column=sector_column, aliases=aliases,
+                             threshold=threshold, strict=strict, scheme=scheme, encoding=encoding)
+    if symmetrize is not None and directed:
+        raise OptionError("--symmetrize makes an undirected network: drop --directed (or drop "
+                          "--symmetrize to keep the directed reports)")
+    rule = None if directed else (symmetrize or "max")
+    rep = read_survey(survey, nodes, format=format, respondent_column=respondent_column,
+                      partner_column=partner_column, rating_column=rating_column, type_column=type_column,
+                      wave_column=wave_column, id_column=id_column, name_column=name_column,
+                      sector_column=sector_column, aliases=aliases, threshold=threshold, strict=strict,
+                      mapping=mapping, header_rows=header_rows, encoding=encoding)
+    return survey_network(rep, symmetrize=rule, dichotomize=dichotomize, scheme=scheme)
