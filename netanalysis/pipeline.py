@@ -97,6 +97,15 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
     res.node_metrics = metrics.node_metrics(net)
     res.timings["metrics"] = time.perf_counter() - t
 
+    # ---- survey input (survey issue): name review file, max-vs-min sensitivity ----
+    if net.provenance.get("name_matches") is not None:
+        _nm = pd.DataFrame(net.provenance["name_matches"])
+        _lead = ["raw_name", "id", "score", "method"]
+        res.tables["name_matches.csv"] = _nm.reindex(columns=_lead + [c for c in _nm.columns if c not in _lead])
+    if net.provenance.get("survey", {}).get("symmetrization_sensitivity"):
+        res.tables["symmetrization_sensitivity.csv"] = pd.DataFrame(
+            net.provenance["survey"]["symmetrization_sensitivity"])
+
     # ---- brokerage roles (metrics issue) ----
 
     # ---- sector gaps: mixing, segregation, spanners, recommendations (gaps issue) ----
@@ -148,5 +157,15 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
     res.timings["findings"] = time.perf_counter() - t
 
     # ---- map (maps issue) ----
+    # map.html: one offline page (netanalysis.viz.map). Static figures for the report:
+    # netanalysis.viz.figures.analysis_figures(res) -> {"network.png": bytes, "network.svg": str, ...}.
+    t = stage("map")
+    from .viz.map import render_map as _render_map
+
+    res.texts["map.html"] = _render_map(
+        net, metrics=res.node_metrics, mixing=res.tables.get("sector_mixing.csv"),
+        communities=getattr(res, "partition", None), seed=opts.seed,
+        title=f"Network map: {net.provenance['dataset']}" if net.provenance.get("dataset") else None)
+    res.timings["map"] = time.perf_counter() - t
 
     return res
