@@ -63,8 +63,9 @@ def handle_errors(fn):
 def input_options(fn):
     """Options shared by every command that reads a network from tables."""
     opts = [
-        click.option("--ties", "ties", type=click.Path(dir_okay=False, path_type=Path), required=True,
-                     help="Ties table (CSV, TSV or XLSX): one row per tie."),
+        click.option("--ties", "ties", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Ties table (CSV, TSV or XLSX): one row per tie (required unless another "
+                          "input such as --participations is given)."),
         click.option("--nodes", "nodes", type=click.Path(dir_okay=False, path_type=Path),
                      help="Nodes table: one row per organisation (optional)."),
         click.option("--id-column", default="id", show_default=True, help="Nodes: id column."),
@@ -92,9 +93,44 @@ def input_options(fn):
     return fn
 
 
+def participation_options(fn):
+    """Two-mode participation records (organisation × project/event) as input instead of --ties."""
+    opts = [
+        click.option("--participations", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Participation records (one row per organisation × project/event), "
+                          "projected to organisation ties; use instead of --ties."),
+        click.option("--unit-column", default="unit", show_default=True,
+                     help="Participations: project/event column (e.g. rcn)."),
+        click.option("--org-column", default="org", show_default=True,
+                     help="Participations: organisation column (e.g. pic)."),
+        click.option("--projection", type=click.Choice(["count", "newman", "jaccard"]), default="count",
+                     show_default=True, help="Participations: tie weight = shared projects (count), "
+                     "Newman's sum of 1/(n-1), or Jaccard overlap."),
+    ]
+    for opt in reversed(opts):
+        fn = opt(fn)
+    return fn
+
+
 def _load(kw: dict):
+    from .errors import OptionError
     from .io import load_network
 
+    given = [f"--{k}" for k in ("ties", "participations", "survey") if kw.get(k) is not None]
+    if len(given) != 1:
+        offered = ["--ties"] + [f"--{k}" for k in ("participations", "survey") if k in kw]
+        raise OptionError(f"give exactly one input: {' or '.join(offered)}"
+                          + (f" (got {', '.join(given)})" if given else " (got none)"))
+    if kw.get("participations") is not None:
+        from .io.participation import load_participation_network
+
+        if kw.get("nodes") is not None or kw.get("directed"):
+            raise OptionError("--participations cannot be combined with --nodes or --directed: names and "
+                              "sectors come from the participation file, the projection is undirected")
+        return load_participation_network(
+            kw["participations"], unit_column=kw["unit_column"], org_column=kw["org_column"],
+            sector_column=kw["sector_column"], name_column=kw["name_column"], scheme=kw["scheme"],
+            encoding=kw["encoding"], weighting=kw["projection"])
     return load_network(
         kw["ties"], kw["nodes"], directed=kw["directed"], id_column=kw["id_column"],
         name_column=kw["name_column"], source_column=kw["source_column"],
@@ -137,6 +173,7 @@ def main(debug):
 
 @main.command()
 @input_options
+@participation_options
 @handle_errors
 def validate(**kw):
     """Read and check the input tables; print what happened to every row."""
@@ -172,6 +209,7 @@ def _run_analyze(net, out: Path, seed: int, permutations: int):
 
 @main.command()
 @input_options
+@participation_options
 @_analysis_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Output folder (created if needed).")
@@ -266,6 +304,75 @@ def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair
                + f"; {len(res.recommendations)} recommendation(s)")
     click.echo(f"wrote {out}")
 
+
+@main.command()
+@click.option("--participations", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Participation records: one row per organisation × project/event.")
+@click.option("--unit-column", default="unit", show_default=True, help="Project/event column (e.g. rcn).")
+@click.option("--org-column", default="org", show_default=True, help="Organisation column (e.g. pic).")
+@click.option("--sector-column", default=None,
+              help="Organisation type column (e.g. type) [default: sector, if present].")
+@click.option("--scheme", default="standard", show_default=True,
+              help="Sector scheme: standard, cordis, none, or a CSV file with label,sector.")
+@click.option("--year-column", default=None, help="Year of the project (e.g. start_year): adds per-year values.")
+@click.option("--sectors", default="science,business,government", show_default=True,
+              help="Sectors playing U, I, G (and optionally C), comma-separated, e.g. "
+                   "science,business,government,civil_society.")
+@click.option("--bootstrap", type=click.IntRange(0), default=1000, show_default=True,
+              help="Bootstrap resamples of projects for the intervals (0 = none).")
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed of the bootstrap.")
+@click.option("--drop-empty", is_flag=True, help="Leave out projects with none of the sectors.")
+@click.option("--encoding", default=None, help="Override encoding detection (e.g. cp1251).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Output folder (created if needed); writes helix.json.")
+@handle_errors
+def helix(participations, unit_column, org_column, sector_column, scheme, year_column, sectors, bootstrap,
+          seed, drop_empty, encoding, out):
+    """Triple/Quadruple Helix synergy (mutual information in bits; negative T_UIG = synergy) of the
+    sectors taking part in each project; writes helix.json into --out."""
+    from .export import write_json
+    from .helix import helix_synergy
+    from .io.participation import read_participations
+
+    p = read_participations(participations, unit_column=unit_column, org_column=org_column,
+                            sector_column=sector_column, year_column=year_column, scheme=scheme,
+                            encoding=encoding)
+    res = helix_synergy(p, sectors=[x.strip() for x in sectors.split(",") if x.strip()],
+                        bootstrap=bootstrap, seed=seed, drop_empty=drop_empty)
+    d = res.to_dict()
+    d["input"] = p.provenance
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(out / "helix.json", d)
+    click.echo(_helix_summary(res))
+    click.echo(f"wrote {out / 'helix.json'}")
+
+
+def _helix_summary(res) -> str:
+    roles = ", ".join(f"{k} = {v}" for k, v in res.sectors.items())
+    iv = res.intervals
+
+    def fmt(name):
+        v = res.values[name]
+        if name in iv:
+            return f"{name} = {v:.4f} bits ({100 * res.confidence:.0f}% interval {iv[name][0]:.4f} to {iv[name][1]:.4f})"
+        return f"{name} = {v:.4f} bits"
+
+    if res.synergy:
+        verdict = "synergy: joint participation reduces uncertainty beyond the pairwise relations"
+    elif res.T_UIG < 0:
+        verdict = "negative, but the interval includes 0: no clear synergy"
+    else:
+        verdict = "no synergy"
+    text = (f"Helix synergy over {res.n_units} projects ({roles}; {res.n_empty_units} projects with none of "
+            f"them): {fmt('T_UIG')}, where negative = synergy — {verdict}. Two-way mutual information: "
+            f"{fmt('T_UI')}, {fmt('T_UG')}, {fmt('T_IG')}.")
+    if res.T_UIGC is not None:
+        text += f" Four-way: {fmt('T_UIGC')} (= T_UIG − T_UIG|C; sign convention in helix.json)."
+    if res.by_year is not None and len(res.by_year):
+        yrs = ", ".join(f"{int(r.year)}: {r.T_UIG:+.3f}" for r in res.by_year.itertuples())
+        text += f" T_UIG per year: {yrs}."
+    text += f" Bootstrap: {res.bootstrap} resamples of projects, seed {res.seed}."
+    return text
 
 if __name__ == "__main__":  # pragma: no cover
     main()

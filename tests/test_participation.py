@@ -203,3 +203,52 @@ def test_full_cordis_projection():
     with_partner = np.asarray((B[:, n_p >= 2]).sum(axis=1)).ravel()
     strength = np.asarray(net.adjacency(weighted=True).sum(axis=1)).ravel()
     assert np.allclose(strength, with_partner)
+
+
+# ----------------------------------------------------------------------------- CLI
+def test_cli_analyze_with_participations(tmp_path):
+    from click.testing import CliRunner
+
+    from netanalysis.cli import main
+
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["analyze", "--participations", str(SLOVENIA / "participations.csv"),
+                                    "--unit-column", "rcn", "--org-column", "pic", "--sector-column", "type",
+                                    "--scheme", "cordis", "--projection", "newman", "--permutations", "20",
+                                    "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "participations: " in res.output and "1173 rows read, 1173 used" in res.output
+    assert "347 organisations, 390 ties" in res.output
+    import json
+
+    dq = json.loads((out / "data_quality.json").read_text(encoding="utf-8"))
+    assert dq["projection"]["weighting"] == "newman" and dq["projection"]["ties"] == 390
+    assert dq["files"][0]["role"] == "participations" and dq["files"][0]["balanced"]
+    nm = pd.read_csv(out / "node_metrics.csv", dtype={"id": str})
+    assert len(nm) == 347
+    # Newman strength = number of the organisation's projects that have another participant
+    p = read_participations(SLOVENIA / "participations.csv", unit_column="rcn", org_column="pic")
+    shared = p.records[p.records["unit"].isin(p.units.loc[p.units["n_orgs"] >= 2, "unit"])]
+    expected = shared.groupby("org").size().reindex(nm["id"], fill_value=0).to_numpy()
+    assert nm["strength"].to_numpy() == pytest.approx(expected)
+    assert set(nm["sector"]) <= {"science", "business", "government", "other"}
+
+
+def test_cli_input_choice_errors(tmp_path):
+    from click.testing import CliRunner
+
+    from netanalysis.cli import main
+
+    part = str(SLOVENIA / "participations.csv")
+    r = CliRunner().invoke(main, ["analyze", "--out", str(tmp_path)])
+    assert r.exit_code == 2 and "give exactly one input" in r.output and "--participations" in r.output
+    r = CliRunner().invoke(main, ["analyze", "--participations", part, "--ties", str(SLOVENIA / "ties.csv"),
+                                  "--out", str(tmp_path)])
+    assert r.exit_code == 2 and "got --ties, --participations" in r.output
+    r = CliRunner().invoke(main, ["validate", "--participations", part, "--unit-column", "rcn",
+                                  "--org-column", "pic", "--nodes", str(SLOVENIA / "nodes.csv")])
+    assert r.exit_code == 2 and "cannot be combined with --nodes" in r.output
+    r = CliRunner().invoke(main, ["validate", "--participations", part, "--unit-column", "rcn",
+                                  "--org-column", "pic", "--sector-column", "type", "--scheme", "cordis"])
+    assert r.exit_code == 0, r.output
+    assert "network: 347 organisations, 390 ties (undirected)" in r.output
