@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -303,6 +304,11 @@ def mixing_analysis(net: StakeholderNetwork, *, groups=None, permutations: int =
         })
     df = pd.DataFrame(rows)
     df["p_adjusted"] = adjust_p(df["p_value"].to_numpy(), adjust)
+    n_tests = int(df["p_value"].notna().sum())
+    if R and n_tests and (n_tests if adjust == "holm" else 1) / (R + 1) > alpha:
+        warnings.warn(f"with {R} permutations and {n_tests} sector pairs no adjusted p-value can reach "
+                      f"alpha={alpha}: no pair can be flagged weak; use more permutations", UserWarning,
+                      stacklevel=2)
     df["weak"] = ((df["p_adjusted"] <= alpha) & (df["ratio"] <= max_ratio)).fillna(False).astype(bool)
     df["cross_sector"] = df["sector_a"] != df["sector_b"]
     df = df[["sector_a", "sector_b", "ties", "possible", "density", "expected", "ratio", "z", "p_value",

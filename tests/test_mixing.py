@@ -135,6 +135,11 @@ def test_seeded_and_batched_runs_repeat(white_kinship, monkeypatch):
     assert _row(c, "F", "M")["p_value"] == pytest.approx(8 / 252, abs=0.01)
 
 
+def test_too_few_permutations_warn(white_kinship):
+    with pytest.warns(UserWarning, match="permutations"):
+        mx.sector_mixing(white_kinship, permutations=19, seed=1)
+
+
 def test_adjust_p_holm_and_bh():
     p = [0.01, 0.04, 0.03, 0.005, float("nan")]
     assert mx.adjust_p(p, "holm")[:4].tolist() == pytest.approx([0.03, 0.06, 0.06, 0.02])
@@ -186,7 +191,7 @@ def _sbm(seed, *, n_per=25, p=0.12, cut=None, p_cut=0.02):
 
 def test_planted_cut_pair_is_flagged():
     for seed in range(10):
-        t = mx.sector_mixing(_sbm(seed, cut=(1, 2)), permutations=199, seed=seed)
+        t = mx.sector_mixing(_sbm(seed, cut=(1, 2)), permutations=499, seed=seed)
         weak = set(zip(t.loc[t["weak"], "sector_a"], t.loc[t["weak"], "sector_b"]))
         assert weak == {("business", "science")}, (seed, weak)
 
