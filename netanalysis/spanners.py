@@ -144,14 +144,7 @@ def _brokerage(net: StakeholderNetwork, groups):
         from .brokerage import brokerage_roles
     except ImportError:
         return None
-    if groups is None:
-        lab = net.sector
-    elif isinstance(groups, str):
-        lab = net.attribute(groups)
-    else:
-        lab = pd.Series(groups)
-    try:
-        roles = brokerage_roles(net, groups=lab)
-    except TypeError:
-        roles = brokerage_roles(net)
+    if groups is not None and not isinstance(groups, (str, pd.Series)):
+        groups = pd.Series(groups)
+    roles = brokerage_roles(net, groups=groups)
     return roles if isinstance(roles, pd.DataFrame) else None
