@@ -374,5 +374,35 @@ def _helix_summary(res) -> str:
     text += f" Bootstrap: {res.bootstrap} resamples of projects, seed {res.seed}."
     return text
 
+
+@main.command("map")
+@input_options
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("map.html"),
+              show_default=True, help="HTML file to write (one offline page).")
+@click.option("--size-by", default="degree", show_default=True,
+              help="Node metric that sets node size (degree, strength, betweenness, pagerank, …).")
+@click.option("--color-by", type=click.Choice(["sector", "community"]), default="sector", show_default=True,
+              help="Initial node colouring (the page can switch).")
+@click.option("--anonymize", is_flag=True,
+              help="Replace names by keyed pseudonyms (key: $NETANALYSIS_PSEUDONYM_KEY) and show only "
+                   "sector, status and network measures.")
+@click.option("--title", default=None, help="Page title.")
+@click.option("--permutations", type=click.IntRange(0), default=1000, show_default=True,
+              help="Label permutations for the sector mixing test (weak pairs).")
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed for layout and tests.")
+@handle_errors
+def map_command(out, size_by, color_by, anonymize, title, permutations, seed, **kw):
+    """Write the interactive network map (one offline HTML file) to --out."""
+    from .export import write_text
+    from .viz.map import map_page
+
+    net = _load(kw)
+    page = map_page(net, size_by=size_by, color_by=color_by, anonymize=anonymize, seed=seed,
+                    permutations=permutations, title=title)
+    write_text(out, page)
+    click.echo(f"network: {net.n_nodes} organisations, {net.n_ties} ties")
+    click.echo(f"wrote {out} ({len(page.encode('utf-8')) / 1e6:.1f} MB)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

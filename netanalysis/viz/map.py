@@ -40,6 +40,7 @@ import hashlib
 import html
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -129,6 +130,7 @@ def vis_network_js() -> str:
         raise OptionError(f"vis-network.min.js not found in the pyvis package ({lib}); "
                           "reinstall pyvis (pip install 'pyvis>=0.3.2')")
     js = found[-1].read_text(encoding="utf-8")
+    js = re.sub(r"//# sourceMappingURL=\S*", "", js)        # no reference to a file that is not there
     # inside a <script> element these sequences would end or confuse the element
     return js.replace("</script", "<\\/script").replace("<!--", "<\\!--")
 
@@ -153,7 +155,6 @@ def _page(data: dict, title: str) -> str:
              "{{CSS}}": css, "{{DATA}}": escape_json(data), "{{VIS}}": vis, "{{APP}}": app}
     # substitute in one pass so that no inserted text is scanned for markers again
     out, i = [], 0
-    import re
     pattern = re.compile("|".join(re.escape(k) for k in parts))
     for m in pattern.finditer(page):
         out.append(page[i:m.start()])
