@@ -17,15 +17,22 @@ Conventions
 - **Density, E-I index and sector mixing** of each wave count ties (unweighted) over that wave's
   organisations, exactly as :mod:`netanalysis.mixing` does: a sector pair's ``ratio`` is observed ties /
   ties expected under label permutation (``ties · possible_gh / possible_all``), so 1 = chance level.
-- **Test of the change** (paired dyad-swap permutation test): under the null hypothesis that the two
-  waves are exchangeable, each dyad (arc) that has a tie in one wave but not the other is equally
-  likely to have it in either wave. Each of ``R`` seeded permutations swaps the two waves' states of
-  every such dyad with probability 1/2; dyads touching an organisation listed in only one wave are
-  never swapped. The statistic is the change (second − first) of density, of the E-I index and of each
-  pair's ratio; the p-value is two-sided, (b + 1)/(R + 1) with b the permutations whose absolute
-  change is at least the observed one. Pair p-values are Holm-adjusted across pairs
-  (``p_adjusted``). Permutations are vectorised: a batch of coin-flip vectors is multiplied by a
-  sparse dyad × sector-pair indicator matrix (no Python loop over permutations).
+- **Tests of the change** (paired permutation tests over the dyads that changed). A dyad (arc) that
+  has a tie in one wave but not the other is *differing*; dyads touching an organisation listed in only
+  one wave are never permuted. ``R`` seeded permutations; two-sided p-values (b + 1)/(R + 1), b = the
+  permutations whose absolute change is at least the observed one.
+
+  * *density*: under the null hypothesis that the waves are exchangeable, each differing dyad is
+    equally likely to hold its tie in either wave (the two states are swapped with probability 1/2).
+  * *E-I index and each sector pair's ratio*: conditional on the number of ties formed and dissolved,
+    the formed/dissolved labels are shuffled over the differing dyads — the null hypothesis is that
+    the change is spread over the sector pairs as the differing dyads are, whatever the overall
+    change of density. (The unconditional swap would call the ratio of every pair that merely kept
+    its ties "changed" whenever density grew.) Pair p-values are Holm-adjusted across pairs
+    (``p_adjusted``).
+
+  Both are vectorised: a batch of permuted label vectors is multiplied by a sparse dyad × sector-pair
+  indicator matrix (no Python loop over permutations).
 
 References
 ----------
@@ -96,7 +103,8 @@ COMPARE_SECTOR_PAIRS = {
     "ratio_a": "Observed / expected in the first wave (1 = chance level; below 1 = fewer ties than chance).",
     "ratio_b": "Observed / expected in the second wave.",
     "ratio_change": "ratio_b − ratio_a.",
-    "p_value": "Two-sided paired dyad-swap permutation p-value of ratio_change, (b+1)/(R+1).",
+    "p_value": "Two-sided p-value of ratio_change: formed/dissolved labels shuffled over the dyads that "
+               "changed (conditional on the overall change), (b+1)/(R+1).",
     "p_adjusted": "p_value adjusted across sector pairs (Holm).",
     "cross_sector": "True when the two sectors differ.",
 }
@@ -113,11 +121,14 @@ COMPARE_SUMMARY = {
     "tie_retention": "kept / ties_a (share of first-wave ties still there).",
     "jaccard": "kept / (formed + kept + dissolved): overlap of the two tie sets.",
     "density_a": "Density of the first wave.", "density_b": "Density of the second wave.",
-    "density_change": "density_b − density_a.", "density_p_value": "Two-sided dyad-swap p-value.",
+    "density_change": "density_b − density_a.",
+    "density_p_value": "Two-sided paired dyad-swap p-value (each changed dyad's two states swapped with "
+                       "probability 1/2).",
     "ei_index_a": "E-I index of the first wave.", "ei_index_b": "E-I index of the second wave.",
     "ei_index_expected_a": "E-I expected under random mixing, first wave.",
     "ei_index_expected_b": "E-I expected under random mixing, second wave.",
-    "ei_index_change": "ei_index_b − ei_index_a.", "ei_index_p_value": "Two-sided dyad-swap p-value.",
+    "ei_index_change": "ei_index_b − ei_index_a.",
+    "ei_index_p_value": "Two-sided p-value, formed/dissolved labels shuffled over the changed dyads.",
     "permutations": "Permutations of the change tests.", "seed": "Seed of the permutations.",
 }
 
@@ -197,9 +208,11 @@ class WaveComparison:
                          f"{num(r.ratio_a, '{:.2f}')} → {num(r.ratio_b, '{:.2f}')} | "
                          f"{num(r.ratio_change, '{:+.2f}')}{flag.strip() and ' (significant)'} | "
                          f"{num(r.p_adjusted)} |")
-        lines += ["", f"p-values: paired dyad-swap permutation test of the change, {s['permutations']} "
-                      f"permutations, seed {s['seed']}; pair p-values Holm-adjusted. A significant change is "
-                      f"marked at α = {alpha}.", ""]
+        lines += ["", f"p-values: permutation tests of the change over the dyads that changed "
+                      f"({s['permutations']} permutations, seed {s['seed']}): density by swapping each "
+                      f"dyad's two waves, E-I and sector pairs by shuffling formed/dissolved labels "
+                      f"(conditional on the overall change); pair p-values Holm-adjusted. A significant "
+                      f"change is marked at α = {alpha}.", ""]
         return "\n".join(lines)
 
     def write(self, folder: str | Path) -> list[Path]:
@@ -292,7 +305,7 @@ def compare_waves(net: StakeholderNetwork, other: StakeholderNetwork | None = No
         Make both waves undirected first (``max``: a tie reported by either side; ``min``: confirmed by
         both). Default: compare as they are.
     permutations : int
-        Permutations R of the dyad-swap test (0: no test; p-values are NaN).
+        Permutations R of the tests of change (0: no test; p-values are NaN).
     seed : int
         Seed of the permutations (stored in the result).
     groups : str, optional
@@ -401,7 +414,7 @@ def compare_waves(net: StakeholderNetwork, other: StakeholderNetwork | None = No
     (dens_a, ei_a, ratio_a, exp_a), (dens_b, ei_b, ratio_b, exp_b) = stats(obs_a, obs_b)
     d_dens, d_ei, d_ratio = dens_b - dens_a, ei_b - ei_a, ratio_b - ratio_a
 
-    # ---- paired dyad-swap permutation test
+    # ---- permutation tests of the change (see the module docs)
     R = int(permutations)
     both = nodes["in_a"].to_numpy() & nodes["in_b"].to_numpy()
     swappable = (in_a_t != in_b_t) & both[su] & both[tv]
@@ -416,21 +429,28 @@ def compare_waves(net: StakeholderNetwork, other: StakeholderNetwork | None = No
         S = int(swappable.sum())
         ind = sp.csr_matrix((np.ones(S), (np.arange(S), pc[swappable])), shape=(S, K))
         gen = _rng(seed)
+        m_fixed_a, m_fixed_b = fixed_a.sum(), fixed_b.sum()
         b_dens = 0
         b_ei = 0
         b_pair = np.zeros(K)
         batch = max(1, min(R, _BATCH_CELLS // max(S, 1)))
-        tol = 1e-12
+        tol = 1e-9
         done = 0
         while done < R:
             bs = min(batch, R - done)
+            # density: unconditional swap of every differing dyad (coin flips)
             flips = gen.random((bs, S)) < 0.5
-            in_a_perm = (flips != xs[None, :]).astype(float)  # xs XOR flip
+            ma = m_fixed_a + (flips != xs[None, :]).sum(axis=1)
+            mb = m_fixed_b + S - (flips != xs[None, :]).sum(axis=1) if S else m_fixed_b + np.zeros(bs)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                dd = mb / tot_b - ma / tot_a
+            b_dens += int((np.abs(dd) >= abs(d_dens) - tol).sum())
+            # E-I and pairs: the formed/dissolved labels shuffled over the differing dyads
+            in_a_perm = gen.permuted(np.broadcast_to(xs, (bs, S)), axis=1).astype(float)
             ca = fixed_a + np.asarray((ind.T @ in_a_perm.T).T)
             cb = fixed_b + np.asarray((ind.T @ (1.0 - in_a_perm).T).T)
-            (da, ea, ra, _), (db, eb, rb, _) = stats(ca, cb)
+            (_, ea, ra, _), (_, eb, rb, _) = stats(ca, cb)
             with np.errstate(invalid="ignore"):
-                b_dens += int((np.abs(db - da) >= abs(d_dens) - tol).sum())
                 b_ei += int((np.abs(eb - ea) >= abs(d_ei) - tol).sum())
                 b_pair += (np.abs(rb - ra) >= np.abs(d_ratio)[None, :] - tol).sum(axis=0)
             done += bs
@@ -474,7 +494,8 @@ def compare_waves(net: StakeholderNetwork, other: StakeholderNetwork | None = No
         "permutations": R, "seed": seed if isinstance(seed, (int, type(None))) else str(seed),
     }
     params = {"waves": [wa, wb], "symmetrize": symmetrize, "permutations": R, "seed": summary["seed"],
-              "test": "paired dyad-swap permutation (two-sided)", "adjust": "holm",
+              "test": "density: paired dyad swap; E-I and pairs: formed/dissolved labels shuffled over "
+                      "changed dyads (two-sided)", "adjust": "holm",
               "groups": groups or "sector"}
     return WaveComparison(summary, ties, org, pairs_df, params)
 
