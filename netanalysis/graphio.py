@@ -5,6 +5,8 @@ type per attribute name, so node attributes are converted column by column:
 
 - boolean columns → ``boolean``; integer columns → ``long``/``int``; float columns → ``double``/``float``;
   everything else (text, categories, mixed) → ``string``.
+- Floats are written to 10 significant digits, as in the CSV tables, so that repeated runs give
+  identical files (iterative eigen-solvers may differ in the 16th digit between runs).
 - **NaN and missing values are left out**: the node simply has no value for that attribute, which
   Gephi and Cytoscape show as an empty cell and networkx as a missing key. (Writing ``nan`` would
   make Gephi reject the file, since Java only parses ``NaN``.) A missing value therefore means
@@ -72,7 +74,7 @@ def _convert(value, kind: str):
     if kind == "int":
         return int(value)
     if kind == "float":
-        return float(value)
+        return float(f"{float(value):.10g}")
     return str(value)
 
 

@@ -1,0 +1,895 @@
+"""The report: one command from records to a shareable HTML page, publication tables and graph files.
+
+:func:`build_report` runs :func:`netanalysis.pipeline.analyze` and writes a report folder::
+
+    reports/<name>/
+      index.html          one self-contained page (inline CSS, inline SVG heat map, no external URL)
+      map.html            the interactive map (one offline file), linked and embedded from index.html
+      findings.md/.json   plain-language findings with their numbers (when the analyses made them)
+      network_metrics.json, data_quality.json
+      tables/*.csv        every table, UTF-8 with BOM, formulas neutralised; tables/tables.xlsx
+      figures/*.png|svg   static figures (PNG at 300 dpi and SVG)
+      network.graphml, network.gexf   all node attributes and metrics (see netanalysis.graphio)
+      manifest.json       inputs with SHA-256, parameters, seeds, versions, timings — the ONLY file
+                          with timings or timestamps
+
+Guarantees
+----------
+- **Safe**: every table goes through :mod:`netanalysis.export` (cells starting with ``= + - @``, tab,
+  CR or LF are neutralised); the page is rendered by jinja2 with autoescaping on, so a name carrying
+  markup or script shows as text.
+- **Atomic**: everything is built in a hidden temporary folder beside the target and renamed into
+  place at the end; a failure removes the temporary folder and leaves any previous report untouched.
+  An existing folder is replaced only if it is a previous netanalysis output (its ``manifest.json``
+  carries :data:`MANIFEST_MARKER`, or it is an ``analyze`` output folder holding only contract files),
+  an empty folder, or when ``force=True``; otherwise :class:`~netanalysis.errors.OptionError`.
+- **Reproducible**: the same inputs and seed give byte-identical tables, findings, graph files and
+  page (the workbook is written with fixed zip dates; timings and timestamps live only in the
+  manifest).
+- **Private on request**: ``anonymize=True`` replaces ids and names by keyed pseudonyms
+  (:mod:`netanalysis.privacy`) *before* any analysis, keeps only whitelisted attributes, and reduces
+  the data-quality account to counts and reasons; ``min_cell_size=k`` replaces organisation counts
+  per sector (sector summary, community make-up, response rates) below ``k`` by ``"<k"``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import io
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import tempfile
+import time
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .columns import ALL_TABLES, describe
+from .errors import OptionError
+from .export import write_csv, write_json, write_text, write_xlsx, to_jsonable
+from .network import StakeholderNetwork
+from .pipeline import Analysis, AnalysisOptions, analyze
+
+__all__ = ["ReportOptions", "Report", "build_report", "render_html", "report_tables", "MANIFEST_MARKER",
+           "is_previous_output", "package_versions"]
+
+#: Value of ``manifest.json["generator"]`` that marks a folder as a netanalysis report.
+MANIFEST_MARKER = "netanalysis report"
+#: Version of the report folder layout (``manifest.json["format"]``).
+REPORT_FORMAT = 1
+#: Files an ``analyze`` output folder may hold (such a folder may be replaced by a report).
+_ANALYZE_FILES = {"network_metrics.json", "node_metrics.csv", "sector_mixing.csv", "communities.csv",
+                  "recommendations.csv", "findings.json", "findings.md", "data_quality.json", "map.html",
+                  "name_matches.csv", "helix.json"}
+_NOT_COMPUTED = "not computed in this run"
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How the report is made (all recorded in ``manifest.json``).
+
+    Attributes
+    ----------
+    name : str
+        Report name (folder name under ``reports/`` by default; shown in the page title).
+    title : str, optional
+        Page heading (default: the name).
+    anonymize : bool
+        Pseudonymise ids and names before the analysis (see :mod:`netanalysis.privacy`).
+    anonymize_key : str or bytes, optional
+        Key for the pseudonyms; default ``$NETANALYSIS_PSEUDONYM_KEY``, else a random key (then
+        pseudonyms differ between runs; a warning says so). Never written anywhere.
+    min_cell_size : int
+        Organisation counts per sector below this are shown as ``"<k"`` (0 = no suppression).
+    force : bool
+        Replace an existing folder even if it is not a previous netanalysis output.
+    top : int
+        Rows shown in the page's "top organisations" and "recommended partnerships" tables (the CSV
+        tables always hold every row).
+    """
+
+    name: str = "report"
+    title: str | None = None
+    anonymize: bool = False
+    anonymize_key: str | bytes | None = field(default=None, repr=False)
+    min_cell_size: int = 0
+    force: bool = False
+    top: int = 15
+
+    def public(self) -> dict:
+        d = asdict(self)
+        d.pop("anonymize_key")
+        return d
+
+
+@dataclass
+class Report:
+    """What :func:`build_report` wrote."""
+
+    path: Path
+    analysis: Analysis
+    files: list[Path]
+    manifest: dict
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def package_versions() -> dict[str, str]:
+    """Versions of Python and of every library the numbers depend on."""
+    from importlib import metadata
+
+    out = {"netanalysis": __version__, "python": platform.python_version()}
+    for pkg in ("networkx", "igraph", "pandas", "numpy", "scipy", "matplotlib", "pyvis", "jinja2",
+                "openpyxl", "rapidfuzz"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _is_missing(v) -> bool:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    return isinstance(v, (float, np.floating)) and math.isnan(v)
+
+
+def fmt(v: Any, column: str = "") -> str:
+    """A cell as the page shows it: NaN → ``n/a``, p-values as ``< 0.001``, floats to 3 figures."""
+    if _is_missing(v):
+        return "n/a"
+    if isinstance(v, (bool, np.bool_)):
+        return "yes" if v else "no"
+    if isinstance(v, (int, np.integer)):
+        return f"{int(v):,}"
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        if column.startswith("p_") or column in ("p", "p_value", "pvalue"):
+            return "< 0.001" if f < 0.001 else f"{f:.3f}"
+        if math.isinf(f):
+            return "∞" if f > 0 else "−∞"
+        if f == int(f) and abs(f) < 1e15:
+            return f"{int(f):,}"
+        if abs(f) >= 100:
+            return f"{f:,.0f}"
+        if abs(f) >= 1:
+            return f"{f:.2f}"
+        return f"{f:.3g}"
+    return str(v)
+
+
+def _is_numeric_col(s: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+
+
+def _table_view(df: pd.DataFrame | None, source: str, *, columns: list[str] | None = None,
+                limit: int | None = None) -> dict | None:
+    """A table as the template renders it: headers with their documented meaning, formatted cells."""
+    if df is None:
+        return None
+    if columns is not None:
+        df = df[[c for c in columns if c in df.columns]]
+    total = len(df)
+    if limit is not None:
+        df = df.head(limit)
+    cols = [str(c) for c in df.columns]
+    numeric = [_is_numeric_col(df[c]) for c in df.columns]
+    rows = [[fmt(v, c) for v, c in zip(r, cols)] for r in df.itertuples(index=False, name=None)]
+    return {"columns": [{"name": c, "doc": describe(source, c), "numeric": n} for c, n in zip(cols, numeric)],
+            "rows": rows, "total": total, "shown": len(rows), "source": source}
+
+
+# ----------------------------------------------------------------------------------- privacy helpers
+def _anonymize(net: StakeholderNetwork, key) -> StakeholderNetwork:
+    from .privacy import anonymize
+
+    return anonymize(net, key=key)
+
+
+def _suppress(df: pd.DataFrame, columns: list[str], k: int) -> pd.DataFrame:
+    """Counts in ``columns`` that are > 0 and < k become the text ``"<k"`` (0 stays 0)."""
+    if k <= 1 or df is None:
+        return df
+    out = df.copy()
+    for c in columns:
+        if c not in out.columns or not _is_numeric_col(out[c]):
+            continue
+        vals = out[c]
+        small = vals.notna() & (vals > 0) & (vals < k)
+        if small.any():
+            out[c] = [f"<{k}" if s else (v if _is_missing(v) else int(v) if float(v).is_integer() else v)
+                      for v, s in zip(vals, small)]
+            out[c] = out[c].astype(object)
+    return out
+
+
+def _data_quality_summary(prov: dict, *, anonymize: bool) -> dict:
+    """The provenance as the page shows it (file names only, no row numbers when anonymised)."""
+    files = []
+    for acc in prov.get("files", []) or []:
+        if acc.get("file") is None:
+            continue
+        drops = [{"reason": d.get("reason", ""), "count": d.get("count", len(d.get("rows", []))),
+                  "rows": [] if anonymize else list(d.get("rows", []))[:20]}
+                 for d in acc.get("drops", []) or []]
+        merges = [{"reason": m.get("reason", ""), "count": len(m.get("rows", []) or [])}
+                  for m in acc.get("merges", []) or []]
+        files.append({"role": acc.get("role", ""), "file": Path(str(acc["file"])).name,
+                      "sha256": acc.get("sha256", ""), "encoding": acc.get("encoding", ""),
+                      "read": acc.get("read"), "used": acc.get("used"), "merged": acc.get("merged"),
+                      "dropped": acc.get("dropped"), "drops": drops, "merges": merges,
+                      "note": acc.get("note", "")})
+    sectors = prov.get("sectors", {}) or {}
+    mapping = [] if anonymize else list(sectors.get("mapping", []) or [])
+    added = prov.get("nodes_added_from_ties") or {}
+    net = prov.get("network", {}) or {}
+    extra = {k: v for k, v in prov.items()
+             if k not in ("files", "sectors", "nodes_added_from_ties", "network", "dataset")}
+    return {"files": files, "scheme": sectors.get("scheme", ""), "mapping": mapping,
+            "unmapped": [] if anonymize else list(sectors.get("unmapped_labels", []) or []),
+            "added": added.get("count", 0), "network": net, "dataset": prov.get("dataset", ""),
+            "extra": extra}
+
+
+def _response_rates(dq: dict) -> pd.DataFrame | None:
+    """Response rates per sector from ``data_quality.json`` when survey input added them."""
+    rr = dq.get("response_rates") or dq.get("response") or None
+    if not rr:
+        return None
+    try:
+        if isinstance(rr, dict) and "by_sector" in rr:
+            df = pd.DataFrame(rr["by_sector"])
+            if isinstance(rr["by_sector"], dict):
+                df = pd.DataFrame.from_dict(rr["by_sector"], orient="index").reset_index(names="sector")
+            return df
+        if isinstance(rr, list):
+            return pd.DataFrame(rr)
+        if isinstance(rr, dict):
+            return pd.DataFrame([rr])
+    except (ValueError, TypeError):
+        return None
+    return None
+
+
+# ------------------------------------------------------------------------------------------- tables
+def _sector_summary(net: StakeholderNetwork, node_metrics: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per sector: organisations, ties inside, ties across, mean degree."""
+    sec = net.sector.astype(str)
+    order = _sector_order(sec.unique())
+    e = net.edges
+    sa = sec.reindex(e["source"]).to_numpy()
+    sb = sec.reindex(e["target"]).to_numpy()
+    rows = []
+    deg = node_metrics["degree"] if node_metrics is not None and "degree" in node_metrics else None
+    for s in order:
+        members = sec.index[sec == s]
+        inside = int(((sa == s) & (sb == s)).sum())
+        across = int((((sa == s) | (sb == s)) & (sa != sb)).sum())
+        rows.append({"sector": s, "organisations": int(len(members)),
+                     "share": len(members) / max(net.n_nodes, 1),
+                     "ties_within": inside, "ties_across": across,
+                     "mean_degree": float(deg.reindex(members).mean()) if deg is not None and len(members)
+                     else float("nan")})
+    return pd.DataFrame(rows)
+
+
+_SECTOR_SUMMARY_DOCS = {
+    "sector": "Sector (canonical, or the raw label kept as its own group).",
+    "organisations": "Organisations in the sector (suppressed as \"<k\" below the minimum cell size).",
+    "share": "Share of all organisations.",
+    "ties_within": "Ties with both ends in the sector.",
+    "ties_across": "Ties with exactly one end in the sector.",
+    "mean_degree": "Mean degree of the sector's organisations.",
+}
+
+
+def _sector_order(labels) -> list[str]:
+    from .sectors import SECTORS
+
+    labels = [str(x) for x in labels]
+    known = [s for s in SECTORS if s in labels and s not in ("other", "unknown")]
+    rest = sorted(x for x in labels if x not in SECTORS)
+    tail = [s for s in ("other", "unknown") if s in labels]
+    return known + rest + tail
+
+
+def _community_count_columns(df: pd.DataFrame, sectors: list[str]) -> list[str]:
+    cols = [c for c in df.columns if str(c) in sectors or str(c) in {f"n_{s}" for s in sectors}]
+    return cols
+
+
+def report_tables(res: Analysis, *, min_cell_size: int = 0) -> dict[str, pd.DataFrame]:
+    """Every table of the report (file name → DataFrame), in a fixed order.
+
+    ``node_metrics.csv`` (with ``id`` as first column), the analyses' tables (``sector_mixing.csv``,
+    ``communities.csv``, ``recommendations.csv``, …) and ``sector_summary.csv``; organisation counts
+    per sector below ``min_cell_size`` are suppressed.
+    """
+    net = res.network
+    out: dict[str, pd.DataFrame] = {}
+    if res.node_metrics is not None:
+        nm = res.node_metrics
+        out["node_metrics.csv"] = nm.reset_index() if "id" not in nm.columns else nm
+    sectors = _sector_order(net.sector.astype(str).unique())
+    out["sector_summary.csv"] = _suppress(_sector_summary(net, res.node_metrics), ["organisations"],
+                                          min_cell_size)
+    for name in sorted(res.tables):
+        df = res.tables[name]
+        if name == "communities.csv":
+            df = _suppress(df, _community_count_columns(df, sectors), min_cell_size)
+        out[name] = df
+    dq = res.data_quality()
+    rr = _response_rates(dq)
+    if rr is not None:
+        count_cols = [c for c in rr.columns if c in ("organisations", "respondents", "n", "count",
+                                                      "non_respondents", "named_only", "total")]
+        out["response_rates.csv"] = _suppress(rr, count_cols, min_cell_size)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ heat map
+def _ratio_color(r) -> str:
+    try:
+        from .viz.palette import ratio_color
+    except ImportError:  # the maps module is optional for the report
+        ratio_color = None
+    if ratio_color is not None:
+        return ratio_color(None if _is_missing(r) else float(r))
+    if _is_missing(r):
+        return "#999999"
+    return "#D55E00" if r < 0.5 else "#EBA26B" if r < 0.8 else "#A0A0A0" if r <= 1.25 else \
+        "#6AA6D6" if r <= 2 else "#0072B2"
+
+
+def _text_on(hex_colour: str) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return "#000000" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "#ffffff"
+
+
+def mixing_matrix(mixing: pd.DataFrame, *, directed: bool) -> dict | None:
+    """The sector mixing table as a heat-map model: sectors in order and one cell per pair.
+
+    Each cell: observed ties, expected ties, ratio, adjusted p-value, weak flag, fill colour. For
+    undirected networks the matrix is symmetric (pair (a, b) fills both cells).
+    """
+    need = {"sector_a", "sector_b"}
+    if mixing is None or not need <= set(mixing.columns) or not len(mixing):
+        return None
+    df = mixing
+    for col in ("null", "null_model", "model"):
+        if col in df.columns and df[col].nunique() > 1:
+            vals = sorted(df[col].astype(str).unique())
+            pick = next((v for v in vals if "degree" in v or "config" in v), vals[0])
+            df = df[df[col].astype(str) == pick]
+    sectors = _sector_order(pd.unique(pd.concat([df["sector_a"], df["sector_b"]]).astype(str)))
+    cells = {}
+    for r in df.to_dict("records"):
+        a, b = str(r["sector_a"]), str(r["sector_b"])
+        ratio = r.get("ratio")
+        cell = {"observed": r.get("ties"), "expected": r.get("expected"), "ratio": ratio,
+                "p": r.get("p_adjusted", r.get("p_value")), "weak": bool(r.get("weak")) if not _is_missing(
+                    r.get("weak")) else False}
+        cell["fill"] = _ratio_color(ratio)
+        cell["ink"] = _text_on(cell["fill"])
+        cell["ratio_text"] = "n/a" if _is_missing(ratio) else f"{float(ratio):.2f}×"
+        cell["counts_text"] = f"{fmt(cell['observed'])} / {fmt(cell['expected'])}"
+        cell["title"] = (f"{a} – {b}: {fmt(cell['observed'])} ties observed, {fmt(cell['expected'])} expected "
+                         f"(ratio {cell['ratio_text']}; adjusted p {fmt(cell['p'], 'p_adjusted')})"
+                         + ("; WEAK" if cell["weak"] else ""))
+        cells[(a, b)] = cell
+        if not directed:
+            cells.setdefault((b, a), cell)
+    size, left, top = 92, 130, 40
+    grid = []
+    for i, a in enumerate(sectors):
+        for j, b in enumerate(sectors):
+            c = cells.get((a, b))
+            grid.append({"x": left + j * size, "y": top + i * size, "w": size - 4, "h": size - 4,
+                         "cell": c, "row": a, "col": b})
+    return {"sectors": sectors, "grid": grid, "size": size, "left": left, "top": top,
+            "width": left + len(sectors) * size + 10, "height": top + len(sectors) * size + 10,
+            "directed": directed}
+
+
+# ------------------------------------------------------------------------------------------ findings
+def _findings_list(res: Analysis) -> list[dict]:
+    """Findings as ``[{"text": str, "numbers": [(key, value)], "importance": …}]``."""
+    raw = res.json.get("findings.json")
+    if raw is None:
+        return []
+    items = raw
+    if isinstance(raw, dict):
+        items = raw.get("findings", raw.get("items", []))
+    out = []
+    for it in items or []:
+        if isinstance(it, str):
+            out.append({"text": it, "numbers": []})
+            continue
+        if not isinstance(it, dict):
+            continue
+        text = next((it[k] for k in ("text", "statement", "finding", "message", "summary", "title")
+                     if isinstance(it.get(k), str)), "")
+        nums = it.get("numbers", it.get("evidence", it.get("values")))
+        pairs = []
+        if isinstance(nums, dict):
+            pairs = [(str(k), fmt(v, str(k))) for k, v in nums.items() if not isinstance(v, (dict, list))]
+        else:
+            pairs = [(str(k), fmt(v, str(k))) for k, v in it.items()
+                     if k not in ("text", "statement", "finding", "message", "summary", "title")
+                     and isinstance(v, (int, float, np.integer, np.floating, str)) and not isinstance(v, bool)]
+        out.append({"text": text, "numbers": pairs, "kind": str(it.get("kind", it.get("type", ""))),
+                    "severity": str(it.get("severity", it.get("level", "")))})
+    return out
+
+
+def _glance(res: Analysis) -> list[tuple[str, str, str]]:
+    m = res.network_metrics
+    rows = []
+    for key, label in (("nodes", "organisations"), ("ties", "ties"), ("density", "density"),
+                       ("components", "components"), ("largest_component_share", "in the largest component"),
+                       ("isolates", "isolates"), ("mean_degree", "mean degree"),
+                       ("reciprocity", "reciprocity"), ("transitivity", "transitivity"),
+                       ("ei_index", "E-I index (sectors)"), ("ei_index_expected", "E-I expected by chance"),
+                       ("assortativity", "sector assortativity"), ("sector_modularity", "sector modularity")):
+        if key in m and not _is_missing(m[key]):
+            v = m[key]
+            txt = f"{100 * v:.1f}%" if key == "largest_component_share" else fmt(v, key)
+            rows.append((label, txt, describe("network_metrics.json", key)))
+    return rows
+
+
+def _top_organisations(nm: pd.DataFrame | None, by: str, columns: list[str], n: int) -> dict | None:
+    if nm is None or by not in nm.columns:
+        return None
+    df = nm.reset_index() if "id" not in nm.columns else nm
+    df = df.sort_values([by, "id"], ascending=[False, True], kind="stable")
+    df = df[df[by].notna()]
+    cols = ["name", "sector"] + [c for c in columns if c in df.columns and c not in ("name", "sector")]
+    return _table_view(df, "node_metrics.csv", columns=cols, limit=n)
+
+
+# ------------------------------------------------------------------------------------------- figures
+def _save_figure(fig, base: Path) -> list[Path]:
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    base.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    with matplotlib.rc_context({"svg.hashsalt": "netanalysis", "svg.fonttype": "path"}):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=300, metadata={"Software": None}, bbox_inches="tight")
+        written.append(_write_bytes(base.with_suffix(".png"), buf.getvalue()))
+        buf = io.BytesIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+        written.append(_write_bytes(base.with_suffix(".svg"), buf.getvalue()))
+    plt.close(fig)
+    return written
+
+
+def _write_bytes(path: Path, data: bytes) -> Path:
+    from .export import atomic_write_bytes
+
+    return atomic_write_bytes(path, data)
+
+
+def _figures(res: Analysis, folder: Path, *, notes: list[str]) -> list[Path]:
+    """Static figures through :mod:`netanalysis.viz.figures` (when the maps module provides it)."""
+    try:
+        from .viz import figures as F
+    except ImportError:
+        notes.append("static figures: netanalysis.viz.figures is not available")
+        return []
+    written: list[Path] = []
+    jobs = [("network", ("network_figure", "plot_network", "network")),
+            ("sector_mixing", ("mixing_heatmap", "heatmap_figure", "plot_mixing", "mixing_figure",
+                               "sector_mixing_heatmap"))]
+    for stem, names in jobs:
+        fn = next((getattr(F, n) for n in names if callable(getattr(F, n, None))), None)
+        if fn is None:
+            notes.append(f"figure '{stem}': no function in netanalysis.viz.figures")
+            continue
+        try:
+            fig = _call_figure(fn, res, stem)
+        except Exception as ex:  # noqa: BLE001 — a figure must not sink the report; say why in the page
+            notes.append(f"figure '{stem}' failed: {type(ex).__name__}: {ex}")
+            continue
+        if fig is None:
+            notes.append(f"figure '{stem}': {_NOT_COMPUTED}")
+            continue
+        written += _save_figure(fig, folder / stem)
+    return written
+
+
+def _call_figure(fn, res: Analysis, stem: str):
+    import inspect
+
+    params = inspect.signature(fn).parameters
+    if stem == "sector_mixing":
+        mixing = res.tables.get("sector_mixing.csv")
+        if mixing is None:
+            return None
+        first = next(iter(params))
+        if first in ("net", "network"):
+            kw = {}
+            if "mixing" in params:
+                kw["mixing"] = mixing
+            return fn(res.network, **kw)
+        return fn(mixing, **({"directed": res.network.directed} if "directed" in params else {}))
+    kw = {}
+    if "node_metrics" in params:
+        kw["node_metrics"] = res.node_metrics
+    if "seed" in params:
+        kw["seed"] = res.options.seed
+    if "mixing" in params:
+        kw["mixing"] = res.tables.get("sector_mixing.csv")
+    return fn(res.network, **kw)
+
+
+def _data_uri_png(path: Path) -> str:
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _small_png(svg_or_png: Path) -> str | None:
+    """A data: URI of a figure for the page (the 300-dpi PNG downsampled to page size)."""
+    try:
+        import matplotlib.image as mpimg
+        from PIL import Image  # matplotlib depends on Pillow
+    except ImportError:
+        return None
+    try:
+        img = Image.open(svg_or_png)
+        img.thumbnail((1400, 1400))
+        buf = io.BytesIO()
+        img.save(buf, format="PNG", optimize=True)
+    except Exception:  # noqa: BLE001
+        return None
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+# ------------------------------------------------------------------------------------------ workbook
+def _round_floats(df: pd.DataFrame) -> pd.DataFrame:
+    """Floats to 10 significant digits (as the CSV files), so repeated runs give identical workbooks."""
+    out = df.copy()
+    for c in out.columns:
+        if pd.api.types.is_float_dtype(out[c]):
+            out[c] = [v if _is_missing(v) else float(f"{v:.10g}") for v in out[c]]
+    return out
+
+
+def _deterministic_xlsx(path: Path) -> None:
+    """Rewrite the workbook with fixed zip dates and document dates so runs are byte-identical."""
+    data = Path(path).read_bytes()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                                 rb"\g<1>2000-01-01T00:00:00Z\3", content)
+            zi = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = info.external_attr
+            dst.writestr(zi, content)
+    _write_bytes(Path(path), buf.getvalue())
+
+
+# --------------------------------------------------------------------------------------- rendering
+def _environment():
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("netanalysis", "templates"),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["fmt"] = fmt
+    return env
+
+
+def _methods(res: Analysis, *, opts: ReportOptions, versions: dict) -> dict:
+    o = asdict(res.options) if hasattr(res.options, "__dataclass_fields__") else dict(vars(res.options))
+    mix = res.tables.get("sector_mixing.csv")
+    return {"options": [(k, fmt(v) if not isinstance(v, str) else v) for k, v in o.items()],
+            "seed": o.get("seed"), "permutations": o.get("permutations"),
+            "versions": list(versions.items()),
+            "has_mixing": mix is not None, "has_communities": "communities.csv" in res.tables,
+            "has_recommendations": "recommendations.csv" in res.tables,
+            "directed": res.network.directed, "anonymized": opts.anonymize,
+            "min_cell_size": opts.min_cell_size,
+            "weighted": bool((res.network.edges["weight"] != 1).any()) if res.network.n_ties else False}
+
+
+def render_html(res: Analysis, *, opts: ReportOptions | None = None, tables: dict[str, pd.DataFrame] | None = None,
+                data_quality: dict | None = None, figures: dict[str, str] | None = None,
+                notes: list[str] | None = None, has_map: bool | None = None,
+                versions: dict | None = None) -> str:
+    """The report page as one HTML string (pure: nothing is written).
+
+    Every string from the data is escaped by jinja2's autoescaping; the page holds no external URL
+    (CSS inline, heat map as inline SVG, the network figure as a ``data:`` PNG). Sections whose
+    analysis did not run show "not computed in this run".
+    """
+    opts = opts or ReportOptions()
+    tables = tables if tables is not None else report_tables(res, min_cell_size=opts.min_cell_size)
+    dq = data_quality if data_quality is not None else _data_quality_summary(res.data_quality(),
+                                                                              anonymize=opts.anonymize)
+    versions = versions or package_versions()
+    nm = res.node_metrics
+    if nm is not None and "id" not in nm.columns:
+        nm = nm.reset_index()
+    mixing = res.tables.get("sector_mixing.csv")
+    weak = None
+    if mixing is not None and "weak" in mixing.columns:
+        w = mixing[mixing["weak"].fillna(False).astype(bool)]
+        if "ratio" in w.columns:
+            w = w.sort_values(["ratio", "sector_a", "sector_b"], kind="stable")
+        weak = _table_view(w, "sector_mixing.csv",
+                           columns=["sector_a", "sector_b", "ties", "possible", "expected", "ratio", "z",
+                                    "p_adjusted"])
+    recs = res.tables.get("recommendations.csv")
+    comms = tables.get("communities.csv")
+    ctx = {
+        "title": opts.title or opts.name, "name": opts.name, "version": __version__,
+        "directed": res.network.directed,
+        "dataset": dq.get("dataset", ""),
+        "glance": _glance(res),
+        "sector_summary": _table_view(tables.get("sector_summary.csv"), "sector_summary.csv"),
+        "sector_summary_docs": _SECTOR_SUMMARY_DOCS,
+        "findings": _findings_list(res),
+        "findings_md": res.texts.get("findings.md"),
+        "heatmap": mixing_matrix(mixing, directed=res.network.directed) if mixing is not None else None,
+        "mixing": _table_view(mixing, "sector_mixing.csv"),
+        "weak": weak,
+        "recommendations": _table_view(recs, "recommendations.csv", limit=opts.top),
+        "top_central": _top_organisations(nm, "betweenness" if nm is not None and "betweenness" in nm
+                                          else "degree",
+                                          ["degree", "strength", "betweenness", "closeness", "eigenvector",
+                                           "pagerank", "community"], opts.top),
+        "central_by": "betweenness" if nm is not None and "betweenness" in nm else "degree",
+        "top_brokers": _top_organisations(nm, "brokerage_total",
+                                          ["brokerage_total", "coordinator", "itinerant", "representative",
+                                           "gatekeeper", "liaison", "cross_sector_ties", "constraint",
+                                           "effective_size"], opts.top),
+        "top_spanners": _top_organisations(nm, "cross_sector_ties",
+                                           ["cross_sector_ties", "partner_sector_diversity", "degree",
+                                            "constraint", "effective_size"], opts.top)
+        if nm is not None and "brokerage_total" not in nm.columns else None,
+        "communities": _table_view(comms, "communities.csv"),
+        "response_rates": _table_view(tables.get("response_rates.csv"), "response_rates.csv"),
+        "has_map": ("map.html" in res.texts) if has_map is None else has_map,
+        "figures": figures or {},
+        "dq": dq,
+        "notes": notes or [],
+        "methods": _methods(res, opts=opts, versions=versions),
+        "tables": [(n, len(t)) for n, t in tables.items()],
+        "opts": opts.public(),
+        "not_computed": _NOT_COMPUTED,
+    }
+    return _environment().get_template("report.html.j2").render(**ctx)
+
+
+# ---------------------------------------------------------------------------------- atomic install
+def is_previous_output(folder: str | Path) -> bool:
+    """True if ``folder`` may be replaced without ``force``: empty, a previous report (manifest with
+    :data:`MANIFEST_MARKER`) or an ``analyze`` output folder holding only contract files."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return False
+    entries = list(folder.iterdir())
+    if not entries:
+        return True
+    man = folder / "manifest.json"
+    if man.is_file():
+        try:
+            return json.loads(man.read_text(encoding="utf-8")).get("generator") == MANIFEST_MARKER
+        except (ValueError, OSError, AttributeError):
+            return False
+    names = {p.name for p in entries}
+    return "data_quality.json" in names and all(p.is_file() for p in entries) and names <= _ANALYZE_FILES
+
+
+def _check_target(out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise OptionError(f"{out} exists and is not a folder")
+    if out.exists() and not force and not is_previous_output(out):
+        raise OptionError(f"{out} exists and is not a previous netanalysis report; "
+                          "choose another --out or pass --force to replace it")
+    resolved = out.resolve()
+    for danger in (Path.cwd().resolve(), Path.home().resolve(), Path(resolved.anchor)):
+        if resolved == danger or resolved in danger.parents:
+            raise OptionError(f"refusing to replace {out}: it contains the current folder or home folder")
+
+
+def _install(tmp: Path, out: Path) -> None:
+    """Move the finished ``tmp`` folder to ``out`` (replacing a previous report) in two renames."""
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        old.rmdir()
+        os.replace(out, old)
+        try:
+            os.replace(tmp, out)
+        except BaseException:
+            os.replace(old, out)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, out)
+
+
+# ------------------------------------------------------------------------------------------- build
+def build_report(net: StakeholderNetwork, out: str | Path | None = None, *,
+                 analysis_options: AnalysisOptions | None = None, options: ReportOptions | None = None,
+                 inputs: dict | list | None = None, parameters: dict | None = None,
+                 progress: Callable[[str], None] | None = None) -> Report:
+    """Analyse ``net`` and write the report folder (atomically; see the module notes).
+
+    Parameters
+    ----------
+    net : StakeholderNetwork
+    out : path, optional
+        Report folder; default ``reports/<options.name>``.
+    analysis_options : AnalysisOptions
+        Seed, permutations, … (recorded in the manifest and the methods section).
+    options : ReportOptions
+    inputs : dict of role → path, or list of paths, optional
+        Input files to list in the manifest with their SHA-256 (default: the files named in the
+        network's provenance). A study file goes here too.
+    parameters : dict, optional
+        Everything else that shaped the run (column names, scheme, …) for the manifest.
+    progress : callable, optional
+        Called with each stage name.
+
+    Returns
+    -------
+    Report
+
+    Raises
+    ------
+    OptionError
+        ``out`` exists and is neither a previous report nor replaceable without ``force``.
+    """
+    opts = options or ReportOptions()
+    aopts = analysis_options or AnalysisOptions()
+    if opts.min_cell_size < 0:
+        raise OptionError("min_cell_size must be 0 or more")
+    out = Path(out) if out is not None else Path("reports") / opts.name
+    _check_target(out, opts.force)
+    t_start = time.perf_counter()
+    started = _dt.datetime.now(_dt.timezone.utc)
+    timings: dict[str, float] = {}
+
+    source_prov = net.provenance
+    key_source = None
+    if opts.anonymize:
+        key_source = ("argument" if opts.anonymize_key is not None
+                      else "environment" if os.environ.get("NETANALYSIS_PSEUDONYM_KEY") else "random")
+        t = time.perf_counter()
+        net = _anonymize(net, opts.anonymize_key)
+        timings["anonymize"] = time.perf_counter() - t
+    res = analyze(net, aopts, progress=progress)
+    timings.update({f"analysis.{k}": v for k, v in res.timings.items()})
+    if opts.anonymize:
+        res.tables.pop("name_matches.csv", None)   # raw names typed by respondents
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        if progress:
+            progress("report")
+        t = time.perf_counter()
+        files: list[Path] = []
+        tables = report_tables(res, min_cell_size=opts.min_cell_size)
+        for name, df in tables.items():
+            files.append(write_csv(tmp / "tables" / name, df))
+        xlsx = write_xlsx(tmp / "tables" / "tables.xlsx",
+                          {Path(n).stem: _round_floats(df) for n, df in tables.items()})
+        _deterministic_xlsx(xlsx)
+        files.append(xlsx)
+        timings["tables"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        files.append(write_json(tmp / "network_metrics.json", res.network_metrics))
+        dq_full = res.data_quality()
+        dq = _data_quality_summary(source_prov if opts.anonymize else dq_full, anonymize=opts.anonymize)
+        if opts.anonymize:
+            dq_full = {"anonymized": True, **{k: v for k, v in dq.items() if k != "mapping"}}
+        files.append(write_json(tmp / "data_quality.json", dq_full))
+        for name, obj in sorted(res.json.items()):
+            files.append(write_json(tmp / name, obj))
+        for name, text in sorted(res.texts.items()):
+            files.append(write_text(tmp / name, text))
+        from .graphio import write_gexf, write_graphml
+
+        files.append(write_graphml(tmp / "network.graphml", res.network, res.node_metrics))
+        files.append(write_gexf(tmp / "network.gexf", res.network, res.node_metrics))
+        timings["files"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        notes: list[str] = []
+        figs = _figures(res, tmp / "figures", notes=notes)
+        files += figs
+        timings["figures"] = time.perf_counter() - t
+        page_figs = {}
+        for p in figs:
+            if p.suffix == ".png":
+                uri = _small_png(p)
+                if uri:
+                    page_figs[p.stem] = uri
+
+        t = time.perf_counter()
+        versions = package_versions()
+        html = render_html(res, opts=opts, tables=tables, data_quality=dq, figures=page_figs, notes=notes,
+                           has_map="map.html" in res.texts, versions=versions)
+        files.append(write_text(tmp / "index.html", html))
+        timings["page"] = time.perf_counter() - t
+
+        timings["total"] = time.perf_counter() - t_start
+        manifest = _manifest(res, tmp, files, opts=opts, aopts=aopts, source_prov=source_prov,
+                             inputs=inputs, parameters=parameters, versions=versions, timings=timings,
+                             started=started, key_source=key_source)
+        write_json(tmp / "manifest.json", manifest)
+        _check_target(out, opts.force)   # the folder may have appeared meanwhile
+        _install(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    final = [out / p.relative_to(tmp) for p in files] + [out / "manifest.json"]
+    return Report(out, res, final, manifest)
+
+
+def _manifest(res: Analysis, tmp: Path, files: list[Path], *, opts: ReportOptions, aopts, source_prov: dict,
+              inputs, parameters, versions, timings, started, key_source) -> dict:
+    ins = []
+    if inputs:
+        items = inputs.items() if isinstance(inputs, dict) else (("input", p) for p in inputs)
+        for role, p in items:
+            p = Path(p)
+            ins.append({"role": str(role), "file": str(p), "sha256": _sha256(p) if p.is_file() else None})
+    else:
+        for acc in source_prov.get("files", []) or []:
+            if acc.get("file"):
+                ins.append({"role": acc.get("role", ""), "file": str(acc["file"]),
+                            "sha256": acc.get("sha256")})
+    if opts.anonymize:
+        ins = [{**i, "file": Path(i["file"]).name} for i in ins]
+    aop = asdict(aopts) if hasattr(aopts, "__dataclass_fields__") else dict(vars(aopts))
+    return {
+        "generator": MANIFEST_MARKER,
+        "format": REPORT_FORMAT,
+        "name": opts.name,
+        "created": started.isoformat(timespec="seconds"),
+        "inputs": ins,
+        "parameters": {"analysis": aop, "report": opts.public(), **(parameters or {})},
+        "seeds": {"seed": aop.get("seed"), "permutations": aop.get("permutations")},
+        "anonymization": {"enabled": opts.anonymize, "key_source": key_source,
+                          "method": "HMAC-SHA256 keyed pseudonyms (netanalysis.privacy)"}
+        if opts.anonymize else {"enabled": False},
+        "network": {"nodes": res.network.n_nodes, "ties": res.network.n_ties,
+                    "directed": res.network.directed},
+        "versions": versions,
+        "platform": platform.platform(),
+        "timings_seconds": {k: round(v, 4) for k, v in timings.items()},
+        "files": [{"path": p.relative_to(tmp).as_posix(), "bytes": p.stat().st_size, "sha256": _sha256(p)}
+                  for p in sorted(files)],
+    }
