@@ -12,7 +12,8 @@ Keys
        look-alikes ``A B C E H K M O P T X Y a c e o p x y`` become Cyrillic, ``i``/``I`` become the
        Kazakh ``і``/``І`` and ``h`` the Kazakh ``һ``; in a word that is mostly Latin the Cyrillic
        look-alikes become Latin. "Mostly" is decided by the letters that have no look-alike (Ж, Ш, ә,
-       L, S …); when there are none, by the count of letters of each script. Kazakh letters
+       L, S …); a word made only of look-alikes (``Aya``, ``TOO``) follows the script of the whole
+       name, decided the same way. Kazakh letters
        (ә ғ қ ң ө ұ ү һ і) are never removed and Й is never turned into И (no accent stripping);
     3. case folding;
     4. quotes (« » “ ” „ " ' ‘ ’) and punctuation become spaces (``-`` and ``&`` inside words too);
@@ -78,12 +79,15 @@ _CYR_RANGE = re.compile(r"[\u0400-\u04FF\u0500-\u052F]")
 _LAT_RANGE = re.compile(r"[A-Za-z\u00C0-\u024F]")
 
 
-def _script_of(word: str) -> str:
-    """'cyr', 'lat' or '' (undecided) for one word, by letters without look-alikes, then by counts."""
+def _script_of(word: str, context: str = "") -> str:
+    """'cyr', 'lat' or '' (undecided) for one word: by its letters without look-alikes, else by the
+    script of the whole name (``context``), else by the count of letters of each script."""
     cyr_d = sum(1 for ch in word if _CYR_RANGE.match(ch) and ch not in _CYR2LAT)
     lat_d = sum(1 for ch in word if _LAT_RANGE.match(ch) and ch not in _LAT2CYR)
     if cyr_d != lat_d:
         return "cyr" if cyr_d > lat_d else "lat"
+    if context:
+        return context
     cyr = sum(1 for ch in word if _CYR_RANGE.match(ch))
     lat = sum(1 for ch in word if _LAT_RANGE.match(ch))
     if cyr != lat:
@@ -91,8 +95,8 @@ def _script_of(word: str) -> str:
     return ""
 
 
-def _fold_word(word: str) -> str:
-    script = _script_of(word)
+def _fold_word(word: str, context: str = "") -> str:
+    script = _script_of(word, context)
     if script == "cyr":
         return "".join(_LAT2CYR.get(ch, ch) for ch in word)
     if script == "lat":
@@ -185,7 +189,8 @@ def normalise_name(name: object) -> str:
     text = unicodedata.normalize("NFKC", str(name))
     text = _LEADING_AK.sub(" ", text)
     text = re.sub(r"[«»“”„‟\"'‘’`´]", " ", text)
-    words = [_fold_word(w) for w in text.split()]
+    context = _script_of(text)           # a word made only of look-alikes follows the whole name
+    words = [_fold_word(w, context) for w in text.split()]
     text = " ".join(words).casefold()
     words = [w for w in _PUNCT.sub(" ", text).split() if w]
     return " ".join(_strip_legal(words))
@@ -288,19 +293,37 @@ def read_aliases(aliases) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------- reconciliation
+#: Roster columns holding other names of an organisation (``name_kk``, ``name_en``, ``name_short`` …).
+ALT_NAME_COLUMN = re.compile(r"^(name|alias)_\w+$|^(aliases|other_names)$", re.IGNORECASE)
+
+
 def _roster_frame(roster) -> pd.DataFrame:
+    """Roster as (id, name, primary) rows: the name first, then other names (``name_*`` columns,
+    several per cell separated by ``;``)."""
     if isinstance(roster, pd.DataFrame):
         if "id" not in roster.columns:
             raise OptionError("the roster needs an 'id' column")
+        ids = roster["id"].astype(str).str.strip().to_numpy()
         names = roster["name"] if "name" in roster.columns else roster["id"]
-        r = pd.DataFrame({"id": roster["id"].astype(str).str.strip().to_numpy(),
+        r = pd.DataFrame({"id": ids,
                           "name": [str(i) if _is_missing(n) or str(n).strip() == "" else str(n)
-                                   for i, n in zip(roster["id"], names)]})
+                                   for i, n in zip(roster["id"], names)], "primary": True})
+        r = r.drop_duplicates("id")
+        alts = []
+        for c in roster.columns:
+            if ALT_NAME_COLUMN.match(str(c)):
+                for i, v in zip(ids, roster[c]):
+                    if _is_missing(v):
+                        continue
+                    alts += [(i, x.strip(), False) for x in str(v).split(";") if x.strip()]
+        if alts:
+            r = pd.concat([r, pd.DataFrame(alts, columns=["id", "name", "primary"])], ignore_index=True)
     elif isinstance(roster, Mapping):
-        r = pd.DataFrame({"id": [str(k) for k in roster], "name": [str(v) for v in roster.values()]})
+        r = pd.DataFrame({"id": [str(k) for k in roster], "name": [str(v) for v in roster.values()],
+                          "primary": True}).drop_duplicates("id")
     else:
         raise OptionError("the roster must be a DataFrame with id and name, or a dict {id: name}")
-    return r.drop_duplicates("id").reset_index(drop=True)
+    return r.reset_index(drop=True)
 
 
 def _pair_scores(raw_words: list[list[str]], ros_words: list[list[str]]) -> np.ndarray:
@@ -345,7 +368,9 @@ def reconcile_names(raw_names: Iterable, roster, *, aliases=None, threshold: flo
     raw_names : iterable of str
         Names as typed (duplicates and blanks allowed; blanks are skipped).
     roster : DataFrame or dict
-        Columns ``id`` and ``name`` (the nodes table), or ``{id: name}``.
+        Columns ``id`` and ``name`` (the nodes table), or ``{id: name}``. Other names of an
+        organisation in columns called ``name_*`` or ``alias_*`` (e.g. ``name_kk``, ``name_en``;
+        several per cell separated by ``;``) are matched too.
     aliases : dict, DataFrame or path, optional
         See :func:`read_aliases`. Consulted before normalised and fuzzy matching.
     threshold : float
@@ -399,7 +424,7 @@ def reconcile_names(raw_names: Iterable, roster, *, aliases=None, threshold: flo
         k = normalise_name(raw)
         if k:
             alias_norm.setdefault(k, i)
-    name_of = dict(zip(ros["id"], ros["name"]))
+    name_of = dict(zip(ros.loc[ros["primary"], "id"], ros.loc[ros["primary"], "name"]))
 
     rows, todo = [], []
     for raw in uniq:
@@ -428,7 +453,7 @@ def reconcile_names(raw_names: Iterable, roster, *, aliases=None, threshold: flo
             score = float(S[r, best])
             if score >= threshold and score > 0:
                 rec.update(id=ros["id"].iat[best], score=round(score, 1), method="fuzzy")
-                n_best = int((S[r] >= score - 1e-9).sum())
+                n_best = ros["id"][S[r] >= score - 1e-9].nunique()
                 if n_best > 1:
                     rec["note"] = f"ambiguous: {n_best} roster names score {score:.1f}"
             elif score > 0:

@@ -419,7 +419,7 @@ def _wide_rows(t: Table, roster, *, respondent_column, wave_column, mapping, hea
 
 def _assemble(raw: pd.DataFrame, roster: pd.DataFrame, nacc: dict, sacc: dict, sector_name: str, *,
               aliases, threshold, strict) -> SurveyReports:
-    matches = reconcile_names(raw["raw_partner"], roster[["id", "name"]], aliases=aliases,
+    matches = reconcile_names(raw["raw_partner"], roster, aliases=aliases,
                               threshold=threshold, strict=strict)
     id_of = dict(zip(matches["raw_name"], matches["id"]))
     raw = raw.copy()
@@ -496,6 +496,10 @@ def _dyad_ties(reports: pd.DataFrame, respondents: dict, rule: str | None) -> pd
         base = pd.DataFrame({"source": r["respondent"].to_numpy(), "target": r["partner"].to_numpy(),
                              "weight": w, "types": r["types"].to_numpy(), "wave": r["wave"].to_numpy(),
                              "reported_by": r["respondent"].to_numpy()})
+        items = [c for c in PARTNER_ITEMS if c in r.columns]     # ratings of the partner, kept on the arc
+        for c in items:
+            base[c] = r[c].to_numpy(float)
+        cols = cols + items
     else:
         recs = []
         rep = {(a, b, wv): (x, ts) for a, b, wv, x, ts in
@@ -846,7 +850,7 @@ def read_register(register, nodes=None, *, partners_column: str = "partners", ty
     lists = [_split_names(v) for v in t.frame[pc]]
     flat = [n for ns in lists for n in ns]
     if nodes is not None:
-        matches = reconcile_names(flat, roster[["id", "name"]], aliases=aliases, threshold=threshold,
+        matches = reconcile_names(flat, roster, aliases=aliases, threshold=threshold,
                                   strict=strict)
     else:
         uniq = list(dict.fromkeys(flat))
