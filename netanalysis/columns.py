@@ -17,7 +17,7 @@ Conventions pinned for the whole package
 from __future__ import annotations
 
 __all__ = ["NETWORK_METRICS", "NODE_METRICS", "SECTOR_MIXING", "COMMUNITIES", "RECOMMENDATIONS",
-           "NAME_MATCHES", "ALL_TABLES", "describe", "markdown"]
+           "NAME_MATCHES", "SYMMETRIZATION_SENSITIVITY", "ALL_TABLES", "describe", "markdown"]
 
 #: network_metrics.json keys
 NETWORK_METRICS = {
@@ -124,8 +124,29 @@ RECOMMENDATIONS: dict[str, str] = {
                         "w_zt)); ties broken by fewest partners, then id.",
     "suggested_broker_name": "Name of the suggested broker.",
 }
-#: name_matches.csv columns
-NAME_MATCHES: dict[str, str] = {}
+#: name_matches.csv columns (survey and register input; edit the id column and pass the file back with --aliases)
+NAME_MATCHES: dict[str, str] = {
+    "raw_name": "A partner name exactly as typed in the survey or register (one row per distinct spelling).",
+    "id": "Organisation id it was matched to; for unmatched names a new id 'named:<normalised name>' "
+          "(a named_only organisation). Edit this column and pass the file back with --aliases.",
+    "score": "Match score 0–100: 100 for exact, alias and normalised matches; the word-by-word fuzzy score "
+             "for fuzzy matches; for unmatched names the best candidate's score (below --match-threshold).",
+    "method": "exact (the text equals a roster name or id), alias (alias table), normalised (equal after "
+              "NFKC, case, quotes, legal forms, Cyrillic/Latin look-alikes, or equal transliteration), "
+              "fuzzy (score ≥ --match-threshold), unmatched (new named_only organisation, review it).",
+    "name": "Roster name of the matched organisation (empty when unmatched).",
+    "candidate": "Unmatched names: the closest roster id (scored in the score column), for review.",
+    "count": "How many times this spelling occurs in the input.",
+    "note": "Review hints: ambiguous matches, new organisations, alias ids not on the roster.",
+}
+#: symmetrization_sensitivity.csv (survey input): one row per measure, one column per rule
+SYMMETRIZATION_SENSITIVITY: dict[str, str] = {
+    "measure": "ties, density, mean_degree, isolates, components, cross_sector_share (share of ties joining "
+               "different sectors), top_brokers (top 5 ids by unweighted betweenness), ratio:a|b (sector "
+               "mixing observed/expected ties under the configuration model).",
+    "max": "Value when a tie reported by either side counts (--symmetrize max).",
+    "min": "Value when only ties confirmed by both sides count (--symmetrize min).",
+}
 
 ALL_TABLES = {
     "network_metrics.json": NETWORK_METRICS,
@@ -134,6 +155,7 @@ ALL_TABLES = {
     "communities.csv": COMMUNITIES,
     "recommendations.csv": RECOMMENDATIONS,
     "name_matches.csv": NAME_MATCHES,
+    "symmetrization_sensitivity.csv": SYMMETRIZATION_SENSITIVITY,
 }
 
 
