@@ -112,6 +112,42 @@ def participation_options(fn):
     return fn
 
 
+def survey_options(fn):
+    """Survey input (name-generator, roster or partnership register) instead of --ties; --nodes is the
+    roster whose names partner names are matched against (see netanalysis.io.survey)."""
+    opts = [
+        click.option("--survey", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Survey or partnership register (CSV, TSV or XLSX); use instead of --ties, "
+                          "with --nodes as the roster."),
+        click.option("--survey-format", type=click.Choice(["name-generator", "roster", "register"]),
+                     default="name-generator", show_default=True,
+                     help="Long (respondent × named partner), wide (one column per organisation) or "
+                          "register (one row per agreement, partners in one cell)."),
+        click.option("--respondent-column", default="respondent", show_default=True,
+                     help="Survey: respondent (roster id) column."),
+        click.option("--partner-column", default=None,
+                     help="Survey: named-partner column [default: partner; register: partners]."),
+        click.option("--rating-column", default=None,
+                     help="Survey: rating column [default: strength, rating or weight, if present; else 1]."),
+        click.option("--symmetrize", type=click.Choice(["max", "min", "mean", "respondent"]), default=None,
+                     help="Survey: undirected tie from both sides' reports: max (either side), min "
+                          "(confirmed only), mean, respondent [default: max; none with --directed]."),
+        click.option("--dichotomize", type=float, default=None,
+                     help="Survey: reports rated below this are not ties; the rest weigh 1."),
+        click.option("--aliases", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Alias table (raw_name,id), e.g. an edited name_matches.csv."),
+        click.option("--match-threshold", type=click.FloatRange(0, 100), default=90.0, show_default=True,
+                     help="Survey: minimum fuzzy score (0-100) for matching a partner name to the roster."),
+        click.option("--survey-mapping", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Roster format: mapping file (column,id,role) for survey-tool exports."),
+        click.option("--header-rows", type=click.IntRange(0), default=0, show_default=True,
+                     help="Roster format: extra header rows under the column names (Qualtrics: 2)."),
+    ]
+    for opt in reversed(opts):
+        fn = opt(fn)
+    return fn
+
+
 def _load(kw: dict):
     from .errors import OptionError
     from .io import load_network
@@ -131,6 +167,17 @@ def _load(kw: dict):
             kw["participations"], unit_column=kw["unit_column"], org_column=kw["org_column"],
             sector_column=kw["sector_column"], name_column=kw["name_column"], scheme=kw["scheme"],
             encoding=kw["encoding"], weighting=kw["projection"])
+    if kw.get("survey") is not None:
+        from .io.survey import load_survey
+
+        return load_survey(
+            kw["survey"], kw["nodes"], format=kw["survey_format"], symmetrize=kw["symmetrize"],
+            directed=kw["directed"], dichotomize=kw["dichotomize"], scheme=kw["scheme"],
+            respondent_column=kw["respondent_column"], partner_column=kw["partner_column"],
+            rating_column=kw["rating_column"], type_column=kw["type_column"], wave_column=kw["wave_column"],
+            id_column=kw["id_column"], name_column=kw["name_column"], sector_column=kw["sector_column"],
+            aliases=kw["aliases"], threshold=kw["match_threshold"], strict=kw["strict"],
+            mapping=kw["survey_mapping"], header_rows=kw["header_rows"], encoding=kw["encoding"])
     return load_network(
         kw["ties"], kw["nodes"], directed=kw["directed"], id_column=kw["id_column"],
         name_column=kw["name_column"], source_column=kw["source_column"],
@@ -210,6 +257,7 @@ def _run_analyze(net, out: Path, seed: int, permutations: int):
 @main.command()
 @input_options
 @participation_options
+@survey_options
 @_analysis_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Output folder (created if needed).")
@@ -269,6 +317,7 @@ def communities(out, seed, permutations, method, runs, resolution, unweighted, *
 
 @main.command()
 @input_options
+@survey_options
 @_analysis_options
 @click.option("--adjust", type=click.Choice(["holm", "bh"]), default="holm", show_default=True,
               help="p-value adjustment across sector pairs: Holm (family-wise) or Benjamini–Hochberg (FDR).")
