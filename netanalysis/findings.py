@@ -37,7 +37,7 @@ RESPONSE_PATTERNS = 0.65
 
 #: Base importance of each kind of finding (higher = earlier in findings.md).
 IMPORTANCE = {
-    "non_response": 97,       # a weak pair that may be non-response: read this first
+    "non_response": 97,       # (+2) a weak pair may be non-response: read this first
     "weak_pair": 90,          # + up to 9 for the size of the gap
     "no_weak_pair": 88,
     "recommendations": 80,    # attached just below its weak pair
@@ -164,6 +164,7 @@ def build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: p
                 if s in rates.index and rates.loc[s, "response_rate"] < RESPONSE_SAFE]
 
     # ---- weak pairs (one finding each, weakest first)
+    affected: list[str] = []
     weak = pairs[pairs["weak"]].sort_values(["ratio", "p_value"])
     for _, r in weak.iterrows():
         a, b = r["sector_a"], r["sector_b"]
@@ -192,9 +193,7 @@ def build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: p
                                 "permutations": R},
             importance=IMPORTANCE["weak_pair"] + 9 * gap, caution=caution)
         if low:
-            add("non_response",
-                f"Check response before acting on the {name} gap: " + caution[0].lower() + caution[1:],
-                {"sector_a": a, "sector_b": b, **{f"response_rate_{s}": x for s, x in low}})
+            affected.append(name)
         if recommendations is not None and len(recommendations):
             label = f"{a}{'→' if directed else '–'}{b}"
             rec = recommendations[recommendations["sector_pair"] == label]
@@ -227,6 +226,22 @@ def build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: p
                 f"({int(r['ties'])} vs {_num(r['expected'])}; {_p(r['p_adjusted'], R)}, {adj}).",
                 {"sector_a": r["sector_a"], "sector_b": r["sector_b"], "ratio": r["ratio"], "ties": r["ties"],
                  "expected": r["expected"], "p_adjusted": r["p_adjusted"], "permutations": R})
+
+    # ---- survey response
+    if rates is not None:
+        overall = rates["respondents"].sum() / max(1, rates["organisations"].sum())
+        per = ", ".join(f"{_label(sct)} {x:.0%}" for sct, x in rates["response_rate"].items() if x == x)
+        nums = {"response_rate": overall, **{f"response_rate_{sct}": x for sct, x in rates["response_rate"].items()}}
+        if affected:
+            add("non_response",
+                f"Check survey response before acting on the {', '.join(affected)} gap"
+                f"{'s' if len(affected) > 1 else ''}: a missing tie can be an organisation that did not answer. "
+                f"Response rate {overall:.0%} overall ({per}); at least 80% is safe for naming individual "
+                f"brokers, 65–79% supports patterns only, below 65% needs caution.",
+                {**nums, "affected_pairs": affected}, importance=IMPORTANCE["non_response"] + 2)
+        elif overall < RESPONSE_SAFE:
+            add("non_response", f"Response rate {overall:.0%} overall ({per}): below 80%, so read individual "
+                "organisations' positions with care; sector patterns are more robust.", nums, importance=60)
 
     # ---- possible gaps: low ratio, not significant
     maybe = pairs[pairs["cross_sector"] & ~pairs["weak"] & (pairs["ratio"] <= params.get("max_ratio", DEFAULT_MAX_RATIO))]

@@ -1,0 +1,139 @@
+"""Findings: ranked plain-language statements with their numbers; non-response caution; CLI and pipeline."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from netanalysis import build_network, load_network
+from netanalysis.findings import build_findings, findings_markdown, response_rates, sector_gaps
+from netanalysis.mixing import mixing_analysis
+
+from .conftest import REPO
+
+SLO = REPO / "datasets" / "cordis_slovenia"
+SECTORS4 = ["government", "business", "science", "civil_society"]
+
+
+@pytest.fixture(scope="module")
+def slovenia():
+    return load_network(SLO / "ties.csv", SLO / "nodes.csv", scheme="cordis")
+
+
+def _survey(seed=0, *, non_respondent_share=0.5, n_per=25):
+    """Four sectors, government–business ties cut, half of government did not respond."""
+    rng = np.random.default_rng(seed)
+    n = 4 * n_per
+    grp = np.repeat(np.arange(4), n_per)
+    iu, ju = np.triu_indices(n, 1)
+    prob = np.full(len(iu), 0.12)
+    prob[((grp[iu] == 0) & (grp[ju] == 1))] = 0.01
+    keep = rng.random(len(iu)) < prob
+    ids = np.array([f"n{i:03d}" for i in range(n)])
+    status = np.where((grp == 0) & (np.arange(n) % n_per < non_respondent_share * n_per),
+                      "non_respondent", "respondent")
+    nodes = pd.DataFrame({"id": ids, "sector": [SECTORS4[g] for g in grp], "status": status})
+    ties = pd.DataFrame({"source": ids[iu[keep]], "target": ids[ju[keep]]})
+    return build_network(nodes, ties, scheme="none")
+
+
+def test_slovenia_findings_ranked_with_numbers(slovenia):
+    g = sector_gaps(slovenia, permutations=999, seed=42)
+    f = g.findings
+    assert [x["rank"] for x in f] == list(range(1, len(f) + 1))
+    imp = [x["importance"] for x in f]
+    assert imp == sorted(imp, reverse=True)
+    weak = g.mixing.weak
+    assert len(weak) >= 1
+    top = f[0]
+    assert top["kind"] == "weak_pair"
+    r = weak.iloc[0]
+    assert (top["numbers"]["sector_a"], top["numbers"]["sector_b"]) == (r["sector_a"], r["sector_b"])
+    assert top["numbers"]["ties"] == r["ties"]
+    assert f"{r['ratio']:.2f}×" in top["text"] and f"{int(r['ties'])} vs {r['expected']:.1f} expected" in top["text"]
+    kinds = {x["kind"] for x in f}
+    assert {"weak_pair", "recommendations", "segregation", "helix_spanners", "top_spanners"} <= kinds
+    json.dumps(g.findings_json())                     # serialisable: no numpy scalars, NaN → null
+    md = g.markdown
+    assert md.startswith("# Findings") and top["text"] in md and "| pair |" in md
+    assert response_rates(slovenia) is None           # CORDIS records are not a survey
+
+
+def test_no_weak_pair_is_said_plainly(white_kinship):
+    mix = mixing_analysis(white_kinship, permutations=999, seed=1)
+    f = build_findings(white_kinship, mix)
+    assert f[0]["kind"] == "no_weak_pair"
+    assert f[0]["text"].startswith("No sector pair has significantly fewer ties")
+    seg = next(x for x in f if x["kind"] == "segregation")
+    assert seg["numbers"]["ei_index"] == pytest.approx(-0.181818, abs=1e-6)
+    assert "41% of ties cross sectors, where random mixing predicts 56%" in seg["text"]
+
+
+def test_non_response_caution():
+    net = _survey()
+    rates = response_rates(net)
+    assert rates.loc["government", "response_rate"] == pytest.approx(0.48)
+    assert rates.loc["business", "response_rate"] == pytest.approx(1.0)
+    g = sector_gaps(net, permutations=499, seed=1)
+    assert ("government", "business") in set(zip(g.mixing.weak["sector_a"], g.mixing.weak["sector_b"]))
+    assert g.findings[0]["kind"] == "non_response"
+    assert "government 48%" in g.findings[0]["text"]
+    weak = next(x for x in g.findings if x["kind"] == "weak_pair")
+    assert "non-response" in weak["caution"] and "below 65%" in weak["caution"]
+    assert g.findings_json()["response_rates"][0]["sector"] == "government"
+    # full response: no caution
+    g2 = sector_gaps(_survey(non_respondent_share=0), permutations=499, seed=1)
+    assert not any("caution" in x for x in g2.findings)
+
+
+def test_extra_findings_merge_by_importance(white_kinship):
+    mix = mixing_analysis(white_kinship, permutations=99, seed=1)
+    extra = [{"topic": "communities", "text": "Top news.", "numbers": {"x": np.int64(3)}, "importance": 99},
+             {"topic": "communities", "text": "Minor.", "numbers": {}}]
+    f = build_findings(white_kinship, mix, extra=extra)
+    assert f[0]["text"] == "Top news." and f[0]["numbers"]["x"] == 3 and isinstance(f[0]["numbers"]["x"], int)
+    assert any(x["text"] == "Minor." and x["importance"] == 50 for x in f)
+    assert "1. Top news." in findings_markdown(f)
+
+
+def test_gaps_cli(tmp_path):
+    from netanalysis.cli import main
+
+    out = tmp_path / "gaps"
+    r = CliRunner().invoke(main, ["gaps", "--nodes", str(SLO / "nodes.csv"), "--ties", str(SLO / "ties.csv"),
+                                  "--scheme", "cordis", "--permutations", "999", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "weak sector pair(s)" in r.output
+    for name in ("sector_mixing.csv", "boundary_spanners.csv", "recommendations.csv", "findings.json",
+                 "findings.md"):
+        assert (out / name).exists(), name
+    t = pd.read_csv(out / "sector_mixing.csv", encoding="utf-8-sig")
+    assert list(t.columns[:11]) == ["sector_a", "sector_b", "ties", "possible", "density", "expected", "ratio",
+                                    "z", "p_value", "p_adjusted", "weak"]
+    j = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert j["parameters"]["permutations"] == 999 and j["findings"][0]["rank"] == 1
+    bad = CliRunner().invoke(main, ["gaps", "--ties", str(SLO / "ties.csv"), "--permutations", "-3",
+                                    "--out", str(out)])
+    assert bad.exit_code == 2
+
+
+def test_analyze_includes_gaps(white_kinship, tmp_path):
+    from netanalysis.pipeline import AnalysisOptions, analyze
+
+    res = analyze(white_kinship, AnalysisOptions(seed=1, permutations=199))
+    m = res.network_metrics
+    assert m["ei_index"] == pytest.approx(-0.181818, abs=1e-6)
+    assert m["ei_index_expected"] == pytest.approx(0.111111, abs=1e-6)
+    assert m["freeman_segregation"] == pytest.approx(0.2636, abs=1e-4)
+    assert m["assortativity"] == pytest.approx(0.180124, abs=1e-6)
+    assert 0 < m["ei_index_p_value"] < 0.1
+    for c in ("cross_sector_ties", "partner_sector_diversity"):
+        assert c in res.node_metrics.columns
+    assert res.node_metrics.loc["Mother", "cross_sector_ties"] == 4
+    res.write(tmp_path)
+    for name in ("sector_mixing.csv", "recommendations.csv", "findings.json", "findings.md"):
+        assert (tmp_path / name).exists(), name
