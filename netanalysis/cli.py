@@ -453,5 +453,46 @@ def map_command(out, size_by, color_by, anonymize, title, permutations, seed, **
     click.echo(f"wrote {out} ({len(page.encode('utf-8')) / 1e6:.1f} MB)")
 
 
+# ------------------------------------------------------------------------------ compare (waves)
+@main.command()
+@input_options
+@survey_options
+@_analysis_options
+@click.option("--from", "wave_from", required=True, help="First (earlier) wave, a value of the wave column.")
+@click.option("--to", "wave_to", required=True, help="Second (later) wave.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Output folder (created if needed).")
+@handle_errors
+def compare(out, wave_from, wave_to, seed, permutations, **kw):
+    """Compare two waves: ties formed, kept and dissolved, organisations joining and leaving, and the
+    change of density, E-I and sector mixing with permutation tests. Writes compare_ties.csv,
+    compare_organisations.csv, compare_sector_pairs.csv, compare_positions.csv (shared map
+    positions), compare.json and compare.md. With tidy ties, --symmetrize max|min|mean turns
+    directed reports into undirected ties within each wave first."""
+    from .compare import compare_waves, wave_positions
+    from .export import write_csv
+
+    net = _load(kw)
+    rule = None if kw.get("survey") is not None else kw.get("symmetrize")   # a survey is symmetrised on reading
+    res = compare_waves(net, waves=(wave_from, wave_to), symmetrize=rule, permutations=permutations, seed=seed)
+    res.write(out)
+    write_csv(Path(out) / "compare_positions.csv", wave_positions(net, waves=(wave_from, wave_to), seed=seed),
+              index=True)
+    s = res.summary
+    click.echo(f"wave {s['wave_a']} → {s['wave_b']}: {s['ties_a']} → {s['ties_b']} ties: {s['formed']} formed, "
+               f"{s['kept']} kept, {s['dissolved']} dissolved ({s['stronger']} stronger, {s['weaker']} weaker); "
+               f"{s['joined']} organisations joined, {s['left']} left")
+    click.echo(f"density {s['density_a']:.4f} → {s['density_b']:.4f} (p {s['density_p_value']:.3g}); "
+               f"E-I {s['ei_index_a']:+.3f} → {s['ei_index_b']:+.3f} (p {s['ei_index_p_value']:.3g})")
+    sp = res.sector_pairs
+    sig = sp[sp["p_adjusted"] <= 0.05]
+    arrow = "→" if s["directed"] else "–"
+    click.echo(f"{len(sig)} sector pair(s) changed significantly (Holm-adjusted p ≤ 0.05)"
+               + (": " + ", ".join(f"{a}{arrow}{b} {x:.2f}× → {y:.2f}×" for a, b, x, y in
+                                   zip(sig["sector_a"], sig["sector_b"], sig["ratio_a"], sig["ratio_b"]))
+                  if len(sig) else ""))
+    click.echo(f"wrote {out}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
