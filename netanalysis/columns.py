@@ -17,7 +17,8 @@ Conventions pinned for the whole package
 from __future__ import annotations
 
 __all__ = ["NETWORK_METRICS", "NODE_METRICS", "SECTOR_MIXING", "COMMUNITIES", "RECOMMENDATIONS",
-           "NAME_MATCHES", "SYMMETRIZATION_SENSITIVITY", "ALL_TABLES", "describe", "markdown"]
+           "NAME_MATCHES", "SYMMETRIZATION_SENSITIVITY", "HELIX", "COMPARE_TIES", "COMPARE_ORGANISATIONS",
+           "COMPARE_SECTOR_PAIRS", "COMPARE_SUMMARY", "ALL_TABLES", "describe", "markdown"]
 
 #: network_metrics.json keys
 NETWORK_METRICS = {
@@ -147,6 +148,93 @@ SYMMETRIZATION_SENSITIVITY: dict[str, str] = {
     "max": "Value when a tie reported by either side counts (--symmetrize max).",
     "min": "Value when only ties confirmed by both sides count (--symmetrize min).",
 }
+#: helix.json keys (`netanalysis helix`; netanalysis.helix.helix_synergy)
+HELIX: dict[str, str] = {
+    "unit": "What one unit is: a project (CORDIS rcn), agreement or event from --unit-column; each unit is "
+            "coded by which sectors take part in it.",
+    "sectors": "Which sector plays which role: U (university = science), I (industry = business), "
+               "G (government) and optionally C (civil_society, or the sector given fourth in --sectors).",
+    "n_units": "Units analysed; n_empty_units of them have none of the sectors (kept as the all-absent "
+               "pattern unless --drop-empty).",
+    "T_UIG": "Triple Helix mutual information in bits (log base 2): H_U + H_I + H_G − H_UI − H_UG − H_IG + "
+             "H_UIG over the units' presence patterns (Leydesdorff 2003). Negative = synergy.",
+    "T_UI": "Two-way mutual information in bits, H_U + H_I − H_UI (≥ 0); likewise T_UG, T_IG.",
+    "T_UIGC": "Four sectors: Σ over non-empty subsets A of (−1)^(|A|+1) H_A (= T_UIG − T_UIG|C); its sign "
+              "alternates with the number of dimensions, so it does not read like T_UIG. null with three.",
+    "synergy": "true when T_UIG < 0 and the whole bootstrap interval is below 0.",
+    "intervals": "Bootstrap percentile intervals (low, high) of every T value: units resampled with "
+                 "replacement (--bootstrap resamples, --seed).",
+    "patterns": "Units per presence pattern (e.g. UI = science and business, no government).",
+    "by_year": "The same values per unit year (--year-column; earliest year on the unit's rows).",
+}
+
+#: compare_ties.csv columns (`netanalysis compare`; netanalysis.compare.compare_waves)
+COMPARE_TIES = {
+    "source": "First end (the sender when directed).",
+    "target": "Second end (the receiver when directed).",
+    "source_sector": "Sector of the source.",
+    "target_sector": "Sector of the target.",
+    "change": "formed (second wave only), kept (both waves) or dissolved (first wave only).",
+    "weight_a": "Tie strength in the first wave (empty when absent).",
+    "weight_b": "Tie strength in the second wave (empty when absent).",
+    "weight_change": "weight_b − weight_a for kept ties (empty otherwise).",
+    "strength": "Kept ties: stronger, weaker or same.",
+}
+#: compare_organisations.csv columns
+COMPARE_ORGANISATIONS = {
+    "id": "Organisation id.",
+    "name": "Organisation name.",
+    "sector": "Sector.",
+    "in_a": "Listed in the first wave's nodes table.",
+    "in_b": "Listed in the second wave's nodes table.",
+    "degree_a": "Ties in the first wave (in + out when directed).",
+    "degree_b": "Ties in the second wave.",
+    "formed": "Ties of this organisation formed between the waves.",
+    "dissolved": "Ties of this organisation dissolved between the waves.",
+    "change": "joined (active only in the second wave), left (only in the first), stayed (both) or "
+              "inactive (no tie in either). Active = at least one tie in the wave.",
+}
+#: compare_sector_pairs.csv columns
+COMPARE_SECTOR_PAIRS = {
+    "sector_a": "First sector (the sending sector when directed).",
+    "sector_b": "Second sector (the receiving sector when directed).",
+    "ties_a": "Ties between the two sectors in the first wave.",
+    "ties_b": "Ties in the second wave.",
+    "possible_a": "Possible ties (dyads) between the sectors in the first wave.",
+    "possible_b": "Possible ties in the second wave.",
+    "expected_a": "Ties expected under label permutation in the first wave: ties · possible / all possible.",
+    "expected_b": "The same in the second wave.",
+    "ratio_a": "Observed / expected in the first wave (1 = chance level; below 1 = fewer ties than chance).",
+    "ratio_b": "Observed / expected in the second wave.",
+    "ratio_change": "ratio_b − ratio_a.",
+    "p_value": "Two-sided p-value of ratio_change: formed/dissolved labels shuffled over the dyads that "
+               "changed (conditional on the overall change), (b+1)/(R+1).",
+    "p_adjusted": "p_value adjusted across sector pairs (Holm).",
+    "cross_sector": "True when the two sectors differ.",
+}
+#: compare.json "summary" keys (compare.md says the same in words)
+COMPARE_SUMMARY = {
+    "wave_a": "Label of the first wave.", "wave_b": "Label of the second wave.",
+    "directed": "Whether ties are arcs.", "symmetrize": "Symmetrisation rule applied to both waves, if any.",
+    "nodes_a": "Organisations in the first wave's network.", "nodes_b": "… in the second wave's.",
+    "ties_a": "Ties in the first wave.", "ties_b": "Ties in the second wave.",
+    "formed": "Ties formed.", "kept": "Ties kept.", "dissolved": "Ties dissolved.",
+    "stronger": "Kept ties with a larger weight.", "weaker": "Kept ties with a smaller weight.",
+    "joined": "Organisations that joined (active only in the second wave).",
+    "left": "Organisations that left (active only in the first wave).",
+    "tie_retention": "kept / ties_a (share of first-wave ties still there).",
+    "jaccard": "kept / (formed + kept + dissolved): overlap of the two tie sets.",
+    "density_a": "Density of the first wave.", "density_b": "Density of the second wave.",
+    "density_change": "density_b − density_a.",
+    "density_p_value": "Two-sided paired dyad-swap p-value (each changed dyad's two states swapped with "
+                       "probability 1/2).",
+    "ei_index_a": "E-I index of the first wave.", "ei_index_b": "E-I index of the second wave.",
+    "ei_index_expected_a": "E-I expected under random mixing, first wave.",
+    "ei_index_expected_b": "E-I expected under random mixing, second wave.",
+    "ei_index_change": "ei_index_b − ei_index_a.",
+    "ei_index_p_value": "Two-sided p-value, formed/dissolved labels shuffled over the changed dyads.",
+    "permutations": "Permutations of the change tests.", "seed": "Seed of the permutations.",
+}
 
 ALL_TABLES = {
     "network_metrics.json": NETWORK_METRICS,
@@ -156,6 +244,11 @@ ALL_TABLES = {
     "recommendations.csv": RECOMMENDATIONS,
     "name_matches.csv": NAME_MATCHES,
     "symmetrization_sensitivity.csv": SYMMETRIZATION_SENSITIVITY,
+    "helix.json": HELIX,
+    "compare_ties.csv": COMPARE_TIES,
+    "compare_organisations.csv": COMPARE_ORGANISATIONS,
+    "compare_sector_pairs.csv": COMPARE_SECTOR_PAIRS,
+    "compare.json": COMPARE_SUMMARY,
 }
 
 

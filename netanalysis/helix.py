@@ -143,7 +143,8 @@ class HelixSynergy:
             "synergy": self.synergy,
             "values": dict(self.values),
             "intervals": {k: {"low": v[0], "high": v[1]} for k, v in self.intervals.items()},
-            "bootstrap": {"resamples": self.bootstrap, "confidence": self.confidence, "seed": self.seed,
+            "bootstrap": {"resamples": self.bootstrap, "confidence": self.confidence,
+                          "seed": self.seed if isinstance(self.seed, (int, np.integer)) else None,
                           "method": "percentile interval; units resampled with replacement "
                                     "(multinomial over presence patterns)"},
             "patterns": self.patterns.to_dict("records"),
@@ -341,7 +342,13 @@ def helix_synergy(data, *, sectors=DEFAULT_SECTORS, bootstrap: int = 1000, seed:
 
     by_year = None
     if years is not None and pd.Series(years).notna().any():
-        yv = pd.array(pd.Series(years).to_numpy(), dtype="Int64")
+        ys = pd.Series(years).astype(object)
+        blank = ys.isna() | (ys.astype(str).str.strip() == "")
+        num = pd.to_numeric(ys.where(~blank, None), errors="coerce")
+        if (num.isna() & ~blank).any() or (num.dropna() % 1 != 0).any():
+            bad = ys[(num.isna() & ~blank) | (num.fillna(0) % 1 != 0)].iloc[0]
+            raise InputError(f"years must be whole numbers; found {bad!r}", column="year")
+        yv = pd.array(num.to_numpy(), dtype="Int64")
         has = ~pd.isna(yv)
         if (~has).sum():
             notes.append(f"{int((~has).sum())} units without a year are left out of the per-year values")

@@ -250,3 +250,15 @@ def test_cli_helix_errors(tmp_path):
     res = CliRunner().invoke(main, ["helix", "--participations", str(SLOVENIA), "--unit-column", "rcn",
                                     "--org-column", "pic", "--sectors", "science", "--out", str(tmp_path)])
     assert res.exit_code == 2 and "3 or 4" in res.output
+
+
+def test_documented_keys_and_text_years():
+    from netanalysis.columns import HELIX
+
+    t = _table(KNOWN).assign(year=["2019"] * 50 + [" "] * 10 + ["2020"] * 40)
+    r = helix_synergy(t, bootstrap=10)
+    assert list(r.by_year["year"]) == [2019, 2020] and list(r.by_year["units"]) == [50, 40]
+    d = r.to_dict()
+    assert set(HELIX) <= set(d)
+    with pytest.raises(InputError, match="whole numbers"):
+        helix_synergy(t.assign(year="wave 1"), bootstrap=0)
