@@ -53,6 +53,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .columns import COMPARE_ORGANISATIONS, COMPARE_SECTOR_PAIRS, COMPARE_SUMMARY, COMPARE_TIES
 from .errors import EmptyNetworkError, OptionError
 from .mixing import adjust_p, group_labels
 from .network import StakeholderNetwork, id_sort_key
@@ -64,75 +65,6 @@ __all__ = ["WaveComparison", "compare_waves", "wave_positions", "COMPARE_TIES", 
 #: Memory budget of one permutation batch (batch size × swappable dyads).
 _BATCH_CELLS = 4_000_000
 
-#: compare_ties.csv columns
-COMPARE_TIES = {
-    "source": "First end (the sender when directed).",
-    "target": "Second end (the receiver when directed).",
-    "source_sector": "Sector of the source.",
-    "target_sector": "Sector of the target.",
-    "change": "formed (second wave only), kept (both waves) or dissolved (first wave only).",
-    "weight_a": "Tie strength in the first wave (empty when absent).",
-    "weight_b": "Tie strength in the second wave (empty when absent).",
-    "weight_change": "weight_b − weight_a for kept ties (empty otherwise).",
-    "strength": "Kept ties: stronger, weaker or same.",
-}
-#: compare_organisations.csv columns
-COMPARE_ORGANISATIONS = {
-    "id": "Organisation id.",
-    "name": "Organisation name.",
-    "sector": "Sector.",
-    "in_a": "Listed in the first wave's nodes table.",
-    "in_b": "Listed in the second wave's nodes table.",
-    "degree_a": "Ties in the first wave (in + out when directed).",
-    "degree_b": "Ties in the second wave.",
-    "formed": "Ties of this organisation formed between the waves.",
-    "dissolved": "Ties of this organisation dissolved between the waves.",
-    "change": "joined (active only in the second wave), left (only in the first), stayed (both) or "
-              "inactive (no tie in either). Active = at least one tie in the wave.",
-}
-#: compare_sector_pairs.csv columns
-COMPARE_SECTOR_PAIRS = {
-    "sector_a": "First sector (the sending sector when directed).",
-    "sector_b": "Second sector (the receiving sector when directed).",
-    "ties_a": "Ties between the two sectors in the first wave.",
-    "ties_b": "Ties in the second wave.",
-    "possible_a": "Possible ties (dyads) between the sectors in the first wave.",
-    "possible_b": "Possible ties in the second wave.",
-    "expected_a": "Ties expected under label permutation in the first wave: ties · possible / all possible.",
-    "expected_b": "The same in the second wave.",
-    "ratio_a": "Observed / expected in the first wave (1 = chance level; below 1 = fewer ties than chance).",
-    "ratio_b": "Observed / expected in the second wave.",
-    "ratio_change": "ratio_b − ratio_a.",
-    "p_value": "Two-sided p-value of ratio_change: formed/dissolved labels shuffled over the dyads that "
-               "changed (conditional on the overall change), (b+1)/(R+1).",
-    "p_adjusted": "p_value adjusted across sector pairs (Holm).",
-    "cross_sector": "True when the two sectors differ.",
-}
-#: compare.json "summary" keys
-COMPARE_SUMMARY = {
-    "wave_a": "Label of the first wave.", "wave_b": "Label of the second wave.",
-    "directed": "Whether ties are arcs.", "symmetrize": "Symmetrisation rule applied to both waves, if any.",
-    "nodes_a": "Organisations in the first wave's network.", "nodes_b": "… in the second wave's.",
-    "ties_a": "Ties in the first wave.", "ties_b": "Ties in the second wave.",
-    "formed": "Ties formed.", "kept": "Ties kept.", "dissolved": "Ties dissolved.",
-    "stronger": "Kept ties with a larger weight.", "weaker": "Kept ties with a smaller weight.",
-    "joined": "Organisations that joined (active only in the second wave).",
-    "left": "Organisations that left (active only in the first wave).",
-    "tie_retention": "kept / ties_a (share of first-wave ties still there).",
-    "jaccard": "kept / (formed + kept + dissolved): overlap of the two tie sets.",
-    "density_a": "Density of the first wave.", "density_b": "Density of the second wave.",
-    "density_change": "density_b − density_a.",
-    "density_p_value": "Two-sided paired dyad-swap p-value (each changed dyad's two states swapped with "
-                       "probability 1/2).",
-    "ei_index_a": "E-I index of the first wave.", "ei_index_b": "E-I index of the second wave.",
-    "ei_index_expected_a": "E-I expected under random mixing, first wave.",
-    "ei_index_expected_b": "E-I expected under random mixing, second wave.",
-    "ei_index_change": "ei_index_b − ei_index_a.",
-    "ei_index_p_value": "Two-sided p-value, formed/dissolved labels shuffled over the changed dyads.",
-    "permutations": "Permutations of the change tests.", "seed": "Seed of the permutations.",
-}
-
-
 @dataclass(frozen=True)
 class WaveComparison:
     """The change between two waves (see the module docs for every convention).
@@ -142,7 +74,7 @@ class WaveComparison:
     summary : dict
         Network-level counts and changes (:data:`COMPARE_SUMMARY`).
     ties : DataFrame
-        One row per tie present in either wave (:data:`COMPARE_TIES`).
+        One row per tie present in either wave (column docs: :data:`netanalysis.columns.COMPARE_TIES`).
     organisations : DataFrame
         One row per organisation of either wave (:data:`COMPARE_ORGANISATIONS`).
     sector_pairs : DataFrame
