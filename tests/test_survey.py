@@ -179,6 +179,20 @@ def test_waves_rates_and_wave_view(tmp_path, files):
                                                                                        ("g1", "s1"): 5}
 
 
+def test_roster_waves_column_limits_per_wave_denominator(tmp_path):
+    # c2 only existed in wave 1, d1 only in wave 2 (founded later): each counts in its own wave only
+    (tmp_path / "r.csv").write_text("id,name,sector,waves\ng1,Akimat,Акимат,1;2\nc2,Eco,NGO,1\n"
+                                    "d1,Data LLP,ТОО,2\ns1,Uni,Университет,\n", encoding="utf-8")
+    (tmp_path / "s.csv").write_text("respondent,partner,wave\ng1,Uni,1\nc2,,1\ng1,Data LLP,2\nd1,,2\n",
+                                    encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"wave 2: sector 'science' response rate 0% \(0/1\)"):
+        net = read_name_generator(tmp_path / "s.csv", tmp_path / "r.csv")
+    bw = net.provenance["response_rates"]["by_wave"]
+    assert (bw["1"]["overall"]["respondents"], bw["1"]["overall"]["roster"]) == (2, 3)
+    assert (bw["2"]["overall"]["respondents"], bw["2"]["overall"]["roster"]) == (2, 3)
+    assert {r["sector"] for r in bw["1"]["by_sector"]} == {"government", "civil_society", "science"}
+
+
 def test_cp1251_semicolon_excel_export(tmp_path, files):
     text = ("respondent;partner;wave;type;strength\n"
             "g1;ТОО «Астана Инновейшнс»;1;информация;4,5\n"

@@ -59,7 +59,9 @@ kept) and then gives every tie weight 1; it is applied before symmetrisation.
 Response rates (``provenance["response_rates"]``)
 -------------------------------------------------
 Respondents / roster organisations (named-only organisations are not in the denominator), overall and
-per sector, per wave when there are several waves (top level: responded in any wave). Levels:
+per sector, per wave when there are several waves (top level: responded in any wave; per wave, a
+roster column ``waves`` such as ``1;2``, when present, limits the roster to the organisations that
+existed in that wave). Warnings are per wave when there are several. Levels:
 ``safe`` (≥ 80 %), ``patterns_only`` (65–79 %: describe overall patterns, not individual positions),
 ``caution`` (< 65 %: results may be badly biased; Kossinets 2006). A warning is issued for every
 sector (and the whole survey) below 80 %.
@@ -653,8 +655,10 @@ def _level(rate: float) -> str:
     return "caution"
 
 
-def _rates(nodes: pd.DataFrame, responded: pd.Series) -> dict:
+def _rates(nodes: pd.DataFrame, responded: pd.Series, member=None) -> dict:
     in_roster = nodes["status"].isin(["respondent", "non_respondent"]).to_numpy()
+    if member is not None:
+        in_roster = in_roster & np.asarray(member, bool)
     sub, got = nodes[in_roster], responded[in_roster]
     n, k = len(sub), int(got.sum())
     overall = {"roster": n, "respondents": k, "non_respondents": n - k,
@@ -693,9 +697,17 @@ def response_rates(nodes) -> dict:
         waves = sorted({w for v in nodes["responded_waves"] for w in str(v).split(";") if w},
                        key=_wave_key)
         if len(waves) > 1:
-            out["by_wave"] = {w: _rates(nodes, nodes["responded_waves"].map(lambda v: w in str(v).split(";")))
+            def member(w):
+                if "waves" not in nodes.columns:
+                    return None
+                return [_blank(v) or w in [x.strip() for x in str(v).split(";")] for v in nodes["waves"]]
+
+            out["by_wave"] = {w: _rates(nodes, nodes["responded_waves"].map(lambda v: w in str(v).split(";")),
+                                        member(w))
                               for w in waves}
-            out["note"] = "top level: responded in any wave"
+            out["note"] = ("top level: responded in any wave" + ("; per wave, the roster is the organisations "
+                           "whose 'waves' cell lists the wave (blank: every wave)" if "waves" in nodes.columns
+                                                                 else ""))
     out["named_only"] = int((nodes["status"] == "named_only").sum())
     out["thresholds"] = {"safe": "rate >= 0.80", "patterns_only": "0.65 <= rate < 0.80",
                          "caution": "rate < 0.65"}
@@ -706,13 +718,17 @@ def _rate_warnings(rates: dict) -> list[str]:
     msgs = []
     advice = {"patterns_only": "describe overall patterns only, not individual positions",
               "caution": "results may be badly biased"}
-    ov = rates["overall"]
-    if ov["level"] in advice:
-        msgs.append(f"response rate {ov['rate']:.0%} ({ov['respondents']}/{ov['roster']}): {advice[ov['level']]}")
-    low = [s for s in rates["by_sector"] if s["level"] in advice]
-    for s in low:
-        msgs.append(f"sector '{s['sector']}' response rate {s['rate']:.0%} ({s['respondents']}/{s['roster']}): "
-                    f"{advice[s['level']]}")
+    parts = [("", rates)] if "by_wave" not in rates else \
+        [(f"wave {w}: ", r) for w, r in rates["by_wave"].items()]
+    for prefix, r in parts:
+        ov = r["overall"]
+        if ov["level"] in advice:
+            msgs.append(f"{prefix}response rate {ov['rate']:.0%} ({ov['respondents']}/{ov['roster']}): "
+                        f"{advice[ov['level']]}")
+        for s in r["by_sector"]:
+            if s["level"] in advice:
+                msgs.append(f"{prefix}sector '{s['sector']}' response rate {s['rate']:.0%} "
+                            f"({s['respondents']}/{s['roster']}): {advice[s['level']]}")
     return msgs
 
 
