@@ -240,7 +240,7 @@ class StakeholderNetwork:
 
 
 def id_sort_key(node_id: str) -> tuple:
-    """Natural order of ids: "2" < "10" < "a2" < "a10"; the text itself breaks ties ("7" < "007")."""
+    """Natural order of ids: "2" < "10" < "a2" < "a10"; the text itself breaks ties ("007" < "7")."""
     parts = re.split(r"(\d+)", node_id)
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p != "") + ((2, 0, node_id),)
 
