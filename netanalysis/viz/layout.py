@@ -1,12 +1,14 @@
 """Node positions computed in Python (igraph), seeded, shared by the map and the static figures.
 
 Positions are computed once, in Python, so the page is drawn at once without a physics simulation and
-the same seed gives the same picture. Connected components are laid out one by one (Fruchterman–
-Reingold for up to :data:`FR_MAX_NODES` vertices, DrL above) and packed in rows, largest first, so
+the same seed gives the same picture. Connected components are laid out one by one (Kamada–Kawai up to
+:data:`KK_MAX_NODES` vertices, Fruchterman–Reingold up to :data:`FR_MAX_NODES`, DrL above) and packed in rows, largest first, so
 small components and isolates do not drift to the edges of the picture.
 
 References
 ----------
+Kamada, T. & Kawai, S. (1989). An algorithm for drawing general undirected graphs. Information
+Processing Letters 31(1), 7–15. doi:10.1016/0020-0190(89)90102-6
 Fruchterman, T. M. J. & Reingold, E. M. (1991). Graph drawing by force-directed placement.
 Software: Practice and Experience 21(11), 1129–1164. doi:10.1002/spe.4380211102
 Martin, S., Brown, W. M., Klavans, R. & Boyack, K. W. (2011). OpenOrd: an open-source toolbox for
@@ -21,8 +23,10 @@ import numpy as np
 
 from ..random import rng
 
-__all__ = ["layout_positions", "FR_MAX_NODES"]
+__all__ = ["layout_positions", "KK_MAX_NODES", "FR_MAX_NODES"]
 
+#: Components up to this size use Kamada–Kawai (even tie lengths; O(n²) memory and time).
+KK_MAX_NODES = 500
 #: Components up to this size use Fruchterman–Reingold; larger ones DrL (faster on big graphs).
 FR_MAX_NODES = 3000
 
@@ -36,7 +40,9 @@ def _component_layout(sub, seed: int) -> np.ndarray:
     gen = rng(seed)
     init = gen.uniform(-1, 1, size=(n, 2)).tolist()
     weights = sub.es["weight"] if "weight" in sub.es.attributes() and sub.ecount() else None
-    if n <= FR_MAX_NODES:
+    if n <= KK_MAX_NODES:
+        lay = sub.layout_kamada_kawai(seed=init, maxiter=50 * n, weights=None)
+    elif n <= FR_MAX_NODES:
         lay = sub.layout_fruchterman_reingold(seed=init, niter=500, weights=weights,
                                               grid=n > 1000)
     else:

@@ -1,0 +1,278 @@
+"""Static figures for publication, with the palette of the interactive map.
+
+Each function returns the figure (``bytes`` for PNG, ``str`` for SVG) and writes nothing; write
+with :func:`write_figures` (atomic, UTF-8 for SVG). Rendering uses matplotlib's Agg / SVG canvases on
+a private ``Figure`` (no pyplot state, safe in servers and tests). PNG is 300 dpi by default. SVG
+output is deterministic (no date, fixed hash salt), so figures can be compared across runs.
+
+- :func:`network_figure`: organisations at their Python-computed positions
+  (:func:`netanalysis.viz.layout.layout_positions`, seeded), colour and marker by sector (Okabe–Ito),
+  area ∝ the size metric, tie width ∝ √weight, ties between sectors dashed, ties of weak sector pairs
+  vermillion, the largest organisations labelled, a legend.
+- :func:`mixing_heatmap`: sector × sector observed/expected ratio on a log₂ colour scale (vermillion
+  below 1, blue above, as in the map), with the tie count and the ratio written in each cell and
+  weak pairs outlined.
+
+References
+----------
+Hunter, J. D. (2007). Matplotlib: A 2D graphics environment. Computing in Science & Engineering 9(3),
+90–95. doi:10.1109/MCSE.2007.55
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import OptionError
+from ..network import StakeholderNetwork
+from . import palette
+
+__all__ = ["network_figure", "mixing_heatmap", "analysis_figures", "write_figures", "MARKERS"]
+
+#: vis-network shape → matplotlib marker (same shapes as the map).
+MARKERS = {"dot": "o", "square": "s", "triangle": "^", "diamond": "D", "triangleDown": "v", "star": "*"}
+
+
+def _figure(width: float, height: float):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _save(fig, fmt: str, dpi: int) -> bytes | str:
+    import matplotlib
+
+    if fmt not in ("png", "svg"):
+        raise OptionError(f"figure format must be 'png' or 'svg', not {fmt!r}")
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": "netanalysis", "svg.fonttype": "none"}):
+        if fmt == "png":
+            fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+            return buf.getvalue()
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return buf.getvalue().decode("utf-8")
+
+
+def _short(label: str, limit: int = 28) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "\u2026"
+
+
+def network_figure(net: StakeholderNetwork, *, fmt: str = "png", metrics: pd.DataFrame | None = None,
+                   size_by: str = "degree", mixing: pd.DataFrame | None = None,
+                   positions: np.ndarray | None = None, seed: int = 42, label_top: int = 8,
+                   anonymize: bool = False, key: str | bytes | None = None, title: str | None = None,
+                   dpi: int = 300, width: float = 8.0, height: float = 6.0) -> bytes | str:
+    """The network as a static figure (PNG bytes or SVG text).
+
+    Parameters
+    ----------
+    net : StakeholderNetwork
+    fmt : {"png", "svg"}
+    metrics : pandas.DataFrame, optional
+        Node metrics indexed by id; ``size_by`` is taken from it or computed (degree, strength).
+    size_by : str
+        Node metric for marker area (area ∝ value).
+    mixing : pandas.DataFrame, optional
+        Sector mixing table; ties of ``weak`` pairs are drawn in vermillion.
+    positions : array (n × 2), optional
+        Vertex positions; default :func:`~netanalysis.viz.layout.layout_positions` with ``seed``.
+    label_top : int
+        Label the organisations with the ``label_top`` largest values of ``size_by``.
+    anonymize, key
+        Label with keyed pseudonyms (:mod:`netanalysis.privacy`) instead of names.
+    dpi : int
+        PNG resolution (default 300).
+    """
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
+
+    from .layout import layout_positions
+    from .map import _metric_frame, _styles, _weak_pairs, _is_weak
+
+    net.require_nodes()
+    df = _metric_frame(net, metrics, size_by)
+    pos = layout_positions(net.to_igraph(), seed=seed) if positions is None else np.asarray(positions, float)
+    if pos.shape != (net.n_nodes, 2):
+        raise OptionError(f"positions must be {net.n_nodes} × 2")
+    styles = _styles(net)
+    sectors = net.nodes["sector"].astype(str).to_numpy()
+    vals = np.clip(np.nan_to_num(pd.to_numeric(df[size_by], errors="coerce").to_numpy(float)), 0, None)
+    top = vals.max() if len(vals) and vals.max() > 0 else 1.0
+    n = net.n_nodes
+    base = max(4.0, min(60.0, 6000.0 / max(n, 1)))          # marker area scale shrinks with n
+    areas = base * (0.3 + 5.0 * vals / top)
+    fig = _figure(width, height)
+    ax = fig.add_axes([0.0, 0.0, 0.78, 0.94] if title else [0.0, 0.0, 0.78, 1.0])
+    ax.set_axis_off()
+    e = net.edges
+    if len(e):
+        u, v, w = e["u"].to_numpy(), e["v"].to_numpy(), e["weight"].to_numpy(float)
+        keep = u != v
+        u, v, w = u[keep], v[keep], w[keep]
+        lw = 0.3 + 1.7 * np.sqrt(w / w.max()) if len(w) else w
+        if n > 2000:
+            lw = lw * 0.4
+        cross = sectors[u] != sectors[v]
+        weak = _weak_pairs(mixing)
+        weak_mask = np.array([c and _is_weak(weak, sectors[a], sectors[b], net.directed)
+                              for a, b, c in zip(u, v, cross)], dtype=bool) if weak else np.zeros(len(u), bool)
+        alpha = 0.5 if n <= 2000 else 0.15
+        for mask, colour, style, a, z in ((~cross, palette.TIE_GREY, "solid", alpha, 1),
+                                          (cross & ~weak_mask, palette.TIE_GREY, (0, (4, 2)), alpha, 1),
+                                          (weak_mask, palette.HIGHLIGHT, (0, (4, 2)), 0.9, 2)):
+            if mask.any():
+                segs = np.stack([pos[u[mask]], pos[v[mask]]], axis=1)
+                ax.add_collection(LineCollection(segs, colors=colour, linewidths=lw[mask], linestyles=style,
+                                                 alpha=a, zorder=z))
+    handles = []
+    for s in styles["sectors"]:
+        colour, shape = styles["by_label"][s["label"]]
+        m = sectors == s["label"]
+        ax.scatter(pos[m, 0], pos[m, 1], s=areas[m], c=colour, marker=MARKERS.get(shape, "o"),
+                   edgecolors="#333333", linewidths=0.3, zorder=3)
+        handles.append(Line2D([], [], ls="", marker=MARKERS.get(shape, "o"), color=colour, markeredgecolor="#333333",
+                              markersize=7, label=f"{s['label']} ({s['count']:,})"))
+    handles.append(Line2D([], [], color=palette.TIE_GREY, lw=1.2, label="tie within a sector"))
+    handles.append(Line2D([], [], color=palette.TIE_GREY, lw=1.2, ls=(0, (4, 2)), label="tie across sectors"))
+    if mixing is not None and _weak_pairs(mixing):
+        handles.append(Line2D([], [], color=palette.HIGHLIGHT, lw=1.5, ls=(0, (4, 2)),
+                              label="tie across a weak pair"))
+    if label_top > 0:
+        if anonymize:
+            from ..privacy import pseudonyms
+
+            names = pseudonyms(net.ids, key=key).to_numpy()
+        else:
+            nm = net.name.astype(object).to_numpy()
+            names = np.array([str(x) if isinstance(x, str) and x.strip() else i for x, i in zip(nm, net.ids)])
+        order = np.lexsort((np.arange(n), -vals))[:label_top]
+        for i in order:
+            ax.annotate(_short(str(names[i])), pos[i], fontsize=6, ha="center", va="bottom",
+                        xytext=(0, 4), textcoords="offset points", zorder=4,
+                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
+    ax.autoscale_view()
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.invert_yaxis()                      # same orientation as the interactive map (y grows downwards)
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.79, 0.98), frameon=False, fontsize=7,
+               title=f"size: {size_by.replace('_', ' ')}", title_fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=10, x=0.39, y=0.99)
+    return _save(fig, fmt, dpi)
+
+
+def mixing_heatmap(mixing: pd.DataFrame, *, fmt: str = "png", directed: bool | None = None,
+                   order: list[str] | None = None, title: str | None = None, dpi: int = 300) -> bytes | str:
+    """Sector × sector heat map of observed/expected ties, with counts in the cells.
+
+    Colour: log₂(ratio) from vermillion (ratio ¼ or less) through light grey (1) to blue (4 or more);
+    cells without an expected value are hatched grey. Each cell shows the tie count and the ratio;
+    weak pairs have a black frame. Undirected tables (one row per unordered pair) fill both halves;
+    directed tables read row → column.
+
+    Parameters
+    ----------
+    mixing : pandas.DataFrame
+        ``sector_a``, ``sector_b``, ``ties``, ``ratio`` (and optionally ``weak``).
+    directed : bool, optional
+        Default: directed when both (a, b) and (b, a) rows exist for some a ≠ b.
+    order : list of str, optional
+        Sector order; default canonical sectors first, then others sorted.
+    """
+    from matplotlib.colors import LinearSegmentedColormap, Normalize
+    from matplotlib.patches import Rectangle
+
+    from ..sectors import SECTORS
+    from .map import _weak_pairs
+
+    need = {"sector_a", "sector_b", "ties", "ratio"}
+    if not need <= set(mixing.columns):
+        raise OptionError(f"the mixing table needs columns {', '.join(sorted(need))}")
+    a, b = mixing["sector_a"].astype(str), mixing["sector_b"].astype(str)
+    labels = sorted(set(a) | set(b), key=lambda s: (SECTORS.index(s) if s in SECTORS else len(SECTORS), s))
+    order = list(order) if order is not None else labels
+    pairs = set(zip(a, b))
+    if directed is None:
+        directed = any((y, x) in pairs for x, y in pairs if x != y)
+    k = len(order)
+    idx = {s: i for i, s in enumerate(order)}
+    ties = np.full((k, k), np.nan)
+    ratio = np.full((k, k), np.nan)
+    for x, y, t, r in zip(a, b, mixing["ties"], pd.to_numeric(mixing["ratio"], errors="coerce")):
+        if x not in idx or y not in idx:
+            continue
+        for (i, j) in ([(idx[x], idx[y])] if directed else {(idx[x], idx[y]), (idx[y], idx[x])}):
+            ties[i, j], ratio[i, j] = t, r
+    weak = _weak_pairs(mixing)
+    cmap = LinearSegmentedColormap.from_list("ratio", [palette.HIGHLIGHT, "#F2F2F2", palette.OKABE_ITO["blue"]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logr = np.log2(ratio)
+    logr = np.where(np.isfinite(logr), logr, np.where(ratio == 0, -2.0, np.nan))
+    norm = Normalize(-2, 2)
+    size = max(3.2, 0.9 * k + 1.6)
+    fig = _figure(size + 1.2, size)
+    ax = fig.add_axes([0.22, 0.2, 0.62, 0.68])
+    ax.imshow(np.ma.masked_invalid(logr), cmap=cmap, norm=norm)
+    for i in range(k):
+        for j in range(k):
+            if np.isnan(ties[i, j]):
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", ec="#BBBBBB", lw=0))
+                continue
+            r = ratio[i, j]
+            txt = f"{int(ties[i, j]):,}\n" + ("n/a" if not np.isfinite(r) else f"{r:.2f}×")
+            dark = np.isfinite(logr[i, j]) and abs(logr[i, j]) > 1.3
+            ax.text(j, i, txt, ha="center", va="center", fontsize=7, color="white" if dark else "#222222")
+            x, y = order[i], order[j]
+            if (x, y) in weak or (not directed and (y, x) in weak):
+                ax.add_patch(Rectangle((j - 0.47, i - 0.47), 0.94, 0.94, fill=False, ec="black", lw=1.4))
+    ax.set_xticks(range(k), [s.replace("_", " ") for s in order], rotation=35, ha="right", fontsize=7)
+    ax.set_yticks(range(k), [s.replace("_", " ") for s in order], fontsize=7)
+    ax.tick_params(length=0)
+    for sp in ax.spines.values():
+        sp.set_visible(False)
+    from matplotlib.cm import ScalarMappable
+
+    cax = fig.add_axes([0.87, 0.2, 0.03, 0.68])
+    cb = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=cax, ticks=[-2, -1, 0, 1, 2])
+    cb.ax.set_yticklabels(["≤¼×", "½×", "1×", "2×", "≥4×"], fontsize=7)
+    cb.set_label("observed / expected ties", fontsize=7)
+    ax.set_title(title or ("ties (row → column) and observed/expected" if directed
+                           else "ties and observed/expected"), fontsize=8)
+    return _save(fig, fmt, dpi)
+
+
+def analysis_figures(res, *, dpi: int = 300, anonymize: bool = False, key: str | bytes | None = None) -> dict:
+    """Figures for a finished :class:`~netanalysis.pipeline.Analysis`: ``{file name: bytes | str}``.
+
+    ``network.png``, ``network.svg`` and, when the sector mixing table exists, ``sector_mixing.png``
+    and ``sector_mixing.svg``. The layout is computed once (seed of the analysis) for both formats.
+    """
+    from .layout import layout_positions
+
+    net = res.network
+    mixing = res.tables.get("sector_mixing.csv")
+    pos = layout_positions(net.to_igraph(), seed=res.options.seed)
+    out = {}
+    for fmt in ("png", "svg"):
+        out[f"network.{fmt}"] = network_figure(net, fmt=fmt, metrics=res.node_metrics, mixing=mixing,
+                                               positions=pos, dpi=dpi, anonymize=anonymize, key=key)
+    if mixing is not None and len(mixing):
+        for fmt in ("png", "svg"):
+            out[f"sector_mixing.{fmt}"] = mixing_heatmap(mixing, fmt=fmt, directed=net.directed, dpi=dpi)
+    return out
+
+
+def write_figures(figures: dict, folder: str | Path) -> list[Path]:
+    """Write ``{file name: bytes | str}`` into ``folder`` (atomic; text as UTF-8)."""
+    from ..export import atomic_write_bytes, write_text
+
+    folder = Path(folder)
+    return [write_text(folder / name, data) if isinstance(data, str) else atomic_write_bytes(folder / name, data)
+            for name, data in figures.items()]
