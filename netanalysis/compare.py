@@ -189,10 +189,13 @@ def _two_waves(net: StakeholderNetwork, other: StakeholderNetwork | None, waves,
 def _union_nodes(net_a: StakeholderNetwork, net_b: StakeholderNetwork) -> pd.DataFrame:
     """Nodes of both waves (first wave's attributes win), sorted by id."""
     cols = ["id", "name", "sector"]
-    nodes = pd.concat([net_a.nodes[cols], net_b.nodes[cols]], ignore_index=True)
-    nodes = nodes.drop_duplicates("id", keep="first")
-    order = sorted(range(len(nodes)), key=lambda i: id_sort_key(nodes["id"].iat[i]))
-    nodes = nodes.iloc[order].reset_index(drop=True)
+    if len(net_a.nodes) == len(net_b.nodes) and (net_a.nodes["id"].to_numpy() == net_b.nodes["id"].to_numpy()).all():
+        nodes = net_a.nodes[cols].reset_index(drop=True)          # the same organisations (the usual case)
+    else:
+        nodes = pd.concat([net_a.nodes[cols], net_b.nodes[cols]], ignore_index=True)
+        nodes = nodes.drop_duplicates("id", keep="first").reset_index(drop=True)
+        ids = nodes["id"].tolist()
+        nodes = nodes.iloc[sorted(range(len(ids)), key=lambda i: id_sort_key(ids[i]))].reset_index(drop=True)
     nodes["in_a"] = nodes["id"].isin(set(net_a.nodes["id"]))
     nodes["in_b"] = nodes["id"].isin(set(net_b.nodes["id"]))
     return nodes
