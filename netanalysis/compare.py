@@ -130,7 +130,7 @@ class WaveComparison:
             f"- **E-I index**: {num(s['ei_index_a'])} → {num(s['ei_index_b'])} (random mixing would give "
             f"{num(s['ei_index_expected_b'])}; change p = {num(s['ei_index_p_value'])}).",
             "",
-            f"## Sector pairs (observed / expected ties; 1 = chance level)", "",
+            "## Sector pairs (observed / expected ties; 1 = chance level)", "",
             "| sector pair | ties | ratio | change | p (adjusted) |", "|---|---|---|---|---|",
         ]
         sep = " → " if s["directed"] else " – "

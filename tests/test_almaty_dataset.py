@@ -7,7 +7,6 @@ from __future__ import annotations
 import importlib.util
 import re
 
-import numpy as np
 import pandas as pd
 import pytest
 
