@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -127,7 +128,11 @@ LEGAL_FORMS = (
 )
 #: Forms removed only at the end: Kazakh «ақ» is also the word "white" (Ақ Орда, Ақ жол).
 _END_ONLY = {("ақ",)}
-_LEGAL_PHRASES = sorted({tuple(f.replace("-", " ").split()) for f in LEGAL_FORMS}, key=len, reverse=True)
+_LAT2CYR_LOWER = {k.casefold(): v.casefold() for k, v in _LAT2CYR.items()}
+_LEGAL_END = {tuple("".join(_LAT2CYR_LOWER.get(ch, ch) for ch in w) for w in f.replace("-", " ").split())
+              for f in LEGAL_FORMS}
+_LEGAL_START = _LEGAL_END - {tuple("".join(_LAT2CYR_LOWER.get(ch, ch) for ch in w) for w in p) for p in _END_ONLY}
+_LEGAL_LENGTHS = sorted({len(p) for p in _LEGAL_END}, reverse=True)      # longest phrases first
 
 #: Words left out of fuzzy comparison (they carry no identity).
 STOPWORDS = frozenset({"of", "the", "and", "for", "in", "at", "и", "им", "имени", "атындағы", "в", "по",
@@ -138,32 +143,25 @@ _LEADING_AK = re.compile(r"^\s*[АA][ҚқK]\s*(?=[«\"“„'])")
 _PUNCT = re.compile(r"[^\w]+|_", re.UNICODE)
 
 
-def _strip_legal(words: list[str]) -> list[str]:
-    def matches(seq: list[str], phrase: tuple) -> bool:
-        if len(seq) != len(phrase):
-            return False
-        for w, p in zip(seq, phrase):
-            if w != p and _fold_to(w, "cyr") != p and _fold_to(w, "lat") != p:
-                return False
-        return True
+@lru_cache(maxsize=65536)
+def _canon(word: str) -> str:
+    """A word with every look-alike written in Cyrillic, to compare with legal forms in any script."""
+    return "".join(_LAT2CYR_LOWER.get(ch, ch) for ch in word)
 
+
+def _strip_legal(words: list[str]) -> list[str]:
+    canon = [_canon(w) for w in words]
     changed = True
-    while changed and words:
+    while changed and len(canon) > 1:
         changed = False
-        for phrase in _LEGAL_PHRASES:
-            k = len(phrase)
-            if len(words) > k and phrase not in _END_ONLY and matches(words[:k], phrase):
-                words, changed = words[k:], True
+        for k in _LEGAL_LENGTHS:
+            if len(canon) > k and tuple(canon[:k]) in _LEGAL_START:
+                words, canon, changed = words[k:], canon[k:], True
                 break
-            if len(words) > k and matches(words[-k:], phrase):
-                words, changed = words[:-k], True
+            if len(canon) > k and tuple(canon[-k:]) in _LEGAL_END:
+                words, canon, changed = words[:-k], canon[:-k], True
                 break
     return words
-
-
-def _fold_to(word: str, script: str) -> str:
-    table = _LAT2CYR if script == "cyr" else _CYR2LAT
-    return "".join(table.get(ch, ch) for ch in word).casefold()
 
 
 def _is_missing(x) -> bool:
@@ -343,17 +341,18 @@ def _pair_scores(raw_words: list[list[str]], ros_words: list[list[str]]) -> np.n
     js = {w: j for j, w in enumerate(vocab_s)}
     ridx = [np.array([ir[w] for w in ws], int) for ws in raw_words]
     sidx = [np.array([js[w] for w in ws], int) for ws in ros_words]
+    names_with = [[] for _ in vocab_s]                       # roster word -> roster names using it
+    for b, sb in enumerate(sidx):
+        for j in set(sb.tolist()):
+            names_with[j].append(b)
     for a, ra in enumerate(ridx):
         if not len(ra):
             continue
         rows = sim[ra]
         block = np.flatnonzero(rows.max(axis=0) >= 80.0)     # blocking: a shared similar word
-        if not len(block):
-            continue
-        block_set = set(block.tolist())
-        for b, sb in enumerate(sidx):
-            if not len(sb) or not block_set.intersection(sb.tolist()):
-                continue
+        cands = sorted({b for j in block.tolist() for b in names_with[j]})
+        for b in cands:
+            sb = sidx[b]
             m = rows[:, sb]
             out[a, b] = (m.max(axis=1).sum() + m.max(axis=0).sum()) / (len(ra) + len(sb))
     return out
