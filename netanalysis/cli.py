@@ -221,6 +221,7 @@ def main(debug):
 @main.command()
 @input_options
 @participation_options
+@survey_options
 @handle_errors
 def validate(**kw):
     """Read and check the input tables; print what happened to every row."""
