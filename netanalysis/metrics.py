@@ -1,37 +1,118 @@
 """Network-level figures and node-level measures.
 
 Every node measure returns a ``pd.Series`` indexed by node id (vertex order of the network) and
-named after the measure; network-level figures are plain ``int``/``float``. Conventions: see
-:mod:`netanalysis.columns`.
+named after the measure; network-level figures are plain ``int``/``float``. Column meanings and
+conventions are documented once, in :mod:`netanalysis.columns`.
+
+Engines: igraph computes the path-based and spectral measures (betweenness, closeness, harmonic,
+eigenvector, PageRank, HITS, coreness, clustering, components, distances); Burt's structural-hole
+measures are vectorised with ``scipy.sparse`` and equal networkx's ``constraint`` /
+``effective_size``. ``tests/test_metrics.py`` checks every measure against networkx (and R ``sna``
+where it has one).
+
+Conventions pinned here (also in :mod:`netanalysis.columns`):
+
+- All measures are **unweighted** unless ``weighted=True``; then path lengths use
+  distance = 1 / weight and the other measures use the weight (tie strength) itself.
+- **Betweenness** is an unnormalised pair count, as networkx ``normalized=False``: ordered pairs on
+  directed graphs, unordered pairs on undirected ones (R ``sna::betweenness(cmode="directed")`` on
+  digraphs). Above :data:`BETWEENNESS_EXACT_LIMIT` it is estimated from a seeded sample of
+  source pivots (Brandes & Pich 2007), scaled by n / k (networkx ``k=`` convention).
+- **Closeness** follows networkx's default (Wasserman–Faust for disconnected graphs): with r_u − 1
+  the number of other nodes that reach u, C(u) = (r_u − 1)/(n − 1) · (r_u − 1)/Σ d(v, u); 0 for a
+  node nobody reaches. On directed graphs distances are *incoming* (v → u), as networkx. igraph's
+  own normalised closeness is (r_u − 1)/Σ d: it ignores unreachable nodes, which rewards small
+  components; we rescale it.
+- **Harmonic** closeness is Σ_{v≠u} 1/d(v, u) / (n − 1) (igraph ``normalized=True``; networkx's
+  ``harmonic_centrality`` divided by n − 1), incoming on directed graphs.
+- **Eigenvector** centrality is computed on the undirected graph (a directed network is
+  symmetrised: a tie exists if either arc does), scaled so the maximum is 1 (igraph); networkx
+  scales to unit Euclidean norm — same vector, different scale.
+- **Hub / authority** (HITS, directed only) are scaled so the maximum is 1 (igraph).
+- **Clustering**, **coreness**-free measures that need a simple undirected graph (clustering,
+  articulation points, bridges, ego size) use the symmetrised graph.
 """
 
 from __future__ import annotations
 
+import math
+import weakref
+
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
+from .errors import OptionError
 from .network import StakeholderNetwork
+from .random import DEFAULT_SEED, rng
 
 __all__ = ["network_metrics", "node_metrics", "degree", "in_degree", "out_degree", "strength",
-           "density", "reciprocity"]
+           "density", "reciprocity", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank",
+           "hub", "authority", "constraint", "effective_size", "coreness", "clustering",
+           "articulation_point", "bridge_ties", "ego_size", "transitivity", "average_clustering",
+           "degree_centralization", "betweenness_centralization", "degree_assortativity",
+           "distances_summary", "betweenness_sample_size", "BETWEENNESS_EXACT_LIMIT",
+           "DISTANCE_EXACT_LIMIT"]
+
+#: Exact betweenness costs about n·m steps (Brandes). Above this many (n × m, m = ties or arcs) the
+#: default ``sample="auto"`` estimates betweenness from k = ⌈limit / m⌉ pivots (at least
+#: :data:`BETWEENNESS_MIN_SAMPLE`). 2·10⁹ is roughly 5–20 s of igraph on one core; smaller graphs
+#: (every survey network) are always exact.
+BETWEENNESS_EXACT_LIMIT = 2e9
+#: Smallest pivot sample used by ``sample="auto"``.
+BETWEENNESS_MIN_SAMPLE = 500
+#: Diameter and mean distance of the largest component are exact below this n × m, else
+#: estimated from a seeded sample of sources (diameter is then a lower bound).
+DISTANCE_EXACT_LIMIT = 2e9
+
+_UNDIRECTED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _series(net: StakeholderNetwork, values, name: str) -> pd.Series:
     return pd.Series(np.asarray(values), index=net.ids, name=name)
 
 
+def _undirected_ig(net: StakeholderNetwork):
+    """Simple undirected igraph of ``net`` (a directed net is symmetrised; weights summed)."""
+    G = net.to_igraph()
+    if not net.directed:
+        return G
+    U = _UNDIRECTED.get(net)
+    if U is None:
+        U = G.as_undirected(mode="collapse", combine_edges={"weight": "sum"})
+        U.es["distance"] = [1.0 / w for w in U.es["weight"]]
+        _UNDIRECTED[net] = U
+    return U
+
+
+def _mode(net: StakeholderNetwork, mode: str | None) -> str:
+    if not net.directed:
+        return "all"
+    mode = mode or "in"
+    if mode not in ("in", "out", "all"):
+        raise OptionError(f"unknown mode '{mode}': use in, out or all")
+    return mode
+
+
+# ---------------------------------------------------------------------------------- degree family
 def degree(net: StakeholderNetwork) -> pd.Series:
     """Number of ties of each node (in + out when directed), self-loops excluded."""
     return _series(net, net.to_igraph().degree(mode="all", loops=False), "degree")
 
 
 def in_degree(net: StakeholderNetwork) -> pd.Series:
-    """Ties received (directed); equals :func:`degree` when undirected."""
+    """Ties received (directed); equals :func:`degree` when undirected.
+
+    Equals R ``sna::degree(g, cmode="indegree")``.
+    """
     return _series(net, net.to_igraph().degree(mode="in", loops=False), "in_degree")
 
 
 def out_degree(net: StakeholderNetwork) -> pd.Series:
-    """Ties sent (directed); equals :func:`degree` when undirected."""
+    """Ties sent (directed); equals :func:`degree` when undirected.
+
+    Equals R ``sna::degree(g, cmode="outdegree")``.
+    """
     return _series(net, net.to_igraph().degree(mode="out", loops=False), "out_degree")
 
 
@@ -40,8 +121,19 @@ def strength(net: StakeholderNetwork) -> pd.Series:
     return _series(net, net.to_igraph().strength(mode="all", weights="weight", loops=False), "strength")
 
 
+def ego_size(net: StakeholderNetwork) -> pd.Series:
+    """Number of distinct alters (neighbours in either direction), ego excluded.
+
+    Equals :func:`degree` on undirected networks; on directed ones a reciprocated pair counts once.
+    """
+    return _series(net, _undirected_ig(net).degree(), "ego_size")
+
+
 def density(net: StakeholderNetwork) -> float:
-    """m / (n(n−1)) directed, 2m / (n(n−1)) undirected; NaN for fewer than two nodes."""
+    """m / (n(n−1)) directed, 2m / (n(n−1)) undirected; NaN for fewer than two nodes.
+
+    Equals R ``sna::gden``.
+    """
     n, m = net.n_nodes, net.n_ties
     if n < 2:
         return float("nan")
@@ -58,8 +150,529 @@ def reciprocity(net: StakeholderNetwork) -> float:
     return float(net.to_igraph().reciprocity(ignore_loops=True, mode="default"))
 
 
-def network_metrics(net: StakeholderNetwork) -> dict:
-    """The network-level figures of ``network_metrics.json`` (see :data:`netanalysis.columns.NETWORK_METRICS`)."""
+# ---------------------------------------------------------------------------------- betweenness
+def betweenness_sample_size(net: StakeholderNetwork, sample: int | str | None = "auto") -> int | None:
+    """Number of pivots :func:`betweenness` uses for ``sample`` (``None`` = exact).
+
+    ``"auto"``: exact when n·m ≤ :data:`BETWEENNESS_EXACT_LIMIT`, else
+    k = max(:data:`BETWEENNESS_MIN_SAMPLE`, ⌈limit / m⌉) pivots. An int k ≥ n means exact.
+    """
+    n, m = net.n_nodes, max(net.n_ties, 1)
+    if sample is None:
+        return None
+    if isinstance(sample, str):
+        if sample != "auto":
+            raise OptionError(f"betweenness sample must be 'auto', None or a positive int, not '{sample}'")
+        if n * m <= BETWEENNESS_EXACT_LIMIT:
+            return None
+        k = max(BETWEENNESS_MIN_SAMPLE, math.ceil(BETWEENNESS_EXACT_LIMIT / m))
+    else:
+        k = int(sample)
+        if k < 1:
+            raise OptionError(f"betweenness sample must be positive, not {sample}")
+    return None if k >= n else k
+
+
+def betweenness(net: StakeholderNetwork, *, weighted: bool = False, sample: int | str | None = "auto",
+                seed: int | None = DEFAULT_SEED) -> pd.Series:
+    """Betweenness centrality as unnormalised pair counts (networkx ``normalized=False``).
+
+    b(v) = Σ σ_st(v)/σ_st over ordered pairs s ≠ v ≠ t (directed) or unordered pairs (undirected).
+
+    Parameters
+    ----------
+    net : StakeholderNetwork
+    weighted : bool
+        Shortest paths with distance = 1 / weight (default: hop counts).
+    sample : "auto", int or None
+        Pivot sampling (Brandes & Pich 2007): paths from k sources drawn without replacement
+        (seeded), the sum scaled by n / k — networkx ``betweenness_centrality(k=...)``. ``"auto"``:
+        see :func:`betweenness_sample_size`; ``None``: always exact.
+    seed : int
+        Seed of the pivot sample.
+
+    Returns
+    -------
+    pandas.Series
+        Named ``betweenness``; ``attrs["sample"]`` holds k (``None`` when exact), ``attrs["seed"]``.
+
+    References
+    ----------
+    Brandes, U. (2001). A faster algorithm for betweenness centrality. *J. Math. Sociol.* 25(2),
+    163–177. https://doi.org/10.1080/0022250X.2001.9990249
+    Brandes, U., & Pich, C. (2007). Centrality estimation in large networks. *Int. J. Bifurcation
+    and Chaos* 17(7), 2303–2318. https://doi.org/10.1142/S0218127407018403
+    """
+    G = net.to_igraph()
+    k = betweenness_sample_size(net, sample)
+    w = "distance" if weighted else None
+    if k is None:
+        vals = np.asarray(G.betweenness(directed=net.directed, weights=w), float)
+    else:
+        pivots = np.sort(rng(seed).choice(net.n_nodes, size=k, replace=False)).tolist()
+        vals = np.asarray(G.betweenness(directed=net.directed, weights=w, sources=pivots), float)
+        vals *= net.n_nodes / k
+    s = _series(net, vals, "betweenness")
+    s.attrs.update(sample=k, seed=None if k is None else seed)
+    return s
+
+
+# ---------------------------------------------------------------------------------- closeness family
+def _reach_counts(net: StakeholderNetwork, mode: str) -> np.ndarray:
+    """Number of *other* nodes that reach each node (mode "in") / it reaches ("out") / either."""
+    G = net.to_igraph()
+    if mode == "all" or not net.directed:
+        memb = np.asarray(G.connected_components(mode="weak").membership)
+        return np.bincount(memb)[memb] - 1
+    return np.asarray(G.neighborhood_size(order=net.n_nodes, mode=mode), float) - 1
+
+
+def closeness(net: StakeholderNetwork, *, weighted: bool = False, mode: str | None = None) -> pd.Series:
+    """Closeness centrality, Wasserman–Faust scaled (networkx's default).
+
+    C(u) = (r_u − 1)/(n − 1) · (r_u − 1)/Σ_v d(v, u) over the r_u − 1 other nodes v that reach u;
+    0 when no node reaches u. Equals ``networkx.closeness_centrality(G, wf_improved=True)``.
+
+    Parameters
+    ----------
+    weighted : bool
+        Distance = 1 / weight.
+    mode : {"in", "out", "all"}, optional
+        Directed only. ``"in"`` (default, as networkx): distances *to* u; ``"out"``: from u.
+
+    Notes
+    -----
+    igraph's normalised closeness (r_u − 1)/Σ d ignores unreachable nodes (a pair alone scores 1);
+    it is multiplied here by (r_u − 1)/(n − 1). On directed graphs the reach counts need one more
+    breadth-first pass per node.
+
+    References
+    ----------
+    Wasserman, S., & Faust, K. (1994). *Social Network Analysis*. Cambridge University Press, p. 201.
+    https://doi.org/10.1017/CBO9780511815478
+    """
+    n = net.n_nodes
+    if n < 2:
+        return _series(net, np.zeros(n), "closeness")
+    mode = _mode(net, mode)
+    G = net.to_igraph()
+    c = np.asarray(G.closeness(mode=mode, weights="distance" if weighted else None, normalized=True), float)
+    r = _reach_counts(net, mode)
+    c = np.where(r > 0, np.nan_to_num(c) * r / (n - 1), 0.0)
+    return _series(net, c, "closeness")
+
+
+def harmonic(net: StakeholderNetwork, *, weighted: bool = False, mode: str | None = None) -> pd.Series:
+    """Harmonic closeness Σ_{v≠u} 1/d(v, u) / (n − 1) (igraph ``normalized=True``).
+
+    Unreachable pairs contribute 0. Equals ``networkx.harmonic_centrality`` / (n − 1). Directed:
+    incoming distances by default (``mode="in"``), as networkx.
+
+    References
+    ----------
+    Marchiori, M., & Latora, V. (2000). Harmony in the small-world. *Physica A* 285, 539–546.
+    https://doi.org/10.1016/S0378-4371(00)00311-3
+    """
+    n = net.n_nodes
+    if n < 2:
+        return _series(net, np.zeros(n), "harmonic")
+    mode = _mode(net, mode)
+    h = net.to_igraph().harmonic_centrality(mode=mode, weights="distance" if weighted else None,
+                                            normalized=True)
+    return _series(net, h, "harmonic")
+
+
+# ---------------------------------------------------------------------------------- spectral
+def eigenvector(net: StakeholderNetwork, *, weighted: bool = False) -> pd.Series:
+    """Eigenvector centrality of the undirected graph, scaled to maximum 1.
+
+    A directed network is symmetrised first (a tie exists if either arc does; weights of the two
+    arcs summed when ``weighted``). Equals ``networkx.eigenvector_centrality`` up to scale (networkx
+    uses unit Euclidean norm). On a disconnected graph the vector concentrates on the component
+    with the largest eigenvalue; other components get (near) 0.
+
+    References
+    ----------
+    Bonacich, P. (1987). Power and centrality: a family of measures. *Am. J. Sociol.* 92(5),
+    1170–1182. https://doi.org/10.1086/228631
+    """
+    if net.n_ties == 0:
+        return _series(net, np.zeros(net.n_nodes), "eigenvector")
+    U = _undirected_ig(net)
+    vals = np.asarray(U.eigenvector_centrality(scale=True, weights="weight" if weighted else None), float)
+    vals[np.abs(vals) < 1e-12] = 0.0
+    return _series(net, vals, "eigenvector")
+
+
+def pagerank(net: StakeholderNetwork, *, weighted: bool = False, damping: float = 0.85) -> pd.Series:
+    """PageRank (sums to 1; dangling nodes jump uniformly), igraph PRPACK = ``networkx.pagerank``.
+
+    Undirected ties are followed both ways.
+
+    References
+    ----------
+    Brin, S., & Page, L. (1998). The anatomy of a large-scale hypertextual Web search engine.
+    *Computer Networks* 30, 107–117. https://doi.org/10.1016/S0169-7552(98)00110-X
+    """
+    pr = net.to_igraph().pagerank(directed=net.directed, damping=damping,
+                                  weights="weight" if weighted else None)
+    return _series(net, pr, "pagerank")
+
+
+def _hits(net: StakeholderNetwork, weighted: bool, which: str) -> pd.Series:
+    if not net.directed:
+        raise OptionError(f"{which} scores need a directed network (on an undirected one they equal "
+                          "eigenvector centrality)")
+    G = net.to_igraph()
+    if net.n_ties == 0:
+        return _series(net, np.zeros(net.n_nodes), which)
+    f = G.hub_score if which == "hub" else G.authority_score
+    vals = np.asarray(f(weights="weight" if weighted else None, scale=True), float)
+    vals[np.abs(vals) < 1e-12] = 0.0
+    return _series(net, vals, which)
+
+
+def hub(net: StakeholderNetwork, *, weighted: bool = False) -> pd.Series:
+    """Kleinberg hub score (directed only), scaled to maximum 1 (networkx ``hits`` sums to 1).
+
+    References
+    ----------
+    Kleinberg, J. M. (1999). Authoritative sources in a hyperlinked environment. *J. ACM* 46(5),
+    604–632. https://doi.org/10.1145/324133.324140
+    """
+    return _hits(net, weighted, "hub")
+
+
+def authority(net: StakeholderNetwork, *, weighted: bool = False) -> pd.Series:
+    """Kleinberg authority score (directed only), scaled to maximum 1; see :func:`hub`."""
+    return _hits(net, weighted, "authority")
+
+
+# ---------------------------------------------------------------------------------- cohesion
+def coreness(net: StakeholderNetwork) -> pd.Series:
+    """k-core number (shell index); directed networks use in + out degree, as ``networkx.core_number``.
+
+    References
+    ----------
+    Seidman, S. B. (1983). Network structure and minimum degree. *Social Networks* 5(3), 269–287.
+    https://doi.org/10.1016/0378-8733(83)90028-X
+    """
+    return _series(net, net.to_igraph().coreness(mode="all"), "coreness")
+
+
+def clustering(net: StakeholderNetwork) -> pd.Series:
+    """Local clustering coefficient on the (symmetrised) undirected graph; NaN for degree < 2.
+
+    Equals ``networkx.clustering`` of the undirected graph where defined (networkx reports 0 for
+    degree < 2; we report NaN = undefined). Unweighted.
+
+    References
+    ----------
+    Watts, D. J., & Strogatz, S. H. (1998). Collective dynamics of 'small-world' networks.
+    *Nature* 393, 440–442. https://doi.org/10.1038/30918
+    """
+    return _series(net, _undirected_ig(net).transitivity_local_undirected(mode="nan"), "clustering")
+
+
+def articulation_point(net: StakeholderNetwork) -> pd.Series:
+    """True for cut vertices: removing the node disconnects its (weak) component."""
+    flags = np.zeros(net.n_nodes, bool)
+    flags[_undirected_ig(net).articulation_points()] = True
+    return _series(net, flags, "articulation_point")
+
+
+def bridge_ties(net: StakeholderNetwork) -> pd.Series:
+    """Number of the node's ties that are bridges (removing the tie disconnects its component).
+
+    Directed networks: on the symmetrised graph (either arc makes a tie). 0 = no bridge tie.
+    """
+    U = _undirected_ig(net)
+    counts = np.zeros(net.n_nodes, int)
+    b = U.bridges()
+    if b:
+        ends = np.asarray([U.es[i].tuple for i in b]).ravel()
+        counts = np.bincount(ends, minlength=net.n_nodes)
+    return _series(net, counts, "bridge_ties")
+
+
+# ---------------------------------------------------------------------------------- structural holes
+def _masked_product(X: sp.csr_matrix, Y: sp.csr_matrix, mask: sp.csr_matrix,
+                    budget: float = 1e7) -> np.ndarray:
+    """Values of X @ Y at the stored entries of ``mask`` (CSR, sorted), in ``mask``'s storage order.
+
+    Rows are processed in blocks whose product has at most about ``budget`` entries, so memory
+    stays bounded on graphs with hubs; the block product is reduced to the mask with an
+    element-wise product and aligned with a sorted search (no per-entry Python work).
+    """
+    X, Y = sp.csr_matrix(X), sp.csr_matrix(Y)
+    n, ncols = X.shape[0], Y.shape[1]
+    out = np.zeros(mask.nnz)
+    if mask.nnz == 0 or X.nnz == 0 or Y.nnz == 0:
+        return out
+    ynnz = np.diff(Y.indptr).astype(float)
+    Xb = X.copy()
+    Xb.data = np.ones_like(Xb.data, dtype=float)
+    cum = np.cumsum(Xb @ ynnz)
+    start = 0
+    while start < n:
+        base = cum[start - 1] if start else 0.0
+        stop = int(np.searchsorted(cum, base + budget, side="right"))
+        stop = min(max(stop, start + 1), n)
+        lo, hi = mask.indptr[start], mask.indptr[stop]
+        if hi > lo:
+            Mb = sp.csr_matrix((np.ones(hi - lo), mask.indices[lo:hi], mask.indptr[start:stop + 1] - lo),
+                               shape=(stop - start, ncols))
+            W = sp.csr_matrix((X[start:stop] @ Y).multiply(Mb))
+            W.sum_duplicates()
+            if W.nnz:
+                wk = np.repeat(np.arange(stop - start, dtype=np.int64), np.diff(W.indptr)) * ncols + W.indices
+                mk = np.repeat(np.arange(stop - start, dtype=np.int64), np.diff(Mb.indptr)) * ncols + Mb.indices
+                out[lo + np.searchsorted(mk, wk)] = W.data
+        start = stop
+    return out
+
+
+def _mutual_weights(net: StakeholderNetwork, weighted: bool) -> sp.csr_matrix:
+    """Burt's mutual tie weight m_uv = a_uv + a_vu (networkx ``mutual_weight``), symmetric."""
+    A = net.adjacency(weighted=weighted).astype(float)
+    M = (A + A.T) if net.directed else A
+    M = sp.csr_matrix(M)
+    M.eliminate_zeros()
+    M.sort_indices()
+    return M
+
+
+def _row_scale(M: sp.csr_matrix, by: np.ndarray) -> sp.csr_matrix:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv = np.where(by > 0, 1.0 / by, 0.0)
+    return sp.csr_matrix(sp.diags(inv) @ M)
+
+
+def constraint(net: StakeholderNetwork, *, weighted: bool = False) -> pd.Series:
+    """Burt's constraint c(u) = Σ_{v∈N(u)} (p_uv + Σ_w p_uw p_wv)²; NaN for isolates.
+
+    p_uv = m_uv / Σ_w m_uw with mutual weights m_uv = a_uv + a_vu (binary unless ``weighted``);
+    N(u) = neighbours in either direction. Computed by igraph ``constraint``, which equals
+    ``networkx.constraint`` (``weight="weight"`` when ``weighted``; tested).
+
+    References
+    ----------
+    Burt, R. S. (1992). *Structural Holes: The Social Structure of Competition*. Harvard University
+    Press. https://doi.org/10.4159/9780674029095
+    """
+    vals = np.asarray(net.to_igraph().constraint(weights="weight" if weighted else None), float)
+    vals[np.asarray(net.to_igraph().degree(mode="all"), int) == 0] = np.nan
+    return _series(net, vals, "constraint")
+
+
+def effective_size(net: StakeholderNetwork, *, weighted: bool = False) -> pd.Series:
+    """Burt's effective size: Σ_{v∈N(u)} (1 − Σ_w p_uw m_vw / max_x m_vx); NaN for isolates.
+
+    Mutual weights m and proportions p as :func:`constraint`. On undirected unweighted graphs this
+    is Borgatti's n − 2t/n (n alters, t ties among them), computed from igraph's triangle counts;
+    otherwise a masked sparse product. Equals networkx ``effective_size(G, nodes=list(G))``
+    (the per-node algorithm), except that networkx gives NaN to a node with incoming arcs only
+    (networkx issue #2661: it tests ``G[v]``, the successors); we give it its value. networkx 3.6's
+    whole-graph fast path (``nodes=None``) divides by the wrong row maximum on directed and weighted
+    graphs (networkx PR #8906), so do not compare against that.
+
+    References
+    ----------
+    Burt, R. S. (1992). *Structural Holes*. https://doi.org/10.4159/9780674029095
+    Borgatti, S. P. (1997). Structural holes: unpacking Burt's redundancy measures. *Connections*
+    20(1), 35–38.
+    """
+    if not net.directed and not weighted:
+        G = net.to_igraph()
+        deg = np.asarray(G.degree(), float)
+        cl = np.nan_to_num(np.asarray(G.transitivity_local_undirected(mode="zero"), float))
+        vals = deg - cl * (deg - 1)      # n − 2t/n with t = C · n(n − 1)/2
+        vals[deg == 0] = np.nan
+        return _series(net, vals, "effective_size")
+    M = _mutual_weights(net, weighted)
+    P = _row_scale(M, np.asarray(M.sum(axis=1)).ravel())
+    rowmax = np.asarray(M.max(axis=1).todense()).ravel() if M.nnz else np.zeros(net.n_nodes)
+    Q = _row_scale(M, rowmax)
+    r = _masked_product(P, sp.csr_matrix(Q.T), M)
+    deg = np.diff(M.indptr).astype(float)
+    vals = deg - np.bincount(np.repeat(np.arange(net.n_nodes), np.diff(M.indptr)), weights=r,
+                             minlength=net.n_nodes)
+    vals[deg == 0] = np.nan
+    return _series(net, vals, "effective_size")
+
+
+# ---------------------------------------------------------------------------------- node table
+def node_metrics(net: StakeholderNetwork, *, seed: int | None = DEFAULT_SEED,
+                 betweenness_sample: int | str | None = "auto", weighted: bool = False) -> pd.DataFrame:
+    """One row per node with the node-level measures of ``node_metrics.csv``, indexed by id.
+
+    Columns: ``name``, ``sector``, ``degree``, ``in_degree``, ``out_degree``, ``strength``,
+    ``betweenness``, ``closeness``, ``harmonic``, ``eigenvector``, ``pagerank``, ``hub`` and
+    ``authority`` (directed only), ``constraint``, ``effective_size``, ``coreness``, ``clustering``,
+    ``articulation_point``, ``bridge_ties``, ``ego_size``. Brokerage roles are added by
+    :func:`netanalysis.brokerage.brokerage_roles`. ``attrs["betweenness_sample"]`` holds the pivot
+    sample size (``None`` = exact), ``attrs["seed"]`` the seed.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the betweenness pivot sample (only used when sampling).
+    betweenness_sample : "auto", int or None
+        See :func:`betweenness`.
+    weighted : bool
+        Use tie weights in every measure that can (see the module conventions).
+    """
+    df = pd.DataFrame({"name": net.name, "sector": net.sector})
+    for f in (degree, in_degree, out_degree, strength):
+        df[f.__name__] = f(net)
+    b = betweenness(net, weighted=weighted, sample=betweenness_sample, seed=seed)
+    df["betweenness"] = b
+    df["closeness"] = closeness(net, weighted=weighted)
+    df["harmonic"] = harmonic(net, weighted=weighted)
+    df["eigenvector"] = eigenvector(net, weighted=weighted)
+    df["pagerank"] = pagerank(net, weighted=weighted)
+    if net.directed:
+        df["hub"] = hub(net, weighted=weighted)
+        df["authority"] = authority(net, weighted=weighted)
+    df["constraint"] = constraint(net, weighted=weighted)
+    df["effective_size"] = effective_size(net, weighted=weighted)
+    df["coreness"] = coreness(net)
+    df["clustering"] = clustering(net)
+    df["articulation_point"] = articulation_point(net)
+    df["bridge_ties"] = bridge_ties(net)
+    df["ego_size"] = ego_size(net)
+    df.attrs.update(betweenness_sample=b.attrs["sample"], seed=seed, weighted=weighted)
+    return df
+
+
+# ---------------------------------------------------------------------------------- network level
+def transitivity(net: StakeholderNetwork) -> float:
+    """Global clustering: 3 × triangles / connected triples of the (symmetrised) undirected graph.
+
+    Equals ``networkx.transitivity`` and R ``sna::gtrans`` on undirected graphs; NaN without triples.
+    """
+    return float(_undirected_ig(net).transitivity_undirected(mode="nan"))
+
+
+def average_clustering(net: StakeholderNetwork) -> float:
+    """Mean local clustering over all nodes, degree < 2 counted as 0 (``networkx.average_clustering``)."""
+    if net.n_nodes == 0:
+        return float("nan")
+    return float(_undirected_ig(net).transitivity_avglocal_undirected(mode="zero"))
+
+
+def degree_centralization(net: StakeholderNetwork) -> float:
+    """Freeman degree centralization Σ(max d − d_i) / its maximum over graphs of n nodes (a star).
+
+    Undirected: maximum (n−1)(n−2). Directed: total degree (in + out), maximum 2(n−1)(n−2), as R
+    ``sna::centralization(g, degree)`` and igraph ``centralization_degree(mode="all")``. NaN for
+    n < 3.
+
+    References
+    ----------
+    Freeman, L. C. (1978). Centrality in social networks: conceptual clarification. *Social
+    Networks* 1(3), 215–239. https://doi.org/10.1016/0378-8733(78)90021-7
+    """
+    n = net.n_nodes
+    if n < 3:
+        return float("nan")
+    d = np.asarray(net.to_igraph().degree(mode="all", loops=False), float)
+    tmax = (n - 1) * (n - 2) * (2 if net.directed else 1)
+    return float((d.max() - d).sum() / tmax)
+
+
+def betweenness_centralization(net: StakeholderNetwork, betweenness_values: pd.Series | None = None, *,
+                               sample: int | str | None = "auto", seed: int | None = DEFAULT_SEED) -> float:
+    """Freeman betweenness centralization Σ(max b − b_i) / its maximum (a star).
+
+    With unnormalised betweenness the maximum is (n−1)²(n−2) directed (ordered pairs) and
+    (n−1)²(n−2)/2 undirected, as igraph ``centralization_betweenness`` and R ``sna``. NaN for n < 3.
+    Pass ``betweenness_values`` to reuse a computed :func:`betweenness`.
+    """
+    n = net.n_nodes
+    if n < 3:
+        return float("nan")
+    b = betweenness_values if betweenness_values is not None else betweenness(net, sample=sample, seed=seed)
+    b = np.asarray(b, float)
+    tmax = (n - 1) ** 2 * (n - 2) / (1 if net.directed else 2)
+    return float((b.max() - b).sum() / tmax)
+
+
+def degree_assortativity(net: StakeholderNetwork) -> float:
+    """Newman's degree assortativity (Pearson r of degrees at both ends of a tie).
+
+    Directed: out-degree of the sender vs in-degree of the receiver, as networkx
+    ``degree_assortativity_coefficient`` (x="out", y="in") and igraph. NaN when undefined (e.g.
+    all degrees equal).
+
+    References
+    ----------
+    Newman, M. E. J. (2002). Assortative mixing in networks. *Phys. Rev. Lett.* 89, 208701.
+    https://doi.org/10.1103/PhysRevLett.89.208701
+    """
+    if net.n_ties == 0:
+        return float("nan")
+    return float(net.to_igraph().assortativity_degree(directed=net.directed))
+
+
+def distances_summary(net: StakeholderNetwork, *, sample: int | str | None = "auto",
+                      seed: int | None = DEFAULT_SEED) -> dict:
+    """Diameter and mean distance (hops) of the largest (weak) component.
+
+    Directed networks: directed paths within the largest weak component, averaged over the ordered
+    pairs that are connected (igraph ``average_path_length(unconn=True)``). Above
+    :data:`DISTANCE_EXACT_LIMIT` (n × m of the component) both are estimated from k seeded source
+    nodes: the mean over their reachable targets, and the largest eccentricity found (a lower
+    bound of the diameter).
+
+    Returns
+    -------
+    dict
+        ``diameter``, ``mean_distance``, ``distance_sample`` (k, or ``None`` when exact).
+    """
+    G = net.to_igraph()
+    out = {"diameter": float("nan"), "mean_distance": float("nan"), "distance_sample": None}
+    if net.n_nodes < 2 or net.n_ties == 0:
+        return out
+    comps = G.connected_components(mode="weak")
+    big = comps.giant()
+    n, m = big.vcount(), big.ecount()
+    if n < 2:
+        return out
+    k = None
+    if sample == "auto":
+        if n * m > DISTANCE_EXACT_LIMIT:
+            k = min(n, max(BETWEENNESS_MIN_SAMPLE, math.ceil(DISTANCE_EXACT_LIMIT / m)))
+    elif sample is not None:
+        k = int(sample)
+    if k is None or k >= n:
+        out["diameter"] = float(big.diameter(directed=net.directed, unconn=True))
+        out["mean_distance"] = float(big.average_path_length(directed=net.directed, unconn=True))
+        return out
+    src = np.sort(rng(seed).choice(n, size=k, replace=False)).tolist()
+    mode = "out"
+    inv = np.asarray(big.closeness(vertices=src, mode=mode, normalized=False), float)  # 1 / Σ d
+    norm = np.asarray(big.closeness(vertices=src, mode=mode, normalized=True), float)  # (r−1) / Σ d
+    ok = np.isfinite(inv) & (inv > 0)
+    sums, reach = 1.0 / inv[ok], norm[ok] / inv[ok]
+    out["mean_distance"] = float(sums.sum() / reach.sum()) if reach.sum() else float("nan")
+    out["diameter"] = float(np.nanmax(np.asarray(big.eccentricity(vertices=src, mode=mode), float)))
+    out["distance_sample"] = int(k)
+    return out
+
+
+def network_metrics(net: StakeholderNetwork, *, node_table: pd.DataFrame | None = None,
+                    seed: int | None = DEFAULT_SEED, betweenness_sample: int | str | None = "auto") -> dict:
+    """The network-level figures of ``network_metrics.json`` (see :data:`netanalysis.columns.NETWORK_METRICS`).
+
+    Parameters
+    ----------
+    node_table : DataFrame, optional
+        The result of :func:`node_metrics` for the same network: its betweenness (and sample size)
+        is reused instead of recomputed.
+    seed, betweenness_sample
+        As :func:`node_metrics` (used when ``node_table`` is not given, and for distance sampling).
+    """
     G = net.to_igraph()
     n = net.n_nodes
     weak = G.connected_components(mode="weak") if n else []
@@ -78,12 +691,22 @@ def network_metrics(net: StakeholderNetwork) -> dict:
     }
     if net.directed:
         out["strong_components"] = int(len(G.connected_components(mode="strong")))
+    if n == 0:
+        return out
+    out["transitivity"] = transitivity(net)
+    out["average_clustering"] = average_clustering(net)
+    dist = distances_summary(net, sample="auto" if betweenness_sample is not None else None, seed=seed)
+    out["diameter"] = dist["diameter"]
+    out["mean_distance"] = dist["mean_distance"]
+    out["distance_sample"] = dist["distance_sample"]
+    out["degree_centralization"] = degree_centralization(net)
+    if node_table is not None and "betweenness" in node_table.columns:
+        b = node_table["betweenness"]
+        k = node_table.attrs.get("betweenness_sample")
+    else:
+        b = betweenness(net, sample=betweenness_sample, seed=seed)
+        k = b.attrs["sample"]
+    out["betweenness_centralization"] = betweenness_centralization(net, b)
+    out["betweenness_sample"] = None if k is None else int(k)
+    out["degree_assortativity"] = degree_assortativity(net)
     return out
-
-
-def node_metrics(net: StakeholderNetwork) -> pd.DataFrame:
-    """One row per node with the node-level measures of ``node_metrics.csv``, indexed by id."""
-    df = pd.DataFrame({"name": net.name, "sector": net.sector})
-    for f in (degree, in_degree, out_degree, strength):
-        df[f.__name__] = f(net)
-    return df
