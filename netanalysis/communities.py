@@ -87,9 +87,11 @@ NETWORK_METRIC_DOCS = {
     "community_stability_nmi": "Mean pairwise normalised mutual information between the runs "
                                "(1 = every run found the same partition).",
     "community_stability_ari": "Mean pairwise adjusted Rand index between the runs.",
-    "sector_nmi": "NMI between communities and sectors (1 = communities are exactly the sectors, "
-                  "0 = unrelated; null when all organisations share one sector label).",
-    "sector_ari": "Adjusted Rand index between communities and sectors (0 = chance agreement).",
+    "communities_multi": "Communities of two or more organisations.",
+    "sector_nmi": "NMI between communities and sectors over organisations with ties (1 = communities are "
+                  "exactly the sectors, 0 = unrelated; null when they all share one sector label).",
+    "sector_ari": "Adjusted Rand index between communities and sectors over organisations with ties "
+                  "(0 = chance agreement).",
     "silo_communities": f"Communities of at least {SILO_MIN_SIZE} organisations where one sector holds "
                         f"≥ {SILO_SHARE:.0%} of members, more than its share of the whole network.",
     "bridging_organisations": "Organisations with at least one tie to another community.",
@@ -480,14 +482,20 @@ def sector_agreement(partition: Partition) -> dict:
     """Agreement of the communities with the sector partition: ``{"nmi": …, "ari": …}``.
 
     High values mean the communities follow sector lines (silos); values near 0 mean communities
-    mix sectors as much as chance would. Both are NaN (undefined) when every organisation has
-    the same sector label. Isolates count as one-member communities, which raises NMI a little on
-    networks with many isolates.
+    mix sectors as much as chance would. Computed over the organisations with at least one tie:
+    an isolate is a community of its own by necessity, and counting those one-member communities
+    would inflate the agreement. Both are NaN (undefined) when those organisations all have the
+    same sector label.
     """
-    sec = partition._net().sector.astype(str).to_numpy()
+    net = partition._net()
+    e = net.edges
+    tied = np.zeros(net.n_nodes, dtype=bool)
+    tied[e["u"].to_numpy()] = True
+    tied[e["v"].to_numpy()] = True
+    sec = net.sector.astype(str).to_numpy()[tied]
     if len(set(sec)) < 2:            # one sector (or none known): agreement is undefined, not 0
         return {"nmi": float("nan"), "ari": float("nan")}
-    v = _nmi_ari(partition.membership.to_numpy(), sec)
+    v = _nmi_ari(partition.membership.to_numpy()[tied], sec)
     return {"nmi": v[0], "ari": v[1]}
 
 
@@ -739,6 +747,7 @@ def community_summary(partition: Partition, table: pd.DataFrame | None = None) -
     cov = float((m[und_e["u"].to_numpy()] == m[und_e["v"].to_numpy()]).mean()) if len(und_e) else float("nan")
     return {
         "communities": int(partition.n_communities),
+        "communities_multi": int((partition.sizes >= 2).sum()),
         "community_method": partition.method,
         "community_runs": int(st.get("runs", 1)),
         "modularity": partition.modularity,
@@ -764,19 +773,25 @@ def findings(partition: Partition, table: pd.DataFrame | None = None) -> list[di
     out = []
     stab = s["community_stability_nmi"]
     stab_txt = "" if stab != stab else f"; repeated runs agree with NMI {stab:.2f}"
-    follow = ("largely follow sector lines" if s["sector_nmi"] >= 0.5 else
-              "partly follow sector lines" if s["sector_nmi"] >= 0.2 else "mix sectors")
+    nmi_s = s["sector_nmi"]
+    follow = ("all organisations have one sector label, so sector agreement is undefined" if nmi_s != nmi_s
+              else f"they {'largely follow sector lines' if nmi_s >= 0.5 else 'partly follow sector lines' if nmi_s >= 0.2 else 'mix sectors'} (NMI with sectors {nmi_s:.2f})")
+    mod = "n/a" if s["modularity"] != s["modularity"] else f"{s['modularity']:.2f}"
     out.append({"topic": "communities",
-                "text": f"{s['communities']} collaboration communities (modularity {s['modularity']:.2f}"
-                        f"{stab_txt}); they {follow} (NMI with sectors {s['sector_nmi']:.2f}).",
-                "numbers": {k: s[k] for k in ("communities", "modularity", "community_stability_nmi",
+                "text": f"{s['communities_multi']} collaboration communities of two or more organisations"
+                        + (f" ({s['communities'] - s['communities_multi']} more organisations stand alone)"
+                           if s["communities"] > s["communities_multi"] else "")
+                        + f" (modularity {mod}{stab_txt}); {follow}.",
+                "numbers": {k: s[k] for k in ("communities", "communities_multi", "modularity", "community_stability_nmi",
                                               "sector_nmi", "sector_ari", "silo_communities")}})
     for _, r in table[table["silo"]].iterrows():
         out.append({"topic": "communities",
                     "text": f"Community {r['community']} ({r['size']} organisations) is a "
                             f"{r['dominant_sector']} silo: {r['dominant_share']:.0%} of its members are "
                             f"{r['dominant_sector']} (network: {r['dominant_baseline']:.0%}); "
-                            f"{r['bridging_organisations']} members have ties outside it.",
+                            + ("no member has ties outside it." if r["bridging_organisations"] == 0 else
+                               "1 member has ties outside it." if r["bridging_organisations"] == 1 else
+                               f"{r['bridging_organisations']} members have ties outside it."),
                     "numbers": {"community": int(r["community"]), "size": int(r["size"]),
                                 "dominant_sector": r["dominant_sector"],
                                 "dominant_share": float(r["dominant_share"]),

@@ -229,6 +229,7 @@ def test_network_without_ties_and_without_sectors():
     assert np.isnan(s["modularity"]) and np.isnan(s["coverage"])
     assert np.isnan(s["sector_nmi"]) and np.isnan(s["sector_ari"])     # one sector label: undefined
     assert cm.community_links(c).empty
+    assert "undefined" in cm.findings(c)[0]["text"] and "modularity n/a" in cm.findings(c)[0]["text"]
 
 
 # ---------------------------------------------------------------- direction, options, errors
@@ -240,6 +241,21 @@ def test_directed_network_is_symmetrised_for_modularity_methods():
     assert p.membership.tolist() == q.membership.tolist() == [0, 0, 0, 1, 1, 1]
     assert p.modularity == pytest.approx(q.modularity)
     assert cm.infomap(dnet).n_communities >= 1     # Infomap follows the arcs; runs on directed input
+
+
+def test_real_directed_network_ht_advice():
+    from tests.conftest import classic
+
+    net = classic("ht_advice", directed=True, sector="dept")
+    c = cm.consensus_communities(net, runs=10, seed=1)
+    assert c.membership.index.equals(net.ids)
+    und = net.as_undirected("sum").to_igraph()
+    assert c.modularity == pytest.approx(und.modularity(c.membership.tolist(), weights="weight"))
+    assert 0.0 <= c.stability["nmi_mean"] <= 1.0 and c.stability["converged"]
+    t = cm.community_table(c)
+    assert t["size"].sum() == 21 and (t.filter(regex="^n_").sum(axis=1) == t["size"]).all()
+    facts = cm.findings(c, t)
+    assert facts[0]["text"].startswith(f"{int((c.sizes >= 2).sum())} collaboration communities of two or more")
 
 
 def test_option_errors():
@@ -362,3 +378,17 @@ def test_analyze_adds_community_column_table_and_summary(tmp_path):
     assert len(facts) == 3 and "government silo" in facts[1]["text"]
     res.write(tmp_path)
     assert (tmp_path / "communities.csv").read_text(encoding="utf-8-sig").startswith("community,size,")
+
+
+def test_sector_agreement_ignores_isolates():
+    base = two_cliques()
+    nodes = pd.concat([base.nodes[["id", "sector"]],
+                       pd.DataFrame({"id": ["x1", "x2", "x3"], "sector": ["science", "government", "business"]})])
+    net = build_network(nodes, base.ties[["source", "target"]], scheme="none")
+    p = cm.leiden(net)
+    assert p.sizes.tolist() == [4, 3, 1, 1, 1]
+    assert cm.sector_agreement(p) == {"nmi": pytest.approx(1.0), "ari": pytest.approx(1.0)}
+    s = cm.community_summary(p)
+    assert s["communities"] == 5 and s["communities_multi"] == 2
+    assert cm.findings(p)[0]["text"].startswith("2 collaboration communities of two or more organisations "
+                                                "(3 more organisations stand alone)")
