@@ -203,6 +203,19 @@ def _account_lines(net) -> list[str]:
     added = net.provenance.get("nodes_added_from_ties")
     if added:
         lines.append(f"  {added['count']} ids named in ties but not in the nodes file were added as 'unknown'")
+    matches = net.provenance.get("name_matches")
+    if matches:
+        from collections import Counter
+
+        n = Counter(m["method"] for m in matches)
+        lines.append("partner names: " + ", ".join(f"{n[k]} {k}" for k in ("exact", "alias", "normalised", "fuzzy",
+                                                                          "unmatched") if n[k])
+                     + (" (review name_matches.csv)" if n["fuzzy"] or n["unmatched"] else ""))
+    rates = net.provenance.get("response_rates")
+    if rates:
+        ov = rates["overall"]
+        lines.append(f"response rate: {ov['rate']:.0%} ({ov['respondents']} of {ov['roster']} roster "
+                     f"organisations" + (", any wave" if "by_wave" in rates else "") + ")")
     unmapped = net.provenance.get("sectors", {}).get("unmapped_labels", [])
     if unmapped:
         shown = ", ".join(unmapped[:8]) + (" …" if len(unmapped) > 8 else "")
