@@ -33,6 +33,38 @@ NETWORK_METRICS = {
     "largest_component_share": "Share of organisations in the largest (weak) component.",
     "isolates": "Organisations with no tie.",
     "mean_degree": "Mean number of ties per organisation (in + out when directed).",
+    "transitivity": "Global clustering: 3 × triangles / connected triples, on the undirected graph (a directed "
+                    "network is symmetrised: either arc makes a tie). Unweighted. Empty when there is no triple. "
+                    "= networkx transitivity.",
+    "average_clustering": "Mean local clustering over all organisations, those with fewer than 2 partners counted "
+                          "as 0 (networkx average_clustering; igraph transitivity_avglocal_undirected(mode='zero')). "
+                          "Undirected, unweighted.",
+    "diameter": "Longest shortest path (hops, unweighted) within the largest (weak) component; directed paths "
+                "when directed, over pairs that are connected. A lower bound when distance_sample is set.",
+    "mean_distance": "Mean shortest-path length (hops) over connected pairs of the largest (weak) component "
+                     "(ordered pairs and directed paths when directed; igraph average_path_length(unconn=True)). "
+                     "Estimated from distance_sample sources when set.",
+    "distance_sample": "Empty: diameter and mean_distance are exact. A number k: estimated from k seeded random "
+                       "source nodes (large networks: n·m above metrics.DISTANCE_EXACT_LIMIT = 2e9).",
+    "degree_centralization": "Freeman degree centralization, 0 (all equal) to 1 (a star): Σ(max − degree)/max possible, "
+                             "max possible (n−1)(n−2) undirected, 2(n−1)(n−2) directed (total degree, as R sna and "
+                             "igraph centralization_degree). Unweighted.",
+    "betweenness_centralization": "Freeman betweenness centralization, 0 to 1 (a star): Σ(max − b)/max possible "
+                                  "with unnormalised betweenness b; max possible (n−1)²(n−2) directed, "
+                                  "(n−1)²(n−2)/2 undirected (igraph, R sna). Unweighted.",
+    "betweenness_sample": "Empty: betweenness is exact. A number k: betweenness (and its centralization) estimated "
+                          "from k seeded random source pivots (Brandes & Pich 2007), automatic when n·m exceeds "
+                          "metrics.BETWEENNESS_EXACT_LIMIT = 2e9.",
+    "degree_assortativity": "Newman degree assortativity (Pearson r of the degrees at the two ends of each tie; "
+                            "directed: sender out-degree vs receiver in-degree, as networkx and igraph). −1 hubs tie "
+                            "to peripheral organisations, +1 hubs tie to hubs; empty when undefined.",
+    "brokerage": "Gould–Fernandez brokerage by sector, one entry per role (coordinator … brokerage_total): "
+                 "observed (sum over organisations), expected and sd under the G&F random-graph model "
+                 "(conditional on sector sizes and density; as R sna brokerage exp.gli/sd.gli), z, and with "
+                 "permutations perm_mean, perm_sd, perm_z, p_greater, p_less (sector labels shuffled, "
+                 "(b + 1)/(R + 1)). brokerage_total is the same under every permutation.",
+    "brokerage_permutations": "Label permutations used for the brokerage null (0 = skipped: too many 2-paths; "
+                              "see the warning).",
     "ei_index": "Krackhardt–Stern E-I index over all ties (arcs when directed): (E − I)/(E + I), E = ties "
                 "between sectors, I = within. −1 = all within, +1 = all between; not 0 under chance.",
     "ei_index_expected": "E-I expected under random mixing (sector labels shuffled): 2·p_b − 1, "
@@ -59,6 +91,43 @@ NODE_METRICS = {
     "in_degree": "Directed: ties received. Undirected: equals degree.",
     "out_degree": "Directed: ties sent. Undirected: equals degree.",
     "strength": "Sum of tie weights (in + out when directed).",
+    "betweenness": "Shortest paths passing through the organisation: unnormalised pair counts as networkx "
+                   "betweenness_centrality(normalized=False) — ordered pairs when directed (= R sna betweenness), "
+                   "unordered when undirected. Unweighted hop counts. Estimated from a pivot sample when "
+                   "network_metrics.betweenness_sample is set.",
+    "closeness": "Closeness, Wasserman–Faust form (networkx closeness_centrality default): "
+                 "(r−1)/(n−1) · (r−1)/Σ distance from the r−1 organisations that reach it; 0 when none does. "
+                 "Directed: incoming paths. Unweighted. (igraph's raw normalised closeness ignores unreachable "
+                 "organisations; we rescale it.)",
+    "harmonic": "Harmonic closeness Σ 1/distance over all other organisations / (n−1), 0–1 (igraph "
+                "normalized=True; networkx harmonic_centrality ÷ (n−1)). Directed: incoming paths. Unweighted.",
+    "eigenvector": "Eigenvector centrality of the undirected graph (directed networks symmetrised), maximum 1 "
+                   "(igraph scale; networkx uses unit length). Near 0 outside the main component. Unweighted.",
+    "pagerank": "PageRank, damping 0.85, sums to 1 over organisations (igraph = networkx pagerank(weight=None)). "
+                "Undirected ties are followed both ways. Unweighted.",
+    "hub": "Directed only: Kleinberg HITS hub score (points to good authorities), maximum 1. Unweighted.",
+    "authority": "Directed only: Kleinberg HITS authority score (pointed to by good hubs), maximum 1. Unweighted.",
+    "constraint": "Burt's constraint Σ (p_ij + Σ p_iq p_qj)² over partners (either direction; p from mutual "
+                  "binary ties), as networkx constraint and igraph: high = partners all know each other "
+                  "(closed network), low = bridges structural holes. Empty (n/a) for isolates.",
+    "effective_size": "Burt's effective size: partners minus their redundancy (Borgatti: n − 2t/n for undirected "
+                      "ties), as networkx effective_size per node. Empty (n/a) for isolates.",
+    "coreness": "k-core number: the largest k such that the organisation is in a subgroup where everyone has "
+                "at least k ties (in + out when directed), as igraph coreness / networkx core_number.",
+    "clustering": "Local clustering: share of pairs of partners that are tied themselves (undirected graph; "
+                  "directed networks symmetrised). Empty when fewer than 2 partners (networkx reports 0).",
+    "articulation_point": "True when removing the organisation would split its component (cut vertex; ties "
+                          "taken as undirected).",
+    "bridge_ties": "Number of the organisation's ties that are bridges (removing the tie splits the component; "
+                   "undirected). 0 = none.",
+    "ego_size": "Number of distinct partners in either direction (ego excluded); equals degree when undirected.",
+    "coordinator": "Gould–Fernandez brokerage by sector (= R sna brokerage; directed, an undirected tie is two "
+                   "arcs): ordered pairs (a, b) with a→org→b, no a→b, all three in one sector (A→A→A).",
+    "itinerant": "Brokered pairs from one other sector, both ends in the same sector (A→B→A).",
+    "representative": "Brokered pairs from the own sector to another sector (A→A→B): represents its sector.",
+    "gatekeeper": "Brokered pairs from another sector into the own sector (A→B→B): controls access.",
+    "liaison": "Brokered pairs between two other, different sectors (A→B→C).",
+    "brokerage_total": "All brokered pairs: sum of the five roles.",
     "cross_sector_ties": "Ties whose other end is in another sector (arcs in + out when directed).",
     "partner_sector_diversity": "Blau index 1 − Σ p_s² over the sectors of the distinct partners (either "
                                 "direction; own sector included): 0 = all partners in one sector. Empty for isolates.",

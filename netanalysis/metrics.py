@@ -36,6 +36,7 @@ Conventions pinned here (also in :mod:`netanalysis.columns`):
 from __future__ import annotations
 
 import math
+import warnings
 import weakref
 
 import numpy as np
@@ -299,7 +300,9 @@ def eigenvector(net: StakeholderNetwork, *, weighted: bool = False) -> pd.Series
     if net.n_ties == 0:
         return _series(net, np.zeros(net.n_nodes), "eigenvector")
     U = _undirected_ig(net)
-    vals = np.asarray(U.eigenvector_centrality(scale=True, weights="weight" if weighted else None), float)
+    with warnings.catch_warnings():   # igraph warns on disconnected graphs (documented above)
+        warnings.filterwarnings("ignore", message="Some eigenvector centralities are nearly zero")
+        vals = np.asarray(U.eigenvector_centrality(scale=True, weights="weight" if weighted else None), float)
     vals[np.abs(vals) < 1e-12] = 0.0
     return _series(net, vals, "eigenvector")
 
@@ -327,7 +330,9 @@ def _hits(net: StakeholderNetwork, weighted: bool, which: str) -> pd.Series:
     if net.n_ties == 0:
         return _series(net, np.zeros(net.n_nodes), which)
     f = G.hub_score if which == "hub" else G.authority_score
-    vals = np.asarray(f(weights="weight" if weighted else None, scale=True), float)
+    with warnings.catch_warnings():   # igraph warns when >30% are 0 (documented in the column doc)
+        warnings.filterwarnings("ignore", message="More than 30% of hub or authority scores")
+        vals = np.asarray(f(weights="weight" if weighted else None, scale=True), float)
     vals[np.abs(vals) < 1e-12] = 0.0
     return _series(net, vals, which)
 

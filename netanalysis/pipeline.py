@@ -93,8 +93,9 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
 
     # ---- metrics (network- and node-level)
     t = stage("network and node metrics")
-    res.network_metrics = metrics.network_metrics(net)
-    res.node_metrics = metrics.node_metrics(net)
+    # exact betweenness up to metrics.BETWEENNESS_EXACT_LIMIT (n·m), seeded pivot sample above it
+    res.node_metrics = metrics.node_metrics(net, seed=opts.seed)
+    res.network_metrics = metrics.network_metrics(net, node_table=res.node_metrics, seed=opts.seed)
     res.timings["metrics"] = time.perf_counter() - t
 
     # ---- survey input (survey issue): name review file, max-vs-min sensitivity ----
@@ -107,6 +108,19 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
             net.provenance["survey"]["symmetrization_sensitivity"])
 
     # ---- brokerage roles (metrics issue) ----
+    # Gould–Fernandez role counts by sector (= R sna::brokerage) into node_metrics; network-level
+    # totals vs the G&F expectation and a label-permutation null into network_metrics["brokerage"].
+    t = stage("brokerage roles")
+    from .brokerage import ROLES as _ROLES, brokerage_test as _brokerage_test
+
+    _br = _brokerage_test(net, permutations=opts.permutations, seed=opts.seed)
+    for _c in _ROLES:
+        res.node_metrics[_c] = _br.nodes[_c]
+    res.network_metrics["brokerage"] = {
+        _r: {k: (None if pd.isna(v) else float(v)) for k, v in _row.items()}
+        for _r, _row in _br.network.to_dict("index").items()}
+    res.network_metrics["brokerage_permutations"] = _br.permutations
+    res.timings["brokerage"] = time.perf_counter() - t
 
     # ---- sector gaps: mixing, segregation, spanners, recommendations (gaps issue) ----
     t = stage("sector gaps")
