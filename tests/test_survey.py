@@ -256,6 +256,19 @@ def test_register(tmp_path, files):
     assert _edges(net) == {("b1", "g1"): 2, ("b1", "s1"): 1, ("g1", "s1"): 1}   # shared agreements
     acc = next(a for a in net.provenance["files"] if a["role"] == "ties")
     assert acc["dropped"] == 1 and acc["balanced"]
+    assert all(a["balanced"] for a in net.provenance["files"] if a.get("file"))
+
+
+def test_wide_google_forms_xlsx(tmp_path, files):
+    pd.DataFrame({"Timestamp": ["2024-05-01 10:00", "2024-05-02 11:00"], "Your organisation": ["g1", "s1"],
+                  "Акимат города Алматы": [None, "4"], "Назарбаев Университет": ["5", None],
+                  "Other (please specify)": ["Tech Garden", None]}).to_excel(tmp_path / "forms.xlsx", index=False)
+    rep = read_survey(tmp_path / "forms.xlsx", files / "roster.csv", format="roster",
+                      respondent_column="Your organisation")
+    got = set(zip(rep.reports["respondent"], rep.reports["partner"], rep.reports["rating"].fillna(-1)))
+    assert got == {("g1", "s1", 5.0), ("g1", TG, -1), ("s1", "g1", 4.0)}
+    acc = rep.provenance["files"][1]
+    assert acc["ignored_columns"] == ["Timestamp"] and acc["other_columns"] == ["Other (please specify)"]
 
 
 # ---------------------------------------------------------------------------- CLI

@@ -907,6 +907,9 @@ def read_register(register, nodes=None, *, partners_column: str = "partners", ty
                             merge="sum", provenance=prov)
     # build_network counted pair rows against this file; the file account is per agreement
     for a in net.provenance["files"]:
+        if a.get("role") == "nodes":      # named-only organisations come from the register, not this file
+            a["used"] = int(len(roster))
+            a["balanced"] = bool(a["read"] == a["used"] + a["merged"] + a["dropped"])
         if a.get("format") == "register":
             a["used"] = int(a["read"] - a["dropped"])
             a["merges"] = [m for m in a["merges"] if "duplicate tie" not in m["reason"]]
