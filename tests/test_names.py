@@ -103,6 +103,33 @@ def test_alternative_name_columns_and_exact_ids():
     assert m["name"].iat[0] == "Алматы қаласының білім басқармасы"   # the primary name is reported
 
 
+def test_scores_of_documented_examples():
+    roster = {"1": "ТОО «Астана Инновейшнс»"}
+    m = reconcile_names(["Astana Innovations LLP", "Astana Innovation Hub", "Алматы Инновейшнс"], roster)
+    assert list(m["score"]) == [97.5, 79.3, 73.8]
+
+
+def test_duplicate_roster_names_flagged():
+    m = reconcile_names(["ТОО Смарт Сити"], {"1": "Смарт Сити", "2": "«Смарт Сити» ЖШС"})
+    assert m["id"].iat[0] == "1" and m["note"].iat[0].startswith("ambiguous: roster ids 1, 2")
+
+
+def test_bundled_survey_answer_key():
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "datasets" / "almaty_survey"
+    if not (folder / "truth" / "aliases.csv").exists():
+        pytest.skip("bundled Almaty survey not available")
+    roster = pd.read_csv(folder / "organisations.csv", dtype=str, keep_default_na=False)
+    truth = pd.read_csv(folder / "truth" / "aliases.csv", dtype=str, keep_default_na=False)
+    m = reconcile_names(truth["raw_name"], roster).set_index("raw_name")
+    t = truth.set_index("raw_name")
+    on_roster = t["id"] != ""
+    wrong = [r for r in t.index[on_roster] if m.loc[r, "id"] != t.loc[r, "id"]]
+    assert wrong == ["ZTU"]                                       # an abbreviation: alias-table territory
+    assert (m.loc[t.index[~on_roster], "method"] == "unmatched").all()   # off-roster names stay apart
+
+
 def test_blank_names_skipped_and_threshold_checked():
     m = reconcile_names(["", None, float("nan"), "  "], {"1": "A"})
     assert len(m) == 0 and list(m.columns)[:4] == ["raw_name", "id", "score", "method"]

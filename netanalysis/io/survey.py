@@ -32,7 +32,7 @@ match the roster become ``named_only`` organisations (flagged in ``name_matches`
 Symmetrisation (undirected networks from directed reports)
 ----------------------------------------------------------
 Per wave, for the dyad {a, b} with reports r(a→b), r(b→a) (ratings; weight 1 without a rating
-column; a report with a blank rating also weighs 1):
+column; a report with a blank rating also weighs 1; a rating of 0 means no tie):
 
 ``max``
     a tie when either side reports it; weight = the larger report.
