@@ -59,7 +59,7 @@ __all__ = ["render_map", "helix_map", "build_map", "map_page", "MapData", "PHYSI
            "FULL_MAP_MAX_NODES", "TOP_ACTORS", "KEY_METRICS", "vis_network_js", "escape_json"]
 
 #: Physics (nodes pull their partners when dragged) only up to this many organisations.
-PHYSICS_MAX_NODES = 300
+PHYSICS_MAX_NODES = 100
 #: Above this many organisations the map shows the sector-level view plus the top actors.
 FULL_MAP_MAX_NODES = 2000
 #: Organisations shown in the "top actors" view of a large network.

@@ -168,7 +168,7 @@
       physics: view.physics ? {
         enabled: true, solver: "barnesHut",
         barnesHut: { gravitationalConstant: -2500, springLength: 110, springConstant: 0.03, avoidOverlap: 0.1 },
-        stabilization: { enabled: true, iterations: 150, fit: true }
+        stabilization: { enabled: true, iterations: 100, fit: true }
       } : { enabled: false },
       interaction: { hover: !big, tooltipDelay: 150, hideEdgesOnDrag: big, hideEdgesOnZoom: big,
                      navigationButtons: false, keyboard: false, multiselect: false },
@@ -182,7 +182,7 @@
   }
   function build() {
     var view = DATA.views[state.view];
-    state.focus = null; state.matches = null;
+    state.focus = null; state.matches = null; state.drawn = false;
     if (state.network) { state.network.destroy(); state.network = null; }
     state.nodes = new vis.DataSet(nodeItems(view));
     state.edges = new vis.DataSet(edgeItems(view));
