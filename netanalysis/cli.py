@@ -297,6 +297,7 @@ def demo(out, seed, permutations):
 
 @main.command()
 @input_options
+@survey_options
 @_analysis_options
 @click.option("--method", type=click.Choice(["leiden", "louvain", "label_propagation", "infomap", "walktrap",
                                              "greedy"]), default="leiden", show_default=True,
@@ -440,6 +441,7 @@ def _helix_summary(res) -> str:
 
 @main.command("map")
 @input_options
+@survey_options
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("map.html"),
               show_default=True, help="HTML file to write (one offline page).")
 @click.option("--size-by", default="degree", show_default=True,
