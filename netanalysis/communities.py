@@ -552,14 +552,18 @@ def consensus_communities(net: StakeholderNetwork, *, method: str = "leiden", ru
               "max_rounds": int(max_rounds)}
     if runs == 1:
         labels, _ = runner(g, _weights(g, weights), seed, **opts)
-        p = _make(net, labels, f"consensus:{method}", params, seed, float("nan"), und, weights,
+        p = _make(net, labels, f"consensus:{method}", params, seed if seeded else None, float("nan"), und,
+                  weights,
                   {"runs": 1, "rounds": 1, "converged": True, "nmi_mean": float("nan"),
                    "ari_mean": float("nan")}, rank)
         return _with_quality(p)
 
     seeds = rng(seed).integers(0, 2**31 - 1, size=(max(int(max_rounds), 1), runs))
     w0 = _weights(g, weights)
-    first = np.vstack([runner(g, w0, int(s), **opts)[0] for s in seeds[0]])
+    if seeded:
+        first = np.vstack([runner(g, w0, int(s), **opts)[0] for s in seeds[0]])
+    else:                    # deterministic (walktrap, greedy): every run is the same run
+        first = np.tile(runner(g, w0, None, **opts)[0], (runs, 1))
     nmi_mean, ari_mean = _mean_pairwise(first)
 
     el = np.asarray(und.get_edgelist(), dtype=np.int64).reshape(-1, 2)

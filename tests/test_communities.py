@@ -392,3 +392,12 @@ def test_sector_agreement_ignores_isolates():
     assert s["communities"] == 5 and s["communities_multi"] == 2
     assert cm.findings(p)[0]["text"].startswith("2 collaboration communities of two or more organisations "
                                                 "(3 more organisations stand alone)")
+
+
+def test_consensus_of_deterministic_method_is_its_single_run():
+    net = karate()
+    c = cm.consensus_communities(net, method="walktrap", runs=5)
+    assert c.membership.equals(cm.walktrap(net).membership) and c.seed is None
+    assert c.stability == {"runs": 5, "rounds": 1, "converged": True, "nmi_mean": 1.0, "ari_mean": 1.0}
+    single = cm.consensus_communities(net, runs=1, seed=4)
+    assert single.membership.equals(cm.leiden(net, seed=4).membership) and np.isnan(single.stability["nmi_mean"])
