@@ -165,6 +165,8 @@ def fmt(v: Any, column: str = "") -> str:
             return "< 0.001" if f < 0.001 else f"{f:.3f}"
         if math.isinf(f):
             return "∞" if f > 0 else "−∞"
+        if column in ("share", "rate") or column.endswith(("_share", "_rate")):
+            return f"{100 * f:.1f}%"
         if f == int(f) and abs(f) < 1e15:
             return f"{int(f):,}"
         if abs(f) >= 100:
@@ -192,7 +194,10 @@ def _table_view(df: pd.DataFrame | None, source: str, *, columns: list[str] | No
     cols = [str(c) for c in df.columns]
     numeric = [_is_numeric_col(df[c]) for c in df.columns]
     rows = [[fmt(v, c) for v, c in zip(r, cols)] for r in df.itertuples(index=False, name=None)]
-    return {"columns": [{"name": c, "doc": describe(source, c), "numeric": n} for c, n in zip(cols, numeric)],
+    wide = [bool(rows) and not n and sum(len(r[i]) for r in rows) / len(rows) > 30
+            for i, n in enumerate(numeric)]
+    return {"columns": [{"name": c, "doc": describe(source, c), "numeric": n, "wide": w}
+                        for c, n, w in zip(cols, numeric, wide)],
             "rows": rows, "total": total, "shown": len(rows), "source": source}
 
 
@@ -240,12 +245,31 @@ def _data_quality_summary(prov: dict, *, anonymize: bool) -> dict:
     mapping = [] if anonymize else list(sectors.get("mapping", []) or [])
     added = prov.get("nodes_added_from_ties") or {}
     net = prov.get("network", {}) or {}
-    extra = {k: v for k, v in prov.items()
-             if k not in ("files", "sectors", "nodes_added_from_ties", "network", "dataset")}
+    survey = {k: v for k, v in (prov.get("survey") or {}).items()
+              if isinstance(v, (str, int, float, bool)) or v is None}
+    if isinstance((prov.get("survey") or {}).get("waves"), list):
+        survey["waves"] = ", ".join(map(str, prov["survey"]["waves"]))
+    matches: dict[str, int] = {}
+    for m in prov.get("name_matches") or []:
+        if isinstance(m, dict):
+            key = str(m.get("method") or "unmatched")
+            matches[key] = matches.get(key, 0) + int(m.get("count", 1) or 1)
     return {"files": files, "scheme": sectors.get("scheme", ""), "mapping": mapping,
             "unmapped": [] if anonymize else list(sectors.get("unmapped_labels", []) or []),
             "added": added.get("count", 0), "network": net, "dataset": prov.get("dataset", ""),
-            "extra": extra}
+            "survey": survey, "name_matches": sorted(matches.items()),
+            "response_rates": prov.get("response_rates")}
+
+
+def _overall_response(dq: dict) -> str:
+    rr = dq.get("response_rates") if isinstance(dq.get("response_rates"), dict) else None
+    ov = (rr or {}).get("overall") or {}
+    if not isinstance(ov, dict) or _is_missing(ov.get("rate")) or ov.get("rate") is None:
+        return ""
+    txt = f"{100 * float(ov['rate']):.0f}%"
+    if ov.get("respondents") is not None and ov.get("roster") is not None:
+        txt += f" ({ov['respondents']} of {ov['roster']})"
+    return txt
 
 
 def _response_rates(dq: dict) -> pd.DataFrame | None:
@@ -338,7 +362,7 @@ def report_tables(res: Analysis, *, min_cell_size: int = 0) -> dict[str, pd.Data
     dq = res.data_quality()
     rr = _response_rates(dq)
     if rr is not None:
-        count_cols = [c for c in rr.columns if c in ("organisations", "respondents", "n", "count",
+        count_cols = [c for c in rr.columns if c in ("organisations", "respondents", "n", "count", "roster",
                                                       "non_respondents", "named_only", "total")]
         out["response_rates.csv"] = _suppress(rr, count_cols, min_cell_size)
     return out
@@ -421,7 +445,7 @@ def _findings_list(res: Analysis) -> list[dict]:
     out = []
     for it in items or []:
         if isinstance(it, str):
-            out.append({"text": it, "numbers": []})
+            out.append({"text": it, "numbers": [], "topic": "", "kind": "", "severity": ""})
             continue
         if not isinstance(it, dict):
             continue
@@ -436,8 +460,34 @@ def _findings_list(res: Analysis) -> list[dict]:
                      if k not in ("text", "statement", "finding", "message", "summary", "title")
                      and isinstance(v, (int, float, np.integer, np.floating, str)) and not isinstance(v, bool)]
         out.append({"text": text, "numbers": pairs, "kind": str(it.get("kind", it.get("type", ""))),
+                    "topic": str(it.get("topic", "")),
                     "severity": str(it.get("severity", it.get("level", "")))})
     return out
+
+
+_METHOD_NAMES = {"adamic_adar": "Adamic–Adar", "resource_allocation": "resource allocation",
+                 "common_neighbors": "common neighbours", "common_neighbours": "common neighbours",
+                 "jaccard": "Jaccard"}
+
+
+def _method_name(recs: pd.DataFrame | None) -> str:
+    if recs is None or "method" not in recs.columns or not len(recs):
+        return ""
+    return ", ".join(_METHOD_NAMES.get(str(m), str(m)) for m in pd.unique(recs["method"].astype(str)))
+
+
+def _community_note(m: dict) -> str:
+    parts = []
+    if m.get("community_method"):
+        parts.append(f"{m['community_method']}" + (f", consensus of {m['community_runs']} seeded runs"
+                                                    if m.get("community_runs") else ""))
+    if not _is_missing(m.get("modularity")) and m.get("modularity") is not None:
+        parts.append(f"modularity {fmt(m['modularity'])}")
+    if not _is_missing(m.get("community_stability_nmi")) and m.get("community_stability_nmi") is not None:
+        parts.append(f"stability NMI {fmt(m['community_stability_nmi'])}")
+    if not _is_missing(m.get("sector_nmi")) and m.get("sector_nmi") is not None:
+        parts.append(f"agreement with sectors NMI {fmt(m['sector_nmi'])}")
+    return "; ".join(parts)
 
 
 def _glance(res: Analysis) -> list[tuple[str, str, str]]:
@@ -448,10 +498,12 @@ def _glance(res: Analysis) -> list[tuple[str, str, str]]:
                        ("isolates", "isolates"), ("mean_degree", "mean degree"),
                        ("reciprocity", "reciprocity"), ("transitivity", "transitivity"),
                        ("ei_index", "E-I index (sectors)"), ("ei_index_expected", "E-I expected by chance"),
+                       ("ei_index_p_value", "E-I p-value (permutations)"),
                        ("assortativity", "sector assortativity"), ("sector_modularity", "sector modularity")):
         if key in m and not _is_missing(m[key]):
             v = m[key]
-            txt = f"{100 * v:.1f}%" if key == "largest_component_share" else fmt(v, key)
+            txt = f"{100 * v:.1f}%" if key == "largest_component_share" else \
+                fmt(v, "p_value" if key.endswith("p_value") else key)
             rows.append((label, txt, describe("network_metrics.json", key)))
     return rows
 
@@ -464,6 +516,48 @@ def _top_organisations(nm: pd.DataFrame | None, by: str, columns: list[str], n: 
     df = df[df[by].notna()]
     cols = ["name", "sector"] + [c for c in columns if c in df.columns and c not in ("name", "sector")]
     return _table_view(df, "node_metrics.csv", columns=cols, limit=n)
+
+
+def _sector_colours(labels) -> dict[str, str]:
+    try:
+        from .viz.palette import sector_colors
+    except ImportError:
+        sector_colors = None
+    if sector_colors is not None:
+        return sector_colors(labels)
+    base = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
+    return {s: base[i % len(base)] for i, s in enumerate(labels)}
+
+
+def _community_makeup(comms: pd.DataFrame | None, *, limit: int = 15) -> dict | None:
+    """Communities with a sector make-up bar (None when the table lacks per-sector counts)."""
+    if comms is None or "size" not in comms.columns or "community" not in comms.columns:
+        return None
+    count_cols = [c for c in comms.columns if str(c).startswith("n_") and _is_numeric_col(comms[c])]
+    if not count_cols:
+        return None
+    sectors = _sector_order([str(c)[2:] for c in count_cols])
+    colours = _sector_colours(sectors)
+    df = comms.sort_values(["size", "community"], ascending=[False, True], kind="stable")
+    total = len(df)
+    df = df.head(limit)
+    shown = [c for c in ("dominant_sector", "dominant_share", "silo", "bridging_organisations", "top_members")
+             if c in df.columns]
+    view = _table_view(df, "communities.csv", columns=shown)
+    rows = []
+    for (_, r), cells in zip(df.iterrows(), view["rows"]):
+        size = float(r["size"]) or 1.0
+        parts, title = [], []
+        for s in sectors:
+            n = r.get(f"n_{s}")
+            if _is_missing(n) or not n:
+                continue
+            parts.append((round(100.0 * float(n) / size, 2), colours[s]))
+            title.append(f"{s}: {fmt(n)}")
+        rows.append({"community": fmt(r["community"]), "size": fmt(r["size"]), "parts": parts,
+                     "title": ", ".join(title), "cells": cells})
+    return {"legend": [(s, colours[s]) for s in sectors], "columns": view["columns"], "rows": rows,
+            "total": total, "shown": len(rows)}
 
 
 # ------------------------------------------------------------------------------------------- figures
@@ -498,6 +592,22 @@ def _figures(res: Analysis, folder: Path, *, notes: list[str]) -> list[Path]:
         notes.append("static figures: netanalysis.viz.figures is not available")
         return []
     written: list[Path] = []
+    if callable(getattr(F, "analysis_figures", None)):
+        try:
+            with _fixed_svg_ids():
+                made = F.analysis_figures(res)
+        except Exception as ex:  # noqa: BLE001 — a figure must not sink the report; say why in the page
+            notes.append(f"static figures failed: {type(ex).__name__}: {ex}")
+            return []
+        for fname, data in sorted((made or {}).items()):
+            name = Path(str(fname)).name
+            if not name or name.startswith("."):
+                continue
+            payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+            written.append(_write_bytes(folder / name, payload))
+        if not written:
+            notes.append(f"static figures: {_NOT_COMPUTED}")
+        return written
     jobs = [("network", ("network_figure", "plot_network", "network")),
             ("sector_mixing", ("mixing_heatmap", "heatmap_figure", "plot_mixing", "mixing_figure",
                                "sector_mixing_heatmap"))]
@@ -516,6 +626,13 @@ def _figures(res: Analysis, folder: Path, *, notes: list[str]) -> list[Path]:
             continue
         written += _save_figure(fig, folder / stem)
     return written
+
+
+def _fixed_svg_ids():
+    """Matplotlib context with a fixed SVG id salt, so SVG figures repeat byte for byte."""
+    import matplotlib
+
+    return matplotlib.rc_context({"svg.hashsalt": "netanalysis"})
 
 
 def _call_figure(fn, res: Analysis, stem: str):
@@ -610,7 +727,17 @@ def _environment():
 def _methods(res: Analysis, *, opts: ReportOptions, versions: dict) -> dict:
     o = asdict(res.options) if hasattr(res.options, "__dataclass_fields__") else dict(vars(res.options))
     mix = res.tables.get("sector_mixing.csv")
+    fj = res.json.get("findings.json")
+    gap_params = fj.get("parameters", {}) if isinstance(fj, dict) else {}
+    nm = res.node_metrics
+    m = res.network_metrics
     return {"options": [(k, fmt(v) if not isinstance(v, str) else v) for k, v in o.items()],
+            "gap_params": gap_params,
+            "adjust": {"holm": "Holm", "bh": "Benjamini–Hochberg", "fdr_bh": "Benjamini–Hochberg"}.get(
+                str(gap_params.get("adjust", "")), str(gap_params.get("adjust", ""))),
+            "has_brokerage": nm is not None and "brokerage_total" in nm.columns,
+            "has_constraint": nm is not None and "constraint" in nm.columns,
+            "betweenness_sample": m.get("betweenness_sample"), "distance_sample": m.get("distance_sample"),
             "seed": o.get("seed"), "permutations": o.get("permutations"),
             "versions": list(versions.items()),
             "has_mixing": mix is not None, "has_communities": "communities.csv" in res.tables,
@@ -661,7 +788,15 @@ def render_html(res: Analysis, *, opts: ReportOptions | None = None, tables: dic
         "heatmap": mixing_matrix(mixing, directed=res.network.directed) if mixing is not None else None,
         "mixing": _table_view(mixing, "sector_mixing.csv"),
         "weak": weak,
-        "recommendations": _table_view(recs, "recommendations.csv", limit=opts.top),
+        "recommendations": _table_view(recs, "recommendations.csv", limit=opts.top,
+                                       columns=["source_name", "target_name", "sector_pair", "score",
+                                                "n_shared_partners", "shared_partners",
+                                                "suggested_broker_name"]
+                                       if recs is not None and "source_name" in recs.columns else None),
+        "rec_method": _method_name(recs),
+        "makeup": _community_makeup(res.tables.get("communities.csv"), limit=opts.top)
+        if opts.min_cell_size <= 1 else None,
+        "community_note": _community_note(res.network_metrics),
         "top_central": _top_organisations(nm, "betweenness" if nm is not None and "betweenness" in nm
                                           else "degree",
                                           ["degree", "strength", "betweenness", "closeness", "eigenvector",
@@ -677,8 +812,14 @@ def render_html(res: Analysis, *, opts: ReportOptions | None = None, tables: dic
         if nm is not None and "brokerage_total" not in nm.columns else None,
         "communities": _table_view(comms, "communities.csv"),
         "response_rates": _table_view(tables.get("response_rates.csv"), "response_rates.csv"),
+        "response_overall": _overall_response(dq),
+        "response_thresholds": ((dq.get("response_rates") or {}).get("thresholds") or {})
+        if isinstance(dq.get("response_rates"), dict) else {},
+        "sensitivity": _table_view(res.tables.get("symmetrization_sensitivity.csv"),
+                                   "symmetrization_sensitivity.csv"),
         "has_map": ("map.html" in res.texts) if has_map is None else has_map,
         "figures": figures or {},
+        "has_figures": bool(figures),
         "dq": dq,
         "notes": notes or [],
         "methods": _methods(res, opts=opts, versions=versions),
@@ -719,6 +860,15 @@ def _check_target(out: Path, force: bool) -> None:
     for danger in (Path.cwd().resolve(), Path.home().resolve(), Path(resolved.anchor)):
         if resolved == danger or resolved in danger.parents:
             raise OptionError(f"refusing to replace {out}: it contains the current folder or home folder")
+
+
+def _open_permissions(folder: Path) -> None:
+    """Temporary files are created private (0600/0700); give the report the user's usual modes."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(folder, 0o777 & ~umask)
+    for p in folder.rglob("*"):
+        os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~umask)
 
 
 def _install(tmp: Path, out: Path) -> None:
@@ -812,8 +962,8 @@ def build_report(net: StakeholderNetwork, out: str | Path | None = None, *,
         files.append(write_json(tmp / "network_metrics.json", res.network_metrics))
         dq_full = res.data_quality()
         dq = _data_quality_summary(source_prov if opts.anonymize else dq_full, anonymize=opts.anonymize)
-        if opts.anonymize:
-            dq_full = {"anonymized": True, **{k: v for k, v in dq.items() if k != "mapping"}}
+        if opts.anonymize:   # counts and reasons only: no row numbers, raw labels or typed names
+            dq_full = {"anonymized": True, **{k: v for k, v in dq.items() if k not in ("mapping", "unmapped")}}
         files.append(write_json(tmp / "data_quality.json", dq_full))
         for name, obj in sorted(res.json.items()):
             files.append(write_json(tmp / name, obj))
@@ -849,6 +999,7 @@ def build_report(net: StakeholderNetwork, out: str | Path | None = None, *,
                              inputs=inputs, parameters=parameters, versions=versions, timings=timings,
                              started=started, key_source=key_source)
         write_json(tmp / "manifest.json", manifest)
+        _open_permissions(tmp)
         _check_target(out, opts.force)   # the folder may have appeared meanwhile
         _install(tmp, out)
     except BaseException:

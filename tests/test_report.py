@@ -3,14 +3,8 @@ and the page in a real browser (offline, no external requests, no JavaScript err
 
 from __future__ import annotations
 
-import http.server
 import json
 import re
-import shutil
-import socketserver
-import subprocess
-import tempfile
-import threading
 from pathlib import Path
 
 import pandas as pd
@@ -306,95 +300,57 @@ def test_demo_writes_report(tmp_path):
 
 
 # --------------------------------------------------------------------------------------- browser
-def _chromium() -> str | None:
-    for c in ("/usr/bin/chromium", "/usr/bin/chromium-browser", shutil.which("chromium") or "",
-              shutil.which("google-chrome") or ""):
-        if c and Path(c).exists():
-            return c
-    return None
+# Headless Chromium with networking off, through the DevTools helper shared with the map tests
+# (netanalysis.viz.browser): every request, console error, exception and dialog is recorded.
+def _chromium_or_skip():
+    from netanalysis.viz.browser import find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("no Chromium/Chrome binary found (install Debian's 'chromium' or set NETANALYSIS_CHROMIUM)")
 
 
-#: Chromium's own background services (clock sync, component updates, sign-in): not page requests.
-BROWSER_SERVICES = ("clients1.google.com", "clients2.google.com", "update.googleapis.com",
-                    "accounts.google.com", "safebrowsing.googleapis.com", "redirector.gvt1.com",
-                    "edgedl.me.gvt1.com", "optimizationguide-pa.googleapis.com",
-                    "content-autofill.googleapis.com")
-
-
-def _host(request_line: str) -> str:
-    target = request_line.split(" ", 1)[1]
-    return re.sub(r"^[a-z]+://", "", target).split("/")[0].split(":")[0]
-
-
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    """A 'proxy' that answers nothing and records every request the browser tries to make."""
-
-    seen: list[str] = []
-
-    def _record(self):
-        type(self).seen.append(f"{self.command} {self.path}")
-        self.send_response(403)
-        self.end_headers()
-
-    do_GET = do_POST = do_CONNECT = do_HEAD = _record
-
-    def log_message(self, *a):  # silence
-        pass
-
-
-def open_offline(page: Path, *, screenshot: Path | None = None, timeout: int = 60) -> dict:
-    """Open ``page`` in headless Chromium with every network request sent to a recording proxy.
-
-    Returns ``{"requests": [...], "console_errors": [...], "dom": str}``.
-    """
-    chrome = _chromium()
-    _Recorder.seen = []
-    srv = socketserver.TCPServer(("127.0.0.1", 0), _Recorder)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    profile = tempfile.mkdtemp()
-    try:
-        args = [chrome, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-                f"--user-data-dir={profile}", f"--proxy-server=http://127.0.0.1:{srv.server_address[1]}",
-                "--proxy-bypass-list=<-loopback>", "--enable-logging=stderr", "--v=0",
-                "--disable-features=NetworkTimeServiceQuerying,OptimizationHints,MediaRouter,Translate",
-                "--virtual-time-budget=5000", "--window-size=1280,4000"]
-        args += [f"--screenshot={screenshot}"] if screenshot else ["--dump-dom"]
-        p = subprocess.run(args + [page.resolve().as_uri()], capture_output=True, text=True, timeout=timeout)
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        shutil.rmtree(profile, ignore_errors=True)
-    errors = [ln for ln in p.stderr.splitlines()
-              if "CONSOLE" in ln and re.search(r"error|uncaught", ln, flags=re.I)]
-    requests = [r for r in _Recorder.seen if _host(r) not in BROWSER_SERVICES]
-    return {"requests": requests, "console_errors": errors, "dom": p.stdout}
+def _assert_offline_and_clean(page):
+    assert page.errors == [], page.errors
+    assert page.dialogs == []
+    assert all(u.startswith(("file:", "data:", "about:")) for u in page.requests), page.requests
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(_chromium() is None, reason="no Chromium found (install Debian's `chromium`)")
 def test_report_opens_offline_in_chromium(tmp_path):
+    _chromium_or_skip()
     from netanalysis.datasets import load_default
+    from netanalysis.viz.browser import Chromium
 
     rep = build_report(load_default(), tmp_path / "demo", options=ReportOptions(name="demo"))
-    res = open_offline(rep.path / "index.html")
-    assert res["requests"] == []
-    assert res["console_errors"] == []
-    dom = res["dom"]
-    assert "Key findings" in dom and "The network at a glance" in dom and "Methods" in dom
-    if rep.analysis.tables.get("sector_mixing.csv") is not None:
-        assert "<svg" in dom and "observed over expected" in dom
-    if (rep.path / "map.html").exists():
-        assert 'src="map.html"' in dom
-        res_map = open_offline(rep.path / "map.html")
-        assert res_map["requests"] == [] and res_map["console_errors"] == []
+    with Chromium(width=1280, height=2000) as browser:
+        page = browser.open(rep.path / "index.html", settle=1.0)
+        _assert_offline_and_clean(page)
+        assert page.evaluate("document.querySelectorAll('section').length") >= 9
+        text = page.evaluate("document.body.innerText")
+        assert "Key findings" in text and "The network at a glance" in text and "Methods" in text
+        if rep.analysis.json.get("findings.json"):
+            assert page.evaluate("document.querySelectorAll('ol.findings li').length") > 0
+        if rep.analysis.tables.get("sector_mixing.csv") is not None:
+            n_sectors = rep.analysis.network.sector.nunique()
+            assert page.evaluate("document.querySelectorAll('#mixing svg rect').length") == n_sectors ** 2
+        if (rep.path / "map.html").exists():
+            assert page.evaluate("document.querySelector('iframe.map').getAttribute('src')") == "map.html"
+            map_page = browser.open(rep.path / "map.html", settle=1.0)
+            _assert_offline_and_clean(map_page)
+        if (rep.path / "figures" / "network.png").exists():
+            assert page.evaluate("document.querySelector('#glance img').naturalWidth") > 100
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(_chromium() is None, reason="no Chromium found (install Debian's `chromium`)")
 def test_hostile_names_do_not_run_in_chromium(built):
-    res = open_offline(built.path / "index.html")
-    assert res["requests"] == [] and res["console_errors"] == []
-    # the names arrive as text in the rendered DOM; no <script> or <img> element was created from them
-    assert "&lt;script&gt;alert('pwned')&lt;/script&gt;" in res["dom"]
-    assert "<img src=\"x\"" not in res["dom"]
+    _chromium_or_skip()
+    from netanalysis.viz.browser import Chromium
+
+    with Chromium(width=1280, height=2000) as browser:
+        page = browser.open(built.path / "index.html", settle=0.5)
+        _assert_offline_and_clean(page)
+        # the names arrive as text; no element was created from them
+        assert page.evaluate("document.querySelectorAll('script').length") == 0
+        assert page.evaluate("document.querySelectorAll('main img[src=x]').length") == 0
+        text = page.evaluate("document.body.innerText")
+        assert SCRIPT in text and IMG in text and FORMULA in text
