@@ -287,12 +287,13 @@ def analyze(out, seed, permutations, **kw):
               show_default=True, help="Output folder.")
 @handle_errors
 def demo(out, seed, permutations):
-    """Run the main job on the bundled default dataset (writes reports/demo/)."""
+    """Make the full report on the bundled default dataset (writes reports/demo/index.html)."""
     from .datasets import load_default
 
     net = load_default()
     click.echo(f"dataset: {net.provenance.get('dataset', 'bundled default')}")
-    _run_analyze(net, out, seed, permutations)
+    _run_report(net, out=out, name="demo", title=f"Demo: {net.provenance.get('dataset', 'bundled dataset')}",
+                seed=seed, permutations=permutations)
 
 
 @main.command()
@@ -326,46 +327,6 @@ def communities(out, seed, permutations, method, runs, resolution, unweighted, *
     click.echo(f"{part.n_communities} communities ({part.method}, {runs} runs, seed {seed}), "
                f"modularity {part.modularity:.4f}"
                + (f", stability NMI {stab:.3f}" if stab == stab else ""))
-    click.echo(f"wrote {out}")
-
-
-
-@main.command()
-@input_options
-@survey_options
-@_analysis_options
-@click.option("--adjust", type=click.Choice(["holm", "bh"]), default="holm", show_default=True,
-              help="p-value adjustment across sector pairs: Holm (family-wise) or Benjamini–Hochberg (FDR).")
-@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True), default=0.05, show_default=True,
-              help="A pair is weak when its adjusted p ≤ alpha …")
-@click.option("--max-ratio", type=click.FloatRange(0), default=0.75, show_default=True,
-              help="… and observed / expected ties ≤ max-ratio.")
-@click.option("--link-score", type=click.Choice(["adamic_adar", "resource_allocation", "common_neighbours"]),
-              default="adamic_adar", show_default=True, help="Score ranking the recommended partnerships.")
-@click.option("--per-pair", type=click.IntRange(1), default=10, show_default=True,
-              help="Recommendations per weak sector pair.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Output folder (created if needed).")
-@handle_errors
-def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair, **kw):
-    """Sector gap diagnosis alone: writes sector_mixing.csv, boundary_spanners.csv, recommendations.csv,
-    findings.json and findings.md into --out."""
-    from .findings import sector_gaps
-
-    net = _load(kw)
-    res = sector_gaps(net, permutations=permutations, seed=seed, adjust=adjust, alpha=alpha,
-                      max_ratio=max_ratio, method=link_score, per_pair=per_pair)
-    res.write(out)
-    for line in _account_lines(net):
-        click.echo(line)
-    s = res.mixing.summary
-    weak = res.mixing.weak
-    arrow = "→" if net.directed else "–"
-    click.echo(f"E-I {s['ei_index']:+.3f} (random mixing {s['ei_index_expected']:+.3f}, p {s['ei_index_p_value']:.3g}); "
-               f"{len(weak)} weak sector pair(s)"
-               + (": " + ", ".join(f"{a}{arrow}{b} {r:.2f}×" for a, b, r in
-                                   zip(weak["sector_a"], weak["sector_b"], weak["ratio"])) if len(weak) else "")
-               + f"; {len(res.recommendations)} recommendation(s)")
     click.echo(f"wrote {out}")
 
 
@@ -437,6 +398,150 @@ def _helix_summary(res) -> str:
         text += f" T_UIG per year: {yrs}."
     text += f" Bootstrap: {res.bootstrap} resamples of projects, seed {res.seed}."
     return text
+
+
+# ---- reports (reports issue): `report`, `init`; `demo` above runs the report on the bundled data ----
+_REPORT_OWN = ("study", "name", "title", "out", "force", "anonymize", "min_cell_size", "seed", "permutations")
+
+
+def _report_name(kw: dict) -> str:
+    import re
+
+    src = next((Path(kw[k]) for k in ("ties", "participations", "survey") if kw.get(k) is not None), None)
+    if src is None:
+        return "report"
+    stem = src.parent.name if src.stem.lower() in ("ties", "edges", "links", "survey") and src.parent.name \
+        else src.stem
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "report"
+
+
+def _run_report(net, *, out, name, title=None, seed=42, permutations=1000, force=False, anonymize=False,
+                min_cell_size=0, analysis_extra=None, inputs=None, parameters=None):
+    from .pipeline import AnalysisOptions
+    from .report import ReportOptions, build_report
+
+    rep = build_report(net, out, analysis_options=AnalysisOptions(seed=seed, permutations=permutations,
+                                                                  **(analysis_extra or {})),
+                       options=ReportOptions(name=name, title=title, anonymize=anonymize,
+                                             min_cell_size=min_cell_size, force=force),
+                       inputs=inputs, parameters=parameters, progress=_progress_printer())
+    m = rep.analysis.network_metrics
+    for line in _account_lines(net):
+        click.echo(line)
+    click.echo(f"network: {m['nodes']} organisations, {m['ties']} ties, density {m['density']:.4f}"
+               + (f", reciprocity {m['reciprocity']:.3f}" if net.directed else "")
+               + f", {m['components']} components")
+    click.echo(f"wrote {rep.path / 'index.html'} (and tables/, figures/, network.graphml, network.gexf, "
+               "manifest.json)")
+    return rep
+
+
+@main.command()
+@click.option("--study", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Study file (TOML; `netanalysis init` writes one). Options given here override it.")
+@input_options
+@participation_options
+@survey_options
+@_analysis_options
+@click.option("--name", default=None, help="Report name [default: the study's name, else the input file's].")
+@click.option("--title", default=None, help="Heading of the report page [default: the name].")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Report folder [default: reports/<name>].")
+@click.option("--force", is_flag=True,
+              help="Replace --out even if it is not a previous netanalysis report.")
+@click.option("--anonymize", is_flag=True,
+              help="Keyed pseudonyms instead of ids and names (key: $NETANALYSIS_PSEUDONYM_KEY).")
+@click.option("--min-cell-size", type=click.IntRange(0), default=0, show_default=True,
+              help="Show organisation counts per sector below this as '<k'.")
+@handle_errors
+def report(**kw):
+    """Analyse and write a shareable report folder: index.html (offline), tables/ (CSV + XLSX),
+    figures/, network.graphml/.gexf and manifest.json."""
+    from click.core import ParameterSource
+
+    from .study import load_study
+
+    ctx = click.get_current_context()
+    study = kw.pop("study")
+    analysis_extra, inputs, st = {}, None, None
+    if study is not None:
+        input_keys = [p.name for p in ctx.command.params if p.name not in _REPORT_OWN]
+        st = load_study(study, input_keys=input_keys)
+        given = {**st.input, **st.analysis, **st.report, "name": st.name, "title": st.title}
+        for k, v in given.items():
+            if v is None:
+                continue
+            if k not in kw:
+                analysis_extra[k] = v
+            elif ctx.get_parameter_source(k) not in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
+                kw[k] = v
+    own = {k: kw.pop(k) for k in _REPORT_OWN if k in kw}
+    net = _load(kw)
+    name = own["name"] or _report_name(kw)
+    out = own["out"] or Path("reports") / name
+    if st is not None:
+        inputs = {"study": st.path, **{k: Path(kw[k]) for k in ("nodes", "ties", "participations", "survey",
+                                                                "aliases", "survey_mapping")
+                                       if kw.get(k) is not None}}
+    params = {"input": {k: (str(v) if isinstance(v, Path) else v) for k, v in kw.items()},
+              "study": str(st.path) if st is not None else None}
+    _run_report(net, out=out, name=name, title=own["title"], seed=own["seed"],
+                permutations=own["permutations"], force=own["force"], anonymize=own["anonymize"],
+                min_cell_size=own["min_cell_size"], analysis_extra=analysis_extra, inputs=inputs,
+                parameters=params)
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=Path("study.toml"))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@handle_errors
+def init(path, force):
+    """Write a commented study file template (default study.toml) for `netanalysis report --study`."""
+    from .study import write_template
+
+    write_template(path, force=force)
+    click.echo(f"wrote {path}: edit it, then run `netanalysis report --study {path}`")
+
+
+
+@main.command()
+@input_options
+@survey_options
+@_analysis_options
+@click.option("--adjust", type=click.Choice(["holm", "bh"]), default="holm", show_default=True,
+              help="p-value adjustment across sector pairs: Holm (family-wise) or Benjamini–Hochberg (FDR).")
+@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True), default=0.05, show_default=True,
+              help="A pair is weak when its adjusted p ≤ alpha …")
+@click.option("--max-ratio", type=click.FloatRange(0), default=0.75, show_default=True,
+              help="… and observed / expected ties ≤ max-ratio.")
+@click.option("--link-score", type=click.Choice(["adamic_adar", "resource_allocation", "common_neighbours"]),
+              default="adamic_adar", show_default=True, help="Score ranking the recommended partnerships.")
+@click.option("--per-pair", type=click.IntRange(1), default=10, show_default=True,
+              help="Recommendations per weak sector pair.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Output folder (created if needed).")
+@handle_errors
+def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair, **kw):
+    """Sector gap diagnosis alone: writes sector_mixing.csv, boundary_spanners.csv, recommendations.csv,
+    findings.json and findings.md into --out."""
+    from .findings import sector_gaps
+
+    net = _load(kw)
+    res = sector_gaps(net, permutations=permutations, seed=seed, adjust=adjust, alpha=alpha,
+                      max_ratio=max_ratio, method=link_score, per_pair=per_pair)
+    res.write(out)
+    for line in _account_lines(net):
+        click.echo(line)
+    s = res.mixing.summary
+    weak = res.mixing.weak
+    arrow = "→" if net.directed else "–"
+    click.echo(f"E-I {s['ei_index']:+.3f} (random mixing {s['ei_index_expected']:+.3f}, p {s['ei_index_p_value']:.3g}); "
+               f"{len(weak)} weak sector pair(s)"
+               + (": " + ", ".join(f"{a}{arrow}{b} {r:.2f}×" for a, b, r in
+                                   zip(weak["sector_a"], weak["sector_b"], weak["ratio"])) if len(weak) else "")
+               + f"; {len(res.recommendations)} recommendation(s)")
+    click.echo(f"wrote {out}")
+
 
 
 @main.command("map")
