@@ -45,7 +45,7 @@ NETWORK_METRICS = {
                      "(ordered pairs and directed paths when directed; igraph average_path_length(unconn=True)). "
                      "Estimated from distance_sample sources when set.",
     "distance_sample": "Empty: diameter and mean_distance are exact. A number k: estimated from k seeded random "
-                       "source nodes (large networks: n·m above metrics.DISTANCE_EXACT_LIMIT = 2e9).",
+                       "source nodes (large networks: n·m above metrics.EXACT_LIMIT = 2e8).",
     "degree_centralization": "Freeman degree centralization, 0 (all equal) to 1 (a star): Σ(max − degree)/max possible, "
                              "max possible (n−1)(n−2) undirected, 2(n−1)(n−2) directed (total degree, as R sna and "
                              "igraph centralization_degree). Unweighted.",
@@ -54,7 +54,10 @@ NETWORK_METRICS = {
                                   "(n−1)²(n−2)/2 undirected (igraph, R sna). Unweighted.",
     "betweenness_sample": "Empty: betweenness is exact. A number k: betweenness (and its centralization) estimated "
                           "from k seeded random source pivots (Brandes & Pich 2007), automatic when n·m exceeds "
-                          "metrics.BETWEENNESS_EXACT_LIMIT = 2e9.",
+                          "metrics.EXACT_LIMIT = 2e8 (k = max(100, ⌈2e8/m⌉)).",
+    "closeness_sample": "Empty: closeness and harmonic are exact. A number k: estimated from the distances of k "
+                        "seeded random source pivots to every organisation (Eppstein & Wang 2004); same rule as "
+                        "betweenness_sample.",
     "degree_assortativity": "Newman degree assortativity (Pearson r of the degrees at the two ends of each tie; "
                             "directed: sender out-degree vs receiver in-degree, as networkx and igraph). −1 hubs tie "
                             "to peripheral organisations, +1 hubs tie to hubs; empty when undefined.",
@@ -98,7 +101,7 @@ NODE_METRICS = {
     "closeness": "Closeness, Wasserman–Faust form (networkx closeness_centrality default): "
                  "(r−1)/(n−1) · (r−1)/Σ distance from the r−1 organisations that reach it; 0 when none does. "
                  "Directed: incoming paths. Unweighted. (igraph's raw normalised closeness ignores unreachable "
-                 "organisations; we rescale it.)",
+                 "organisations; we rescale it.) Estimated when network_metrics.closeness_sample is set.",
     "harmonic": "Harmonic closeness Σ 1/distance over all other organisations / (n−1), 0–1 (igraph "
                 "normalized=True; networkx harmonic_centrality ÷ (n−1)). Directed: incoming paths. Unweighted.",
     "eigenvector": "Eigenvector centrality of the undirected graph (directed networks symmetrised), maximum 1 "
@@ -178,6 +181,30 @@ COMMUNITIES: dict[str, str] = {
     "bridging_organisations": "Members with at least one tie to another community.",
     "top_members": "Up to three members with most ties (names), ties broken by id.",
 }
+#: network_metrics.json keys added by the communities block (netanalysis.communities.community_summary)
+COMMUNITY_NETWORK_METRICS = {
+    "communities": "Number of communities found (consensus of repeated Leiden runs, modularity objective); "
+                   "each isolated organisation is a community of its own.",
+    "community_method": "How communities were found, e.g. 'consensus:leiden' (Lancichinetti & Fortunato "
+                        "2012 over the runs).",
+    "community_runs": "Runs combined into the consensus partition (seeds drawn from --seed).",
+    "modularity": "Newman modularity of the community partition (weighted by tie strength; "
+                  "directed networks symmetrised).",
+    "coverage": "Share of ties that fall inside communities.",
+    "community_stability_nmi": "Mean pairwise normalised mutual information between the runs "
+                               "(1 = every run found the same partition).",
+    "community_stability_ari": "Mean pairwise adjusted Rand index between the runs.",
+    "communities_multi": "Communities of two or more organisations.",
+    "sector_nmi": "NMI between communities and sectors over organisations with ties (1 = communities are "
+                  "exactly the sectors, 0 = unrelated; null when they all share one sector label).",
+    "sector_ari": "Adjusted Rand index between communities and sectors over organisations with ties "
+                  "(0 = chance agreement).",
+    "silo_communities": "Communities of at least 3 organisations where one sector holds ≥ 80% of members, "
+                        "more than its share of the whole network (communities.csv silo).",
+    "bridging_organisations": "Organisations with at least one tie to another community.",
+}
+for _k, _v in COMMUNITY_NETWORK_METRICS.items():
+    NETWORK_METRICS.setdefault(_k, _v)
 #: recommendations.csv columns
 RECOMMENDATIONS: dict[str, str] = {
     "source": "Id of the first organisation (in sector_a of the weak pair). Never already tied to target.",

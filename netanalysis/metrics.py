@@ -16,21 +16,22 @@ Conventions pinned here (also in :mod:`netanalysis.columns`):
   distance = 1 / weight and the other measures use the weight (tie strength) itself.
 - **Betweenness** is an unnormalised pair count, as networkx ``normalized=False``: ordered pairs on
   directed graphs, unordered pairs on undirected ones (R ``sna::betweenness(cmode="directed")`` on
-  digraphs). Above :data:`BETWEENNESS_EXACT_LIMIT` it is estimated from a seeded sample of
-  source pivots (Brandes & Pich 2007), scaled by n / k (networkx ``k=`` convention).
+  digraphs). Above :data:`EXACT_LIMIT` it is estimated from a seeded sample of source pivots
+  (Brandes & Pich 2007), scaled by n / k (networkx ``k=`` convention).
 - **Closeness** follows networkx's default (Wasserman–Faust for disconnected graphs): with r_u − 1
   the number of other nodes that reach u, C(u) = (r_u − 1)/(n − 1) · (r_u − 1)/Σ d(v, u); 0 for a
   node nobody reaches. On directed graphs distances are *incoming* (v → u), as networkx. igraph's
   own normalised closeness is (r_u − 1)/Σ d: it ignores unreachable nodes, which rewards small
-  components; we rescale it.
+  components; we rescale it. Above :data:`EXACT_LIMIT` closeness and harmonic are estimated from
+  the distances of k seeded source pivots to every node (Eppstein & Wang 2004).
 - **Harmonic** closeness is Σ_{v≠u} 1/d(v, u) / (n − 1) (igraph ``normalized=True``; networkx's
   ``harmonic_centrality`` divided by n − 1), incoming on directed graphs.
 - **Eigenvector** centrality is computed on the undirected graph (a directed network is
   symmetrised: a tie exists if either arc does), scaled so the maximum is 1 (igraph); networkx
   scales to unit Euclidean norm — same vector, different scale.
 - **Hub / authority** (HITS, directed only) are scaled so the maximum is 1 (igraph).
-- **Clustering**, **coreness**-free measures that need a simple undirected graph (clustering,
-  articulation points, bridges, ego size) use the symmetrised graph.
+- Measures defined on simple undirected graphs (clustering, transitivity, articulation points,
+  bridges, ego size) use the symmetrised graph of a directed network.
 """
 
 from __future__ import annotations
@@ -52,19 +53,16 @@ __all__ = ["network_metrics", "node_metrics", "degree", "in_degree", "out_degree
            "hub", "authority", "constraint", "effective_size", "coreness", "clustering",
            "articulation_point", "bridge_ties", "ego_size", "transitivity", "average_clustering",
            "degree_centralization", "betweenness_centralization", "degree_assortativity",
-           "distances_summary", "betweenness_sample_size", "BETWEENNESS_EXACT_LIMIT",
-           "DISTANCE_EXACT_LIMIT"]
+           "distances_summary", "sample_size", "betweenness_sample_size", "EXACT_LIMIT", "MIN_SAMPLE"]
 
-#: Exact betweenness costs about n·m steps (Brandes). Above this many (n × m, m = ties or arcs) the
-#: default ``sample="auto"`` estimates betweenness from k = ⌈limit / m⌉ pivots (at least
-#: :data:`BETWEENNESS_MIN_SAMPLE`). 2·10⁹ is roughly 5–20 s of igraph on one core; smaller graphs
-#: (every survey network) are always exact.
-BETWEENNESS_EXACT_LIMIT = 2e9
+#: Exact betweenness, closeness, harmonic closeness and distances cost about n·m steps (one
+#: breadth-first search per node). Above this many (n × m, m = ties or arcs) the default
+#: ``sample="auto"`` estimates them from k = max(:data:`MIN_SAMPLE`, ⌈limit / m⌉) seeded source
+#: pivots, i.e. about ``EXACT_LIMIT`` steps: 10–60 s of igraph per measure on one core (measured in
+#: benchmarks/RESULTS_metrics.md). Survey-sized networks (thousands of ties) are always exact.
+EXACT_LIMIT = 2e8
 #: Smallest pivot sample used by ``sample="auto"``.
-BETWEENNESS_MIN_SAMPLE = 500
-#: Diameter and mean distance of the largest component are exact below this n × m, else
-#: estimated from a seeded sample of sources (diameter is then a lower bound).
-DISTANCE_EXACT_LIMIT = 2e9
+MIN_SAMPLE = 100
 
 _UNDIRECTED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
@@ -152,26 +150,30 @@ def reciprocity(net: StakeholderNetwork) -> float:
 
 
 # ---------------------------------------------------------------------------------- betweenness
-def betweenness_sample_size(net: StakeholderNetwork, sample: int | str | None = "auto") -> int | None:
-    """Number of pivots :func:`betweenness` uses for ``sample`` (``None`` = exact).
+def sample_size(net: StakeholderNetwork, sample: int | str | None = "auto") -> int | None:
+    """Number of pivots the path-based measures use for ``sample`` (``None`` = exact).
 
-    ``"auto"``: exact when n·m ≤ :data:`BETWEENNESS_EXACT_LIMIT`, else
-    k = max(:data:`BETWEENNESS_MIN_SAMPLE`, ⌈limit / m⌉) pivots. An int k ≥ n means exact.
+    ``"auto"``: exact when n·m ≤ :data:`EXACT_LIMIT`, else k = max(:data:`MIN_SAMPLE`,
+    ⌈limit / m⌉) pivots. An int k ≥ n means exact.
     """
     n, m = net.n_nodes, max(net.n_ties, 1)
     if sample is None:
         return None
     if isinstance(sample, str):
         if sample != "auto":
-            raise OptionError(f"betweenness sample must be 'auto', None or a positive int, not '{sample}'")
-        if n * m <= BETWEENNESS_EXACT_LIMIT:
+            raise OptionError(f"sample must be 'auto', None or a positive int, not '{sample}'")
+        if n * m <= EXACT_LIMIT:
             return None
-        k = max(BETWEENNESS_MIN_SAMPLE, math.ceil(BETWEENNESS_EXACT_LIMIT / m))
+        k = max(MIN_SAMPLE, math.ceil(EXACT_LIMIT / m))
     else:
         k = int(sample)
         if k < 1:
-            raise OptionError(f"betweenness sample must be positive, not {sample}")
+            raise OptionError(f"sample must be positive, not {sample}")
     return None if k >= n else k
+
+
+#: Alias of :func:`sample_size` (betweenness uses the same rule).
+betweenness_sample_size = sample_size
 
 
 def betweenness(net: StakeholderNetwork, *, weighted: bool = False, sample: int | str | None = "auto",
@@ -188,7 +190,7 @@ def betweenness(net: StakeholderNetwork, *, weighted: bool = False, sample: int 
     sample : "auto", int or None
         Pivot sampling (Brandes & Pich 2007): paths from k sources drawn without replacement
         (seeded), the sum scaled by n / k — networkx ``betweenness_centrality(k=...)``. ``"auto"``:
-        see :func:`betweenness_sample_size`; ``None``: always exact.
+        see :func:`sample_size`; ``None``: always exact.
     seed : int
         Seed of the pivot sample.
 
@@ -205,7 +207,7 @@ def betweenness(net: StakeholderNetwork, *, weighted: bool = False, sample: int 
     and Chaos* 17(7), 2303–2318. https://doi.org/10.1142/S0218127407018403
     """
     G = net.to_igraph()
-    k = betweenness_sample_size(net, sample)
+    k = sample_size(net, sample)
     w = "distance" if weighted else None
     if k is None:
         vals = np.asarray(G.betweenness(directed=net.directed, weights=w), float)
@@ -228,7 +230,42 @@ def _reach_counts(net: StakeholderNetwork, mode: str) -> np.ndarray:
     return np.asarray(G.neighborhood_size(order=net.n_nodes, mode=mode), float) - 1
 
 
-def closeness(net: StakeholderNetwork, *, weighted: bool = False, mode: str | None = None) -> pd.Series:
+_PIVOTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _pivot_distances(net: StakeholderNetwork, k: int, seed, mode: str, weighted: bool):
+    """From k seeded pivots s: per node u, (pivots ≠ u reaching u, Σ d(s,u), Σ 1/d(s,u), k − [u pivot]).
+
+    "Reaching u" follows ``mode`` as closeness does ("in": paths s → u). Cached per network so
+    closeness and harmonic share one pass.
+    """
+    key = (k, seed, mode, weighted)
+    cache = _PIVOTS.setdefault(net, {})
+    if key in cache:
+        return cache[key]
+    G = net.to_igraph()
+    n = net.n_nodes
+    pivots = np.sort(rng(seed).choice(n, size=k, replace=False))
+    walk = {"in": "out", "out": "in", "all": "all"}[mode]       # BFS from s along arcs s → u
+    cnt, dsum, hsum = np.zeros(n), np.zeros(n), np.zeros(n)
+    chunk = max(1, int(4e6 // max(n, 1)))
+    for i in range(0, k, chunk):
+        D = np.asarray(G.distances(source=pivots[i:i + chunk].tolist(), mode=walk,
+                                   weights="distance" if weighted else None), float)
+        D[D == 0] = np.inf                                        # the pivot itself
+        ok = np.isfinite(D)
+        cnt += ok.sum(axis=0)
+        dsum += np.where(ok, D, 0).sum(axis=0)
+        with np.errstate(divide="ignore"):
+            hsum += np.where(ok, 1.0 / D, 0).sum(axis=0)
+    others = np.full(n, float(k))
+    others[pivots] -= 1
+    cache[key] = (cnt, dsum, hsum, others)
+    return cache[key]
+
+
+def closeness(net: StakeholderNetwork, *, weighted: bool = False, mode: str | None = None,
+              sample: int | str | None = "auto", seed: int | None = DEFAULT_SEED) -> pd.Series:
     """Closeness centrality, Wasserman–Faust scaled (networkx's default).
 
     C(u) = (r_u − 1)/(n − 1) · (r_u − 1)/Σ_v d(v, u) over the r_u − 1 other nodes v that reach u;
@@ -240,6 +277,12 @@ def closeness(net: StakeholderNetwork, *, weighted: bool = False, mode: str | No
         Distance = 1 / weight.
     mode : {"in", "out", "all"}, optional
         Directed only. ``"in"`` (default, as networkx): distances *to* u; ``"out"``: from u.
+    sample : "auto", int or None
+        As :func:`betweenness` (:func:`sample_size`). With k pivots S, r_u − 1 and Σ d(v, u) are
+        estimated from the pivots' distances to u, scaled by (n − 1)/|S ∖ {u}| (Eppstein & Wang
+        2004): Ĉ(u) = c_u² / (|S ∖ {u}| · D_u) with c_u pivots reaching u at total distance D_u.
+    seed : int
+        Seed of the pivot sample. ``attrs["sample"]`` holds k (``None`` = exact).
 
     Notes
     -----
@@ -251,23 +294,36 @@ def closeness(net: StakeholderNetwork, *, weighted: bool = False, mode: str | No
     ----------
     Wasserman, S., & Faust, K. (1994). *Social Network Analysis*. Cambridge University Press, p. 201.
     https://doi.org/10.1017/CBO9780511815478
+    Eppstein, D., & Wang, J. (2004). Fast approximation of centrality. *J. Graph Algorithms Appl.*
+    8(1), 39–45. https://doi.org/10.7155/jgaa.00081
     """
     n = net.n_nodes
     if n < 2:
         return _series(net, np.zeros(n), "closeness")
     mode = _mode(net, mode)
-    G = net.to_igraph()
-    c = np.asarray(G.closeness(mode=mode, weights="distance" if weighted else None, normalized=True), float)
-    r = _reach_counts(net, mode)
-    c = np.where(r > 0, np.nan_to_num(c) * r / (n - 1), 0.0)
-    return _series(net, c, "closeness")
+    k = sample_size(net, sample)
+    if k is not None:
+        cnt, dsum, _, others = _pivot_distances(net, k, seed, mode, weighted)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c = np.where(cnt > 0, cnt ** 2 / (others * dsum), 0.0)
+    else:
+        G = net.to_igraph()
+        c = np.asarray(G.closeness(mode=mode, weights="distance" if weighted else None, normalized=True),
+                       float)
+        r = _reach_counts(net, mode)
+        c = np.where(r > 0, np.nan_to_num(c) * r / (n - 1), 0.0)
+    s = _series(net, c, "closeness")
+    s.attrs.update(sample=k, seed=None if k is None else seed)
+    return s
 
 
-def harmonic(net: StakeholderNetwork, *, weighted: bool = False, mode: str | None = None) -> pd.Series:
+def harmonic(net: StakeholderNetwork, *, weighted: bool = False, mode: str | None = None,
+             sample: int | str | None = "auto", seed: int | None = DEFAULT_SEED) -> pd.Series:
     """Harmonic closeness Σ_{v≠u} 1/d(v, u) / (n − 1) (igraph ``normalized=True``).
 
     Unreachable pairs contribute 0. Equals ``networkx.harmonic_centrality`` / (n − 1). Directed:
-    incoming distances by default (``mode="in"``), as networkx.
+    incoming distances by default (``mode="in"``), as networkx. ``sample``/``seed`` as
+    :func:`closeness` (estimate: mean of 1/d over the pivots other than u).
 
     References
     ----------
@@ -278,9 +334,16 @@ def harmonic(net: StakeholderNetwork, *, weighted: bool = False, mode: str | Non
     if n < 2:
         return _series(net, np.zeros(n), "harmonic")
     mode = _mode(net, mode)
-    h = net.to_igraph().harmonic_centrality(mode=mode, weights="distance" if weighted else None,
-                                            normalized=True)
-    return _series(net, h, "harmonic")
+    k = sample_size(net, sample)
+    if k is not None:
+        _, _, hsum, others = _pivot_distances(net, k, seed, mode, weighted)
+        h = hsum / others
+    else:
+        h = net.to_igraph().harmonic_centrality(mode=mode, weights="distance" if weighted else None,
+                                                normalized=True)
+    s = _series(net, h, "harmonic")
+    s.attrs.update(sample=k, seed=None if k is None else seed)
+    return s
 
 
 # ---------------------------------------------------------------------------------- spectral
@@ -515,15 +578,16 @@ def node_metrics(net: StakeholderNetwork, *, seed: int | None = DEFAULT_SEED,
     ``betweenness``, ``closeness``, ``harmonic``, ``eigenvector``, ``pagerank``, ``hub`` and
     ``authority`` (directed only), ``constraint``, ``effective_size``, ``coreness``, ``clustering``,
     ``articulation_point``, ``bridge_ties``, ``ego_size``. Brokerage roles are added by
-    :func:`netanalysis.brokerage.brokerage_roles`. ``attrs["betweenness_sample"]`` holds the pivot
-    sample size (``None`` = exact), ``attrs["seed"]`` the seed.
+    :func:`netanalysis.brokerage.brokerage_roles`. ``attrs["betweenness_sample"]`` and
+    ``attrs["closeness_sample"]`` hold the pivot sample sizes (``None`` = exact), ``attrs["seed"]``
+    the seed.
 
     Parameters
     ----------
     seed : int
         Seed of the betweenness pivot sample (only used when sampling).
     betweenness_sample : "auto", int or None
-        See :func:`betweenness`.
+        Pivot sampling of betweenness, closeness and harmonic; see :func:`sample_size`.
     weighted : bool
         Use tie weights in every measure that can (see the module conventions).
     """
@@ -532,8 +596,9 @@ def node_metrics(net: StakeholderNetwork, *, seed: int | None = DEFAULT_SEED,
         df[f.__name__] = f(net)
     b = betweenness(net, weighted=weighted, sample=betweenness_sample, seed=seed)
     df["betweenness"] = b
-    df["closeness"] = closeness(net, weighted=weighted)
-    df["harmonic"] = harmonic(net, weighted=weighted)
+    c = closeness(net, weighted=weighted, sample=betweenness_sample, seed=seed)
+    df["closeness"] = c
+    df["harmonic"] = harmonic(net, weighted=weighted, sample=betweenness_sample, seed=seed)
     df["eigenvector"] = eigenvector(net, weighted=weighted)
     df["pagerank"] = pagerank(net, weighted=weighted)
     if net.directed:
@@ -546,7 +611,9 @@ def node_metrics(net: StakeholderNetwork, *, seed: int | None = DEFAULT_SEED,
     df["articulation_point"] = articulation_point(net)
     df["bridge_ties"] = bridge_ties(net)
     df["ego_size"] = ego_size(net)
-    df.attrs.update(betweenness_sample=b.attrs["sample"], seed=seed, weighted=weighted)
+    _PIVOTS.pop(net, None)
+    df.attrs.update(betweenness_sample=b.attrs["sample"], closeness_sample=c.attrs["sample"], seed=seed,
+                    weighted=weighted)
     return df
 
 
@@ -626,7 +693,7 @@ def distances_summary(net: StakeholderNetwork, *, sample: int | str | None = "au
 
     Directed networks: directed paths within the largest weak component, averaged over the ordered
     pairs that are connected (igraph ``average_path_length(unconn=True)``). Above
-    :data:`DISTANCE_EXACT_LIMIT` (n × m of the component) both are estimated from k seeded source
+    :data:`EXACT_LIMIT` (n × m of the component) both are estimated from k seeded source
     nodes: the mean over their reachable targets, and the largest eccentricity found (a lower
     bound of the diameter).
 
@@ -646,8 +713,8 @@ def distances_summary(net: StakeholderNetwork, *, sample: int | str | None = "au
         return out
     k = None
     if sample == "auto":
-        if n * m > DISTANCE_EXACT_LIMIT:
-            k = min(n, max(BETWEENNESS_MIN_SAMPLE, math.ceil(DISTANCE_EXACT_LIMIT / m)))
+        if n * m > EXACT_LIMIT:
+            k = min(n, max(MIN_SAMPLE, math.ceil(EXACT_LIMIT / m)))
     elif sample is not None:
         k = int(sample)
     if k is None or k >= n:
@@ -713,5 +780,8 @@ def network_metrics(net: StakeholderNetwork, *, node_table: pd.DataFrame | None 
         k = b.attrs["sample"]
     out["betweenness_centralization"] = betweenness_centralization(net, b)
     out["betweenness_sample"] = None if k is None else int(k)
+    if node_table is not None and "closeness" in node_table.columns:
+        kc = node_table.attrs.get("closeness_sample")
+        out["closeness_sample"] = None if kc is None else int(kc)
     out["degree_assortativity"] = degree_assortativity(net)
     return out

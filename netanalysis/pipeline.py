@@ -93,7 +93,7 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
 
     # ---- metrics (network- and node-level)
     t = stage("network and node metrics")
-    # exact betweenness up to metrics.BETWEENNESS_EXACT_LIMIT (n·m), seeded pivot sample above it
+    # exact betweenness/closeness up to metrics.EXACT_LIMIT (n·m), seeded pivot sample above it
     res.node_metrics = metrics.node_metrics(net, seed=opts.seed)
     res.network_metrics = metrics.network_metrics(net, node_table=res.node_metrics, seed=opts.seed)
     res.timings["metrics"] = time.perf_counter() - t

@@ -165,18 +165,34 @@ def test_auto_sampling_threshold_is_reported(monkeypatch):
     G = nx.gnm_random_graph(200, 600, seed=1)
     net = net_from_edges([(str(a), str(b)) for a, b in G.edges()])
     assert metrics.network_metrics(net)["betweenness_sample"] is None
-    monkeypatch.setattr(metrics, "BETWEENNESS_EXACT_LIMIT", 200 * 600 - 1)
-    monkeypatch.setattr(metrics, "BETWEENNESS_MIN_SAMPLE", 50)
+    monkeypatch.setattr(metrics, "EXACT_LIMIT", 200 * 600 - 1)
+    monkeypatch.setattr(metrics, "MIN_SAMPLE", 50)
     assert metrics.betweenness_sample_size(net) is None          # ⌈limit/m⌉ = 200 ≥ n → exact
-    monkeypatch.setattr(metrics, "BETWEENNESS_EXACT_LIMIT", 600 * 60)
+    monkeypatch.setattr(metrics, "EXACT_LIMIT", 600 * 60)
     assert metrics.betweenness_sample_size(net) == 60
     table = metrics.node_metrics(net, seed=3)
     assert table.attrs["betweenness_sample"] == 60
     nm = metrics.network_metrics(net, node_table=table)
-    assert nm["betweenness_sample"] == 60
+    assert nm["betweenness_sample"] == 60 and nm["closeness_sample"] == 60
     assert metrics.node_metrics(net, betweenness_sample=None).attrs["betweenness_sample"] is None
     with pytest.raises(OptionError):
         metrics.betweenness(net, sample="sometimes")
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_sampled_closeness_and_harmonic(directed):
+    G = nx.gnm_random_graph(150, 700 if directed else 400, seed=4, directed=directed)
+    net = net_from_edges([(str(a), str(b)) for a, b in G.edges()], directed=directed)
+    c, h = metrics.closeness(net, sample=None), metrics.harmonic(net, sample=None)
+    # all but one node as pivots: the estimate is nearly exact
+    c149 = metrics.closeness(net, sample=149, seed=1)
+    assert c149.attrs["sample"] == 149 and np.allclose(c149, c, atol=0.02)
+    assert np.allclose(metrics.harmonic(net, sample=149, seed=1), h, atol=0.02)
+    cs = metrics.closeness(net, sample=60, seed=2)
+    hs = metrics.harmonic(net, sample=60, seed=2)
+    assert cs.attrs["sample"] == 60 and cs.equals(metrics.closeness(net, sample=60, seed=2))
+    assert np.abs(cs - c).max() < 0.1 and np.abs(hs - h).max() < 0.1
+    assert np.corrcoef(cs, c)[0, 1] > 0.8 and np.corrcoef(hs, h)[0, 1] > 0.8
 
 
 def test_sampled_distances_bound_the_exact_ones():
