@@ -115,7 +115,9 @@ def test_configuration_expectation_sums_to_ties(white_kinship):
     assert _row(t, "F", "F")["expected_degree"] == pytest.approx(21 ** 2 / 88)
 
 
-def test_permutation_mean_matches_exact_expectation(white_kinship):
+@pytest.mark.parametrize("cells", [4_000_000, 50])      # batched engine and one-permutation-at-a-time engine
+def test_permutation_mean_matches_exact_expectation(white_kinship, monkeypatch, cells):
+    monkeypatch.setattr(mx, "_BATCH_CELLS", cells)
     codes, names = mx.group_labels(white_kinship)
     u, v = mx._ends(white_kinship)
     perm = mx._fold(mx._permuted_counts(codes, u, v, 2, 20000, np.random.default_rng(5)), False)
@@ -123,6 +125,20 @@ def test_permutation_mean_matches_exact_expectation(white_kinship):
     assert perm[:, 0, 1].mean() == pytest.approx(_row(t, "F", "M")["expected"], rel=0.01)
     assert perm[:, 0, 0].mean() == pytest.approx(_row(t, "F", "F")["expected"], rel=0.01)
     assert (perm.sum(axis=(1, 2)) - np.triu(perm, 1).sum(axis=(1, 2)) == 22).all()
+
+
+@pytest.mark.parametrize("m", [999, 1000])
+def test_both_permutation_engines_agree_exactly(monkeypatch, m):
+    """Batched (small graphs) and one-at-a-time (large graphs, uint16 counting) engines: same counts."""
+    rng = np.random.default_rng(0)
+    codes, u, v = rng.integers(0, 5, 300), rng.integers(0, 300, m), rng.integers(0, 300, m)
+    a = mx._permuted_counts(codes, u, v, 5, 70, np.random.default_rng(3))
+    monkeypatch.setattr(mx, "_BATCH_CELLS", 10)
+    b = mx._permuted_counts(codes, u, v, 5, 70, np.random.default_rng(3))
+    np.testing.assert_array_equal(a, b)
+    assert (a.sum(axis=(1, 2)) == m).all()
+    lab = np.random.default_rng(3).permuted(np.broadcast_to(codes, (1, 300)), axis=1)[0]   # first draw, by hand
+    np.testing.assert_array_equal(a[0], np.bincount(lab[u] * 5 + lab[v], minlength=25).reshape(5, 5))
 
 
 def test_seeded_and_batched_runs_repeat(white_kinship, monkeypatch):
