@@ -332,6 +332,28 @@ COMPARE_SUMMARY = {
     "permutations": "Permutations of the change tests.", "seed": "Seed of the permutations.",
 }
 
+# ---- report tables (reports issue): written only by `netanalysis report` into tables/ ----
+#: tables/sector_summary.csv columns
+SECTOR_SUMMARY = {
+    "sector": "Sector (canonical, or the raw label kept as its own group).",
+    "organisations": "Organisations in the sector; shown as \"<k\" when below the report's minimum cell size "
+                     "(--min-cell-size).",
+    "share": "Share of all organisations (computed before any suppression).",
+    "ties_within": "Ties (arcs when directed) with both ends in the sector.",
+    "ties_across": "Ties (arcs when directed) with exactly one end in the sector.",
+    "mean_degree": "Mean degree of the sector's organisations.",
+}
+#: tables/response_rates.csv columns (survey input; from data_quality.json "response_rates")
+RESPONSE_RATES = {
+    "sector": "Sector.",
+    "roster": "Organisations on the roster (\"<k\" below the minimum cell size).",
+    "respondents": "Roster organisations that answered (\"<k\" below the minimum cell size).",
+    "non_respondents": "Roster organisations that did not answer (\"<k\" below the minimum cell size).",
+    "rate": "respondents / roster.",
+    "level": "safe (≥ 80%), patterns_only (65–79%) or caution (< 65%): how far a gap involving the sector "
+             "can be read as absence of ties rather than non-response.",
+}
+
 ALL_TABLES = {
     "network_metrics.json": NETWORK_METRICS,
     "node_metrics.csv": NODE_METRICS,
@@ -345,6 +367,8 @@ ALL_TABLES = {
     "compare_organisations.csv": COMPARE_ORGANISATIONS,
     "compare_sector_pairs.csv": COMPARE_SECTOR_PAIRS,
     "compare.json": COMPARE_SUMMARY,
+    "sector_summary.csv": SECTOR_SUMMARY,
+    "response_rates.csv": RESPONSE_RATES,
 }
 
 

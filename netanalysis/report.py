@@ -314,14 +314,6 @@ def _sector_summary(net: StakeholderNetwork, node_metrics: pd.DataFrame | None) 
     return pd.DataFrame(rows)
 
 
-_SECTOR_SUMMARY_DOCS = {
-    "sector": "Sector (canonical, or the raw label kept as its own group).",
-    "organisations": "Organisations in the sector (suppressed as \"<k\" below the minimum cell size).",
-    "share": "Share of all organisations.",
-    "ties_within": "Ties with both ends in the sector.",
-    "ties_across": "Ties with exactly one end in the sector.",
-    "mean_degree": "Mean degree of the sector's organisations.",
-}
 
 
 def _sector_order(labels) -> list[str]:
@@ -782,7 +774,6 @@ def render_html(res: Analysis, *, opts: ReportOptions | None = None, tables: dic
         "dataset": dq.get("dataset", ""),
         "glance": _glance(res),
         "sector_summary": _table_view(tables.get("sector_summary.csv"), "sector_summary.csv"),
-        "sector_summary_docs": _SECTOR_SUMMARY_DOCS,
         "findings": _findings_list(res),
         "findings_md": res.texts.get("findings.md"),
         "heatmap": mixing_matrix(mixing, directed=res.network.directed) if mixing is not None else None,

@@ -354,3 +354,29 @@ def test_hostile_names_do_not_run_in_chromium(built):
         assert page.evaluate("document.querySelectorAll('main img[src=x]').length") == 0
         text = page.evaluate("document.body.innerText")
         assert SCRIPT in text and IMG in text and FORMULA in text
+
+
+def test_anonymized_survey_report_leaks_no_names(tmp_path):
+    """Survey input carries typed partner names (name_matches) and a roster: none may leave."""
+    from netanalysis.datasets import dataset_path, load_almaty_survey
+
+    try:
+        folder = dataset_path("almaty_survey")
+    except OptionError:
+        pytest.skip("bundled Almaty survey not available")
+    roster = pd.read_csv(folder / "organisations.csv", dtype=str, keep_default_na=False)
+    survey = pd.read_csv(folder / "survey.csv", dtype=str, keep_default_na=False)
+    name_col = "name" if "name" in roster.columns else roster.columns[1]
+    words = set(roster[name_col]) | {v for c in survey.columns if "partner" in c for v in survey[c]}
+    words = {w for w in words if len(w) >= 6}
+    rep = build_report(load_almaty_survey(), tmp_path / "anon",
+                       options=ReportOptions(name="anon", anonymize=True, anonymize_key="secret", min_cell_size=5))
+    assert "name_matches.csv" not in {p.name for p in (rep.path / "tables").iterdir()}
+    for rel, data in _files(rep.path).items():
+        if rel.endswith(".png"):
+            continue
+        text = data.decode("utf-8", errors="replace")
+        leaked = [w for w in words if w in text]
+        assert leaked == [], (rel, leaked[:5])
+    rr = pd.read_csv(rep.path / "tables" / "sector_summary.csv", encoding="utf-8-sig", dtype=str)
+    assert (rr["organisations"] == "<5").any()          # the 4 'unknown' named-only organisations
