@@ -57,6 +57,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from .columns import COMMUNITY_NETWORK_METRICS
 from .errors import OptionError
 from .network import StakeholderNetwork, id_sort_key
 from .random import DEFAULT_SEED, rng
@@ -75,27 +76,7 @@ SILO_SHARE = 0.8
 SILO_MIN_SIZE = 3
 
 #: Keys :func:`community_summary` adds to ``network_metrics.json`` (for ``columns.NETWORK_METRICS``).
-NETWORK_METRIC_DOCS = {
-    "communities": "Number of communities found (consensus of repeated Leiden runs, modularity objective); "
-                   "each isolated organisation is a community of its own.",
-    "community_method": "How communities were found, e.g. 'consensus:leiden' (Lancichinetti & Fortunato "
-                        "2012 over the runs).",
-    "community_runs": "Runs combined into the consensus partition (seeds drawn from --seed).",
-    "modularity": "Newman modularity of the community partition (weighted by tie strength; "
-                  "directed networks symmetrised).",
-    "coverage": "Share of ties that fall inside communities.",
-    "community_stability_nmi": "Mean pairwise normalised mutual information between the runs "
-                               "(1 = every run found the same partition).",
-    "community_stability_ari": "Mean pairwise adjusted Rand index between the runs.",
-    "communities_multi": "Communities of two or more organisations.",
-    "sector_nmi": "NMI between communities and sectors over organisations with ties (1 = communities are "
-                  "exactly the sectors, 0 = unrelated; null when they all share one sector label).",
-    "sector_ari": "Adjusted Rand index between communities and sectors over organisations with ties "
-                  "(0 = chance agreement).",
-    "silo_communities": f"Communities of at least {SILO_MIN_SIZE} organisations where one sector holds "
-                        f"≥ {SILO_SHARE:.0%} of members, more than its share of the whole network.",
-    "bridging_organisations": "Organisations with at least one tie to another community.",
-}
+NETWORK_METRIC_DOCS = COMMUNITY_NETWORK_METRICS
 
 _IGRAPH_RNG_LOCK = threading.Lock()
 
@@ -220,8 +201,14 @@ def _canonical(membership: np.ndarray, rank: np.ndarray) -> np.ndarray:
 
 
 def _natural_rank(net: StakeholderNetwork) -> np.ndarray:
+    """Position of each vertex in natural id order (:func:`id_sort_key`)."""
     ids = net.ids.tolist()
-    order = sorted(range(len(ids)), key=lambda i: id_sort_key(ids[i]))
+    arr = np.asarray(ids, dtype=str)
+    if len(arr) and np.char.isdigit(arr).all() and max(map(len, ids)) <= 18:
+        # all-digit ids (e.g. CORDIS PICs): id_sort_key orders by the number, then by the text
+        order = np.lexsort((arr, arr.astype(np.int64)))
+    else:
+        order = sorted(range(len(ids)), key=lambda i: id_sort_key(ids[i]))
     rank = np.empty(len(ids), dtype=np.int64)
     rank[order] = np.arange(len(ids))
     return rank

@@ -401,3 +401,13 @@ def test_consensus_of_deterministic_method_is_its_single_run():
     assert c.stability == {"runs": 5, "rounds": 1, "converged": True, "nmi_mean": 1.0, "ari_mean": 1.0}
     single = cm.consensus_communities(net, runs=1, seed=4)
     assert single.membership.equals(cm.leiden(net, seed=4).membership) and np.isnan(single.stability["nmi_mean"])
+
+
+@pytest.mark.parametrize("ids", [["10", "9", "007", "7", "0", "123456789012"], ["a10", "a2", "7", "b", "007"]])
+def test_natural_rank_matches_id_sort_key(ids):
+    from netanalysis.network import id_sort_key
+
+    net = build_network(pd.DataFrame({"id": ids}), pd.DataFrame({"source": [], "target": []}))
+    rank = cm._natural_rank(net)
+    expected = sorted(net.ids, key=id_sort_key)
+    assert [net.ids[i] for i in np.argsort(rank)] == expected
