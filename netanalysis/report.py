@@ -1016,13 +1016,22 @@ def _manifest(res: Analysis, tmp: Path, files: list[Path], *, opts: ReportOption
     if opts.anonymize:
         ins = [{**i, "file": Path(i["file"]).name} for i in ins]
     aop = asdict(aopts) if hasattr(aopts, "__dataclass_fields__") else dict(vars(aopts))
+    parameters = to_jsonable(parameters or {})
+    if opts.anonymize:   # file names only, no folders (they can name the organisation or person)
+        def strip(v):
+            if isinstance(v, dict):
+                return {k: strip(x) for k, x in v.items()}
+            if isinstance(v, str) and ("/" in v or "\\" in v):
+                return Path(v).name
+            return v
+        parameters = strip(parameters)
     return {
         "generator": MANIFEST_MARKER,
         "format": REPORT_FORMAT,
         "name": opts.name,
         "created": started.isoformat(timespec="seconds"),
         "inputs": ins,
-        "parameters": {"analysis": aop, "report": opts.public(), **(parameters or {})},
+        "parameters": {"analysis": aop, "report": opts.public(), **parameters},
         "seeds": {"seed": aop.get("seed"), "permutations": aop.get("permutations")},
         "anonymization": {"enabled": opts.anonymize, "key_source": key_source,
                           "method": "HMAC-SHA256 keyed pseudonyms (netanalysis.privacy)"}

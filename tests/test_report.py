@@ -380,3 +380,28 @@ def test_anonymized_survey_report_leaks_no_names(tmp_path):
         assert leaked == [], (rel, leaked[:5])
     rr = pd.read_csv(rep.path / "tables" / "sector_summary.csv", encoding="utf-8-sig", dtype=str)
     assert (rr["organisations"] == "<5").any()          # the 4 'unknown' named-only organisations
+
+
+def test_docs_outputs_md_is_generated_from_columns():
+    from netanalysis.columns import markdown
+
+    doc = Path(__file__).resolve().parent.parent / "docs" / "outputs.md"
+    assert doc.read_text(encoding="utf-8") == markdown() + "\n", \
+        "docs/outputs.md is out of date: run `python -m netanalysis.columns > docs/outputs.md`"
+
+
+def test_cli_anonymize_with_key_from_environment(tmp_path, monkeypatch):
+    from netanalysis.cli import main
+
+    sub = tmp_path / "Private Client Folder"
+    sub.mkdir()
+    nodes, ties = _write_inputs(sub)
+    monkeypatch.setenv("NETANALYSIS_PSEUDONYM_KEY", "from-env")
+    out = tmp_path / "anon"
+    r = CliRunner().invoke(main, ["report", "--nodes", str(nodes), "--ties", str(ties), "--scheme", "none",
+                                  "--out", str(out), "--anonymize", "--min-cell-size", "3"])
+    assert r.exit_code == 0, r.output
+    man = (out / "manifest.json").read_text(encoding="utf-8")
+    assert "Private Client Folder" not in man and "from-env" not in man
+    assert json.loads(man)["anonymization"]["key_source"] == "environment"
+    assert "Акимат" not in (out / "index.html").read_text(encoding="utf-8")
