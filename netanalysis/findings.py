@@ -14,6 +14,8 @@ gets a caution: the "gap" may be non-response rather than absence of ties (pract
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,7 @@ import pandas as pd
 
 from .mixing import DEFAULT_ADJUST, DEFAULT_ALPHA, DEFAULT_MAX_RATIO, MixingResult, mixing_analysis
 from .network import StakeholderNetwork
+from .sectors import SECTORS
 from .recommend import recommend_partnerships
 from .spanners import HELIX_CORE, boundary_spanners
 
@@ -53,8 +56,47 @@ IMPORTANCE = {
 
 
 # ---------------------------------------------------------------------------------------- helpers
+_COLUMN: contextvars.ContextVar[str | None] = contextvars.ContextVar("group_column", default=None)
+_KIND: contextvars.ContextVar[str] = contextvars.ContextVar("group_kind", default="sector")
+
+
+def _K() -> str:
+    """What the groups are called in sentences: "sector", or the column (e.g. "office") when no group
+    label is a canonical sector."""
+    return _KIND.get()
+
+
+def _set_context(net, groups, names) -> tuple:
+    col = _group_column(net, groups) if net is not None else groups
+    kind = "sector" if any(str(x) in SECTORS for x in names) else (col or "group")
+    return _COLUMN.set(col), _KIND.set(kind)
+
+
+def _reset_context(tokens) -> None:
+    _COLUMN.reset(tokens[0])
+    _KIND.reset(tokens[1])
+
+
 def _label(s: str) -> str:
-    return str(s).replace("_", " ")
+    """Sector names as words; bare numeric group labels get their column name ("office 2")."""
+    s = str(s)
+    if s.replace(".", "", 1).isdigit():
+        return f"{_COLUMN.get() or 'group'} {s}"
+    return s.replace("_", " ")
+
+
+def _group_column(net: StakeholderNetwork, groups) -> str | None:
+    if isinstance(groups, str):
+        return groups
+    col = (net.provenance.get("sectors") or {}).get("column") if groups is None else None
+    return None if col in (None, "", "sector") else str(col)
+
+
+def _subject(a: str, b: str, directed: bool) -> str:
+    """Sentence subject for the ties of a pair: "Government–business ties" / "Ties from X to Y"."""
+    if directed:
+        return f"Ties from {_label(a)} to {_label(b)}"
+    return _cap(f"{_label(a)}–{_label(b)} ties")
 
 
 def _pair(a: str, b: str, directed: bool) -> str:
@@ -112,7 +154,7 @@ def response_rates(net: StakeholderNetwork, *, groups=None) -> pd.DataFrame | No
 
 
 # ---------------------------------------------------------------------------------------- findings
-def build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: pd.DataFrame | None = None,
+def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: pd.DataFrame | None = None,
                    recommendations: pd.DataFrame | None = None, groups=None,
                    node_metrics: pd.DataFrame | None = None, communities: pd.DataFrame | None = None,
                    extra: Iterable[dict] | None = None, top: int = 5) -> list[dict]:
@@ -145,7 +187,7 @@ def build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: p
     directed = bool(params.get("directed", net.directed))
     n_tests = int(pairs["p_value"].notna().sum())
     adj = {"holm": "Holm-adjusted", "bh": "Benjamini–Hochberg-adjusted"}.get(params.get("adjust"), "adjusted")
-    adj += f" over {n_tests} sector pairs"
+    adj += f" over {n_tests} {_K()} pairs"
     rates = response_rates(net, groups=groups)
     out: list[dict] = []
 
@@ -169,8 +211,7 @@ def build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: p
     for _, r in weak.iterrows():
         a, b = r["sector_a"], r["sector_b"]
         name = _pair(a, b, directed)
-        kind_ties = "arcs" if directed else "ties"
-        text = (f"{_cap(name)} {kind_ties} are {r['ratio']:.2f}× what random mixing predicts "
+        text = (f"{_subject(a, b, directed)} are {r['ratio']:.2f}× what random mixing predicts "
                 f"({int(r['ties'])} vs {_num(r['expected'])} expected; {_p(r['p_adjusted'], R)}, {adj}). "
                 f"{r['density']:.2%} of the {int(r['possible']):,} possible {name} pairs are tied.")
         if r["ratio_degree"] == r["ratio_degree"]:
@@ -219,7 +260,7 @@ def build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: p
         if len(cross):
             r = cross.iloc[0]
             add("no_weak_pair",
-                f"No sector pair has significantly fewer ties than random mixing predicts "
+                f"No {_K()} pair has significantly fewer ties than random mixing predicts "
                 f"(weak = at most {params.get('max_ratio', DEFAULT_MAX_RATIO):.2f}× expected and "
                 f"{adj} p ≤ {params.get('alpha', DEFAULT_ALPHA)}). The least connected pair is "
                 f"{_pair(r['sector_a'], r['sector_b'], directed)}: {r['ratio']:.2f}× expected "
@@ -247,7 +288,7 @@ def build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: p
     maybe = pairs[pairs["cross_sector"] & ~pairs["weak"] & (pairs["ratio"] <= params.get("max_ratio", DEFAULT_MAX_RATIO))]
     for _, r in maybe.sort_values("ratio").iterrows():
         add("possible_gap",
-            f"{_cap(_pair(r['sector_a'], r['sector_b'], directed))} ties are {r['ratio']:.2f}× expected "
+            f"{_subject(r['sector_a'], r['sector_b'], directed)} are {r['ratio']:.2f}× expected "
             f"({int(r['ties'])} vs {_num(r['expected'])}) but this is not significant "
             f"({_p(r['p_adjusted'], R)}, {adj}): too few organisations or ties to tell it from chance.",
             {"sector_a": r["sector_a"], "sector_b": r["sector_b"], "ties": r["ties"], "expected": r["expected"],
@@ -259,15 +300,15 @@ def build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: p
         m = int(pairs["ties"].sum())
         E = int(pairs.loc[pairs["cross_sector"], "ties"].sum())
         sig = s["ei_index_p_value"] == s["ei_index_p_value"] and s["ei_index_p_value"] <= 0.05
-        verdict = ("organisations tie within their own sector more than chance predicts" if sig else
-                   "overall, sectors are about as mixed as random mixing predicts" if s["ei_index"] <= s["ei_index_expected"]
-                   else "overall, ties cross sectors at least as often as random mixing predicts")
+        verdict = (f"organisations tie within their own {_K()} more than chance predicts" if sig else
+                   f"overall, {_K()}s are about as mixed as random mixing predicts" if s["ei_index"] <= s["ei_index_expected"]
+                   else f"overall, ties cross {_K()}s at least as often as random mixing predicts")
         add("segregation",
-            f"{E / m:.0%} of {'arcs' if directed else 'ties'} cross sectors, where random mixing predicts "
+            f"{E / m:.0%} of {'arcs' if directed else 'ties'} cross {_K()}s, where random mixing predicts "
             f"{(1 + s['ei_index_expected']) / 2:.0%} (E-I index {s['ei_index']:+.2f} vs "
             f"{s['ei_index_expected']:+.2f}; one-sided {_p(s['ei_index_p_value'], R)}): "
             f"{verdict}. Freeman segregation {s['freeman_segregation']:.2f} (0 = random mixing, 1 = no "
-            f"cross-sector tie); sector assortativity {s['assortativity']:.2f}; modularity of the sector "
+            f"cross-{_K()} tie); {_K()} assortativity {s['assortativity']:.2f}; modularity of the {_K()} "
             f"partition {s['sector_modularity']:.2f}.",
             {"cross_sector_ties": E, "ties": m, **{k: s[k] for k in ("ei_index", "ei_index_expected",
                                                                       "ei_index_p_value", "freeman_segregation",
@@ -280,11 +321,12 @@ def build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: p
     for _, r in inward.iterrows():
         tot = r["internal"] + r["external"]
         add("inward_sector",
-            f"{_cap(_label(r['sector']))} organisations keep to themselves: {int(r['internal'])} of their "
-            f"{int(tot)} ties ({r['internal'] / tot:.0%}) stay within {_label(r['sector'])}, where random "
-            f"mixing predicts {(1 - r['ei_expected']) / 2:.0%} (E-I {r['ei_index']:+.2f} vs "
+            f"{_cap(_label(r['sector']))} organisations tie among themselves more than chance predicts: "
+            f"{int(r['internal'])} of their {int(tot)} ties ({r['internal'] / tot:.0%}) stay within "
+            f"{_label(r['sector'])}, where random mixing predicts {(1 - r['ei_expected']) / 2:.0%} (E-I "
+            f"{r['ei_index']:+.2f} vs "
             f"{r['ei_expected']:+.2f}; {_p(r['ei_p_value'], R)}, not adjusted); Coleman homophily "
-            f"{r['coleman']:.2f} (0 = chance, 1 = only own-sector ties).",
+            f"{r['coleman']:.2f} (0 = chance, 1 = only own-{_K()} ties).",
             {"sector": r["sector"], "size": r["size"], "internal": r["internal"], "external": r["external"],
              "ei_index": r["ei_index"], "ei_expected": r["ei_expected"], "ei_p_value": r["ei_p_value"],
              "coleman": r["coleman"]})
@@ -295,7 +337,7 @@ def build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: p
     if len(strong):
         parts = [f"{_pair(r['sector_a'], r['sector_b'], directed)} {r['ratio']:.1f}× ({int(r['ties'])} vs "
                  f"{_num(r['expected'])})" for _, r in strong.head(3).iterrows()]
-        add("strong_pair", "Strongest cross-sector links, relative to random mixing: " + "; ".join(parts) + ".",
+        add("strong_pair", f"Strongest cross-{_K()} links, relative to random mixing: " + "; ".join(parts) + ".",
             {"pairs": [f"{a}|{b}" for a, b in zip(strong["sector_a"], strong["sector_b"])][:3],
              "ratios": [float(x) for x in strong["ratio"].head(3)]})
 
@@ -317,9 +359,9 @@ def build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: p
         sp = spanners[spanners["cross_sector_ties"] > 0].sort_values(
             ["cross_sector_ties", "partner_sector_diversity"], ascending=False).head(top)
         if len(sp):
-            lst = "; ".join(f"{r['name']} ({_label(r['sector'])}, {int(r['cross_sector_ties'])} cross-sector "
+            lst = "; ".join(f"{r['name']} ({_label(r['sector'])}, {int(r['cross_sector_ties'])} cross-{_K()} "
                             f"ties, partner diversity {r['partner_sector_diversity']:.2f})" for _, r in sp.iterrows())
-            add("top_spanners", f"Organisations with the most cross-sector ties: {lst}.",
+            add("top_spanners", f"Organisations with the most cross-{_K()} ties: {lst}.",
                 {"ids": list(sp.index), "cross_sector_ties": [int(x) for x in sp["cross_sector_ties"]],
                  "partner_sector_diversity": [float(x) for x in sp["partner_sector_diversity"]]})
 
@@ -332,10 +374,11 @@ def build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: p
         best = cb[cb > 0].sort_values(ascending=False).head(top)
         if len(best):
             nm = net.name
-            lst = "; ".join(f"{nm.get(i, i)} ({int(v)}, of which liaison {int(src.loc[i, 'liaison'])})"
+            lst = "; ".join(f"{nm.get(i, i)} ({int(v)} pairs, {int(src.loc[i, 'liaison'])} as liaison)"
                             for i, v in best.items())
-            add("brokers", f"Top cross-sector brokers (Gould–Fernandez representative + gatekeeper + itinerant "
-                           f"+ liaison roles): {lst}.",
+            add("brokers", f"Top cross-{_K()} brokers, by the number of pairs of other organisations they "
+                           f"connect across {_K()} lines (Gould–Fernandez itinerant, representative, gatekeeper "
+                           f"and liaison roles): {lst}.",
                 {"ids": list(best.index), "cross_sector_brokerage": [float(x) for x in best]})
 
     # ---- other families
@@ -374,8 +417,29 @@ def build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: p
     return [{"rank": f.pop("rank"), **f} for f in out]
 
 
+@functools.wraps(_build_findings)
+def build_findings(net: StakeholderNetwork, mixing: MixingResult, **kw) -> list[dict]:
+    tokens = _set_context(net, kw.get("groups"), mixing.sectors["sector"])
+    try:
+        return _build_findings(net, mixing, **kw)
+    finally:
+        _reset_context(tokens)
+
+
 def findings_markdown(findings: list[dict], *, net: StakeholderNetwork | None = None,
                       mixing: MixingResult | None = None, title: str = "Findings: sector gaps") -> str:
+    """``findings.md``: the ranked findings as a numbered list, then the method and the mixing table."""
+    groups = None if mixing is None or mixing.parameters.get("groups") in (None, "sector", "custom") \
+        else mixing.parameters["groups"]
+    tokens = _set_context(net, groups, [] if mixing is None else mixing.sectors["sector"])
+    try:
+        return _findings_markdown(findings, net=net, mixing=mixing, title=title)
+    finally:
+        _reset_context(tokens)
+
+
+def _findings_markdown(findings: list[dict], *, net: StakeholderNetwork | None = None,
+                       mixing: MixingResult | None = None, title: str = "Findings: sector gaps") -> str:
     """``findings.md``: the ranked findings as a numbered list, then the method and the mixing table."""
     lines = [f"# {title}", "", "Most important first; each statement carries the numbers behind it "
              "(all figures are also in findings.json).", ""]
@@ -384,8 +448,9 @@ def findings_markdown(findings: list[dict], *, net: StakeholderNetwork | None = 
         lines.append(f"Network: {net.n_nodes:,} organisations, {net.n_ties:,} {'arcs' if net.directed else 'ties'} "
                      f"({kind}).")
         if mixing is not None:
-            sizes = ", ".join(f"{_label(s)} {int(z)}" for s, z in zip(mixing.sectors["sector"], mixing.sectors["size"]))
-            lines.append(f"Sectors: {sizes}.")
+            sizes = ", ".join(f"{_label(s)} ({int(z)})" for s, z in zip(mixing.sectors["sector"],
+                                                                       mixing.sectors["size"]))
+            lines.append(f"Organisations per {'sector' if _COLUMN.get() is None else _COLUMN.get()}: {sizes}.")
         lines.append("")
     if not findings:
         lines.append("No findings (the network has no ties).")
@@ -395,12 +460,12 @@ def findings_markdown(findings: list[dict], *, net: StakeholderNetwork | None = 
         p = mixing.parameters
         adj = {"holm": "Holm", "bh": "Benjamini–Hochberg"}.get(p.get("adjust"), str(p.get("adjust")))
         lines += ["", "## How to read this", "",
-                  "- *Expected* ties are what random mixing predicts: sector labels shuffled over the "
-                  "organisations, the ties kept as they are (expected = ties × possible pairs of the sector "
+                  f"- *Expected* ties are what random mixing predicts: {_K()} labels shuffled over the "
+                  f"organisations, the ties kept as they are (expected = ties × possible pairs of the {_K()} "
                   "pair / all possible pairs). The *degree-preserving* expectation also keeps how many "
                   "partners each organisation has (configuration model).",
                   f"- p-values are one-sided (fewer ties than expected) from {p.get('permutations', 0):,} seeded "
-                  f"label permutations (seed {p.get('seed')}), p = (b + 1)/(R + 1), adjusted across all sector "
+                  f"label permutations (seed {p.get('seed')}), p = (b + 1)/(R + 1), adjusted across all {_K()} "
                   f"pairs by {adj}'s method.",
                   f"- A pair is *weak* when it has at most {p.get('max_ratio'):.2f}× the expected ties and an "
                   f"adjusted p ≤ {p.get('alpha')}.",

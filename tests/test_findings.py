@@ -67,10 +67,10 @@ def test_no_weak_pair_is_said_plainly(white_kinship):
     mix = mixing_analysis(white_kinship, permutations=999, seed=1)
     f = build_findings(white_kinship, mix)
     assert f[0]["kind"] == "no_weak_pair"
-    assert f[0]["text"].startswith("No sector pair has significantly fewer ties")
+    assert f[0]["text"].startswith("No group pair has significantly fewer ties")   # F/M are not sectors
     seg = next(x for x in f if x["kind"] == "segregation")
     assert seg["numbers"]["ei_index"] == pytest.approx(-0.181818, abs=1e-6)
-    assert "41% of ties cross sectors, where random mixing predicts 56%" in seg["text"]
+    assert "41% of ties cross groups, where random mixing predicts 56%" in seg["text"]
 
 
 def test_non_response_caution():
