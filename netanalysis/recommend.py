@@ -42,7 +42,7 @@ METHODS = ("adamic_adar", "resource_allocation", "common_neighbours")
 RECOMMENDATION_COLUMNS = ["source", "target", "source_name", "target_name", "sector_pair", "score", "method",
                           "n_shared_partners", "shared_partners", "suggested_broker", "suggested_broker_name"]
 _MAX_LISTED = 5
-_CHUNK_CELLS = 20_000_000
+_CHUNK_CELLS = 5_000_000
 
 
 def _undirected(net: StakeholderNetwork):
@@ -127,9 +127,8 @@ def recommend_partnerships(net: StakeholderNetwork, mixing: pd.DataFrame | None 
 def _top_pairs(AW, A, Ig, Ih, *, same: bool, k: int, seen: set):
     """The k best (i, j, score) with i ∈ Ig, j ∈ Ih, not tied, score > 0; rows processed in chunks."""
     best: list[tuple[float, int, int]] = []
-    Bh = A[:, Ih].tocsc()
-    avg = max(1.0, A.nnz / max(A.shape[0], 1))
-    chunk = int(max(1, min(len(Ig), _CHUNK_CELLS // max(1, len(Ih)) if len(Ih) * avg > 1e6 else len(Ig))))
+    Bh = A[:, Ih].tocsr()
+    chunk = int(max(1, min(len(Ig), _CHUNK_CELLS // max(1, len(Ih)))))   # bounds the dense-ish score block
     tied_all = A[Ig][:, Ih].tocsr()
     for start in range(0, len(Ig), chunk):
         rows_ = Ig[start:start + chunk]
