@@ -324,7 +324,8 @@ def communities(out, seed, permutations, method, runs, resolution, unweighted, *
         click.echo(line)
     st = part.stability or {}
     stab = st.get("nmi_mean", float("nan"))
-    click.echo(f"{part.n_communities} communities ({part.method}, {runs} runs, seed {seed}), "
+    click.echo(f"{part.n_communities} communities, {int((part.sizes >= 2).sum())} of two or more organisations "
+               f"({part.method}, {runs} runs, seed {seed}), "
                f"modularity {part.modularity:.4f}"
                + (f", stability NMI {stab:.3f}" if stab == stab else ""))
     click.echo(f"wrote {out}")

@@ -345,7 +345,7 @@ def test_cli_communities_byte_identical_and_shuffled(tmp_path):
         r = CliRunner().invoke(main, ["communities", "--ties", str(ties), "--nodes", str(nodes),
                                       "--scheme", "none", "--runs", "5", "--seed", "7", "--out", str(out)])
         assert r.exit_code == 0, r.output
-        assert "communities (consensus:leiden, 5 runs, seed 7), modularity" in r.output
+        assert "organisations (consensus:leiden, 5 runs, seed 7), modularity" in r.output
         results.append({f: (out / f).read_bytes() for f in
                         ("communities.csv", "community_members.csv", "community_links.csv",
                          "communities.json")})
