@@ -87,3 +87,14 @@ def test_analysis_figures(white_kinship, tmp_path):
     assert {p.name for p in paths} == set(figs)
     assert (tmp_path / "network.svg").read_text(encoding="utf-8") == figs["network.svg"]
     assert re.match(rb"\x89PNG", (tmp_path / "network.png").read_bytes())
+
+
+def test_large_network_figure_draws_top_actors_and_says_so():
+    from tests.conftest import net_from_edges
+
+    edges = [("hub", f"s{i:02d}") for i in range(30)] + [(f"p{i}", f"p{i + 1}") for i in range(9)]
+    svg = network_figure(net_from_edges(edges), fmt="svg", max_nodes=20, top_actors=5, label_top=5)
+    texts = svg_texts(svg)
+    caption = [t for t in texts if "left out" in t]
+    assert caption and "The 5 organisations with the highest degree of 41; 36 organisations" in caption[0]
+    assert {"hub", "p1", "p2", "p3", "p4"} <= set(texts) and "s00" not in texts

@@ -110,9 +110,9 @@ def test_sizes_follow_the_metric_and_ties_the_weight():
     star = net_from_edges([("c", f"l{i}") for i in range(4)] + [("l0", "l1")], weights=[1, 1, 1, 1, 4])
     data = build_map(star)
     nodes = {n["name"]: n for n in data.views[0]["nodes"]}
-    assert nodes["c"]["size"] == pytest.approx(36.0)                          # max degree 4
-    assert nodes["l0"]["size"] == pytest.approx(6 + 30 * np.sqrt(2 / 4), abs=0.01)
-    assert nodes["l2"]["size"] == pytest.approx(6 + 30 * np.sqrt(1 / 4), abs=0.01)
+    assert nodes["c"]["size"] == pytest.approx(25.0)                          # max degree 4
+    assert nodes["l0"]["size"] == pytest.approx(5 + 20 * np.sqrt(2 / 4), abs=0.01)
+    assert nodes["l2"]["size"] == pytest.approx(5 + 20 * np.sqrt(1 / 4), abs=0.01)
     widths = {(e["from"], e["to"]): e["width"] for e in data.views[0]["edges"]}
     heavy = widths[(nodes["l0"]["id"], nodes["l1"]["id"])]
     assert heavy == pytest.approx(6.0) and min(widths.values()) == pytest.approx(1.0)

@@ -61,6 +61,17 @@ def find_chromium() -> str | None:
     return None
 
 
+def _die_with_parent() -> None:
+    """In the child (Linux): get SIGTERM when the Python process dies, so no browser is left behind."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)    # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 — not Linux: the context manager still stops the browser
+        pass
+
+
 class _WebSocket:
     """Minimal RFC 6455 client: text frames out (masked), text/continuation/ping/close in."""
 
@@ -275,7 +286,8 @@ class Chromium:
         args = [self.binary, *CHROMIUM_FLAGS, f"--user-data-dir={self.profile.name}",
                 f"--window-size={self.width},{self.height}", "--remote-debugging-port=0",
                 "--remote-debugging-address=127.0.0.1", "about:blank"]
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     preexec_fn=_die_with_parent)
         active = Path(self.profile.name) / "DevToolsActivePort"
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
@@ -285,8 +297,8 @@ class Chromium:
                     self.port = int(lines[0])
                     break
             if self.proc.poll() is not None:
-                err = self.proc.stderr.read().decode(errors="replace")[-2000:]
-                raise RuntimeError(f"Chromium exited at start ({self.proc.returncode}): {err}")
+                raise RuntimeError(f"Chromium exited at start (exit code {self.proc.returncode}); "
+                                   f"try: {self.binary} --headless --no-sandbox --dump-dom about:blank")
             time.sleep(0.05)
         else:
             self.__exit__(None, None, None)
@@ -301,8 +313,6 @@ class Chromium:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        if self.proc is not None and self.proc.stderr:
-            self.proc.stderr.close()
         if self.profile is not None:
             self.profile.cleanup()
 

@@ -69,7 +69,8 @@ def network_figure(net: StakeholderNetwork, *, fmt: str = "png", metrics: pd.Dat
                    size_by: str = "degree", mixing: pd.DataFrame | None = None,
                    positions: np.ndarray | None = None, seed: int = 42, label_top: int = 8,
                    anonymize: bool = False, key: str | bytes | None = None, title: str | None = None,
-                   dpi: int = 300, width: float = 8.0, height: float = 6.0) -> bytes | str:
+                   dpi: int = 300, width: float = 8.0, height: float = 6.0,
+                   max_nodes: int | None = None, top_actors: int | None = None) -> bytes | str:
     """The network as a static figure (PNG bytes or SVG text).
 
     Parameters
@@ -90,6 +91,10 @@ def network_figure(net: StakeholderNetwork, *, fmt: str = "png", metrics: pd.Dat
         Label with keyed pseudonyms (:mod:`netanalysis.privacy`) instead of names.
     dpi : int
         PNG resolution (default 300).
+    max_nodes, top_actors : int, optional
+        As in the map (defaults :data:`~netanalysis.viz.map.FULL_MAP_MAX_NODES`,
+        :data:`~netanalysis.viz.map.TOP_ACTORS`): above ``max_nodes`` organisations only the
+        ``top_actors`` with the highest ``size_by`` are drawn, with a caption saying what was left out.
     """
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
@@ -97,17 +102,37 @@ def network_figure(net: StakeholderNetwork, *, fmt: str = "png", metrics: pd.Dat
     from .layout import layout_positions
     from .map import _metric_frame, _styles, _weak_pairs, _is_weak
 
+    from .map import FULL_MAP_MAX_NODES, TOP_ACTORS
+
+    max_nodes = FULL_MAP_MAX_NODES if max_nodes is None else max_nodes
+    top_actors = TOP_ACTORS if top_actors is None else top_actors
     net.require_nodes()
     df = _metric_frame(net, metrics, size_by)
-    pos = layout_positions(net.to_igraph(), seed=seed) if positions is None else np.asarray(positions, float)
-    if pos.shape != (net.n_nodes, 2):
-        raise OptionError(f"positions must be {net.n_nodes} × 2")
+    n = net.n_nodes
+    vals = np.clip(np.nan_to_num(pd.to_numeric(df[size_by], errors="coerce").to_numpy(float)), 0, None)
+    shown = np.ones(n, bool)
+    caption = None
+    if n > max_nodes:
+        # as the map: only the top actors, laid out among themselves; say what was left out
+        keep = np.sort(np.lexsort((np.arange(n), -vals))[:top_actors])
+        shown[:] = False
+        shown[keep] = True
+        caption = (f"The {len(keep):,} organisations with the highest {size_by.replace('_', ' ')} of "
+                   f"{n:,}; {n - len(keep):,} organisations and their ties are left out.")
+    if positions is None:
+        pos = np.full((n, 2), np.nan)
+        G = net.to_igraph()
+        pos[shown] = layout_positions(G if shown.all() else G.induced_subgraph(np.flatnonzero(shown).tolist()),
+                                      seed=seed)
+    else:
+        pos = np.asarray(positions, float)
+    if pos.shape != (n, 2):
+        raise OptionError(f"positions must be {n} × 2")
     styles = _styles(net)
     sectors = net.nodes["sector"].astype(str).to_numpy()
-    vals = np.clip(np.nan_to_num(pd.to_numeric(df[size_by], errors="coerce").to_numpy(float)), 0, None)
-    top = vals.max() if len(vals) and vals.max() > 0 else 1.0
-    n = net.n_nodes
-    base = max(4.0, min(60.0, 6000.0 / max(n, 1)))          # marker area scale shrinks with n
+    top = vals[shown].max() if shown.any() and vals[shown].max() > 0 else 1.0
+    n_shown = int(shown.sum())
+    base = max(4.0, min(60.0, 6000.0 / max(n_shown, 1)))          # marker area scale shrinks with n
     areas = base * (0.3 + 5.0 * vals / top)
     fig = _figure(width, height)
     ax = fig.add_axes([0.0, 0.0, 0.78, 0.94] if title else [0.0, 0.0, 0.78, 1.0])
@@ -115,16 +140,16 @@ def network_figure(net: StakeholderNetwork, *, fmt: str = "png", metrics: pd.Dat
     e = net.edges
     if len(e):
         u, v, w = e["u"].to_numpy(), e["v"].to_numpy(), e["weight"].to_numpy(float)
-        keep = u != v
+        keep = (u != v) & shown[u] & shown[v]
         u, v, w = u[keep], v[keep], w[keep]
         lw = 0.3 + 1.7 * np.sqrt(w / w.max()) if len(w) else w
-        if n > 2000:
+        if n_shown > 2000:
             lw = lw * 0.4
         cross = sectors[u] != sectors[v]
         weak = _weak_pairs(mixing)
         weak_mask = np.array([c and _is_weak(weak, sectors[a], sectors[b], net.directed)
                               for a, b, c in zip(u, v, cross)], dtype=bool) if weak else np.zeros(len(u), bool)
-        alpha = 0.5 if n <= 2000 else 0.15
+        alpha = 0.5 if n_shown <= 2000 else 0.15
         for mask, colour, style, a, z in ((~cross, palette.TIE_GREY, "solid", alpha, 1),
                                           (cross & ~weak_mask, palette.TIE_GREY, (0, (4, 2)), alpha, 1),
                                           (weak_mask, palette.HIGHLIGHT, (0, (4, 2)), 0.9, 2)):
@@ -135,7 +160,7 @@ def network_figure(net: StakeholderNetwork, *, fmt: str = "png", metrics: pd.Dat
     handles = []
     for s in styles["sectors"]:
         colour, shape = styles["by_label"][s["label"]]
-        m = sectors == s["label"]
+        m = (sectors == s["label"]) & shown
         ax.scatter(pos[m, 0], pos[m, 1], s=areas[m], c=colour, marker=MARKERS.get(shape, "o"),
                    edgecolors="#333333", linewidths=0.3, zorder=3)
         handles.append(Line2D([], [], ls="", marker=MARKERS.get(shape, "o"), color=colour, markeredgecolor="#333333",
@@ -153,7 +178,7 @@ def network_figure(net: StakeholderNetwork, *, fmt: str = "png", metrics: pd.Dat
         else:
             nm = net.name.astype(object).to_numpy()
             names = np.array([str(x) if isinstance(x, str) and x.strip() else i for x, i in zip(nm, net.ids)])
-        order = np.lexsort((np.arange(n), -vals))[:label_top]
+        order = [i for i in np.lexsort((np.arange(n), -vals)) if shown[i]][:label_top]
         for i in order:
             ax.annotate(_short(str(names[i])), pos[i], fontsize=6, ha="center", va="bottom",
                         xytext=(0, 4), textcoords="offset points", zorder=4,
@@ -165,6 +190,8 @@ def network_figure(net: StakeholderNetwork, *, fmt: str = "png", metrics: pd.Dat
                title=f"size: {size_by.replace('_', ' ')}", title_fontsize=7)
     if title:
         fig.suptitle(title, fontsize=10, x=0.39, y=0.99)
+    if caption:
+        fig.text(0.01, -0.02, caption, fontsize=7, ha="left", va="top", wrap=True)
     return _save(fig, fmt, dpi)
 
 
@@ -258,11 +285,14 @@ def analysis_figures(res, *, dpi: int = 300, anonymize: bool = False, key: str |
 
     net = res.network
     mixing = res.tables.get("sector_mixing.csv")
-    pos = layout_positions(net.to_igraph(), seed=res.options.seed)
+    from .map import FULL_MAP_MAX_NODES
+
+    pos = layout_positions(net.to_igraph(), seed=res.options.seed) if net.n_nodes <= FULL_MAP_MAX_NODES else None
     out = {}
     for fmt in ("png", "svg"):
         out[f"network.{fmt}"] = network_figure(net, fmt=fmt, metrics=res.node_metrics, mixing=mixing,
-                                               positions=pos, dpi=dpi, anonymize=anonymize, key=key)
+                                               positions=pos, seed=res.options.seed, dpi=dpi,
+                                               anonymize=anonymize, key=key)
     if mixing is not None and len(mixing):
         for fmt in ("png", "svg"):
             out[f"sector_mixing.{fmt}"] = mixing_heatmap(mixing, fmt=fmt, directed=net.directed, dpi=dpi)

@@ -26,7 +26,7 @@ How the page is made
 
 Conventions
 -----------
-Node size is proportional to the square root of the size metric (area ∝ value), between 6 and 36
+Node size (radius) grows with the square root of the size metric (area ∝ value), from 5 to 25
 pixels. Tie width grows with the square root of the weight (1 to 6 pixels). Ties between organisations
 of different sectors are dashed; ties of sector pairs marked ``weak`` in the sector mixing table are
 drawn in vermillion. Communities are numbered by size (0 = largest) when colouring by community; the
@@ -70,9 +70,9 @@ EDGE_TOOLTIP_MAX = 5000
 KEY_METRICS = ("degree", "in_degree", "out_degree", "strength", "betweenness", "closeness",
                "eigenvector", "pagerank", "constraint", "coreness", "brokerage_total",
                "cross_sector_ties", "partner_sector_diversity", "community")
-_NODE_MIN, _NODE_MAX = 6.0, 36.0
+_NODE_MIN, _NODE_MAX = 5.0, 25.0
 _TIE_MIN, _TIE_MAX = 1.0, 6.0
-_SCALE = 70.0             # pixels per layout unit (about one unit² per organisation)
+_SCALE = 80.0             # pixels per layout unit (about one unit² per organisation)
 _LABELLED = 8             # this many largest nodes get a label readable at the initial zoom
 _COMMUNITY_COLOURS = 7
 
@@ -339,7 +339,7 @@ def _actor_view(net: StakeholderNetwork, keep: np.ndarray, *, labels: pd.Series,
                 "x": round(float(pos[i, 0]), 1), "y": round(float(pos[i, 1]), 1),
                 "g": sector_index[sectors[i]], "k": k, "tip": tip}
         if i in big_font:
-            opts["font"] = {"size": 22}
+            opts["font"] = {"size": 28}
         node_opts.append(opts)
     _add_nodes(pv, node_opts)
     # ties among the kept nodes

@@ -175,7 +175,7 @@
       nodes: { borderWidth: 1, borderWidthSelected: 3,
                font: { size: view.kind === "sectors" ? 20 : 12, face: "DejaVu Sans, Arial, sans-serif",
                        strokeWidth: 3, strokeColor: "#ffffff", color: "#222222" },
-               scaling: { label: { drawThreshold: 10 } } },
+               scaling: { label: { drawThreshold: 8 } } },
       edges: { smooth: false, selectionWidth: 1.5, hoverWidth: 0.5,
                selfReference: { size: 34, angle: Math.PI / 4, renderBehindTheNode: false } }
     };
