@@ -299,7 +299,9 @@ def closeness(net: StakeholderNetwork, *, weighted: bool = False, mode: str | No
     """
     n = net.n_nodes
     if n < 2:
-        return _series(net, np.zeros(n), "closeness")
+        s = _series(net, np.zeros(n), "closeness")
+        s.attrs.update(sample=None, seed=None)
+        return s
     mode = _mode(net, mode)
     k = sample_size(net, sample)
     if k is not None:
@@ -332,7 +334,9 @@ def harmonic(net: StakeholderNetwork, *, weighted: bool = False, mode: str | Non
     """
     n = net.n_nodes
     if n < 2:
-        return _series(net, np.zeros(n), "harmonic")
+        s = _series(net, np.zeros(n), "harmonic")
+        s.attrs.update(sample=None, seed=None)
+        return s
     mode = _mode(net, mode)
     k = sample_size(net, sample)
     if k is not None:

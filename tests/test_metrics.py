@@ -302,3 +302,25 @@ def test_igraph_constraint_equals_networkx_weighted_directed():
     ref = pd.Series(nx.effective_size(G, nodes=list(G), weight="weight"))
     ok = ref.notna()
     assert np.allclose(ours[ok.index[ok]], ref[ok])
+
+
+@pytest.mark.parametrize("case", ["no ties", "one node", "pair", "directed pair"])
+def test_degenerate_networks_give_nan_not_errors(case):
+    from netanalysis import build_network
+    from netanalysis.brokerage import brokerage_test
+
+    if case in ("no ties", "one node"):
+        ids = ["a", "b", "c"] if case == "no ties" else ["a"]
+        net = build_network(pd.DataFrame({"id": ids}), pd.DataFrame({"source": [], "target": []}), scheme="none")
+    else:
+        net = net_from_edges([("a", "b")], directed=case == "directed pair")
+    table = metrics.node_metrics(net)
+    nm = metrics.network_metrics(net, node_table=table)
+    assert len(table) == net.n_nodes
+    assert np.isnan(nm["transitivity"]) and np.isnan(nm["degree_assortativity"])
+    if net.n_ties == 0:
+        assert table["constraint"].isna().all() and table["effective_size"].isna().all()
+        assert (table["closeness"] == 0).all() and np.isnan(nm["diameter"])
+    else:
+        assert nm["diameter"] == 1.0 and nm["mean_distance"] == 1.0
+    assert brokerage_test(net, permutations=20).network["observed"].sum() == 0
