@@ -268,6 +268,13 @@ def test_cli_map_writes_the_page(tmp_path):
     r = CliRunner().invoke(main, ["map", "--nodes", str(nodes), "--ties", str(ties), "--out", str(out),
                                   "--size-by", "nope"])
     assert r.exit_code == 2 and "cannot size nodes by 'nope'" in r.output
+    r = CliRunner(env={"NETANALYSIS_PSEUDONYM_KEY": "k"}).invoke(
+        main, ["map", "--nodes", str(nodes), "--ties", str(ties), "--out", str(out), "--anonymize",
+               "--permutations", "20", "--size-by", "strength"])
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    assert "Алматы" not in page and "<b>B</b>" not in data_block(page)["views"][0]["nodes"][1]["name"]
+    assert {n["name"] for n in data_block(page)["views"][0]["nodes"]} == set(pseudonyms(["a", "b", "c"], key="k"))
 
 
 def test_analyze_writes_the_map(white_kinship, tmp_path):
