@@ -208,20 +208,30 @@ def _anonymize(net: StakeholderNetwork, key) -> StakeholderNetwork:
     return anonymize(net, key=key)
 
 
-def _suppress(df: pd.DataFrame, columns: list[str], k: int) -> pd.DataFrame:
-    """Counts in ``columns`` that are > 0 and < k become the text ``"<k"`` (0 stays 0)."""
+def _suppress(df: pd.DataFrame, columns: list[str], k: int, *, derived: dict[str, str] | None = None
+              ) -> pd.DataFrame:
+    """Counts in ``columns`` that are > 0 and < k become the text ``"<k"`` (0 stays 0).
+
+    ``derived`` maps a column computed from a count (e.g. ``share`` from ``organisations``) to that
+    count's column: it is blanked (NaN) in the rows where the count was suppressed, so the count
+    cannot be recovered from it.
+    """
     if k <= 1 or df is None:
         return df
     out = df.copy()
+    hidden = {}
     for c in columns:
         if c not in out.columns or not _is_numeric_col(out[c]):
             continue
         vals = out[c]
-        small = vals.notna() & (vals > 0) & (vals < k)
+        small = (vals.notna() & (vals > 0) & (vals < k)).to_numpy()
+        hidden[c] = small
         if small.any():
-            out[c] = [f"<{k}" if s else (v if _is_missing(v) else int(v) if float(v).is_integer() else v)
-                      for v, s in zip(vals, small)]
-            out[c] = out[c].astype(object)
+            out[c] = pd.Series([f"<{k}" if s else (v if _is_missing(v) else int(v) if float(v).is_integer() else v)
+                                for v, s in zip(vals, small)], index=out.index, dtype=object)
+    for col, source in (derived or {}).items():
+        if col in out.columns and source in hidden and hidden[source].any():
+            out[col] = out[col].astype(float).mask(hidden[source])
     return out
 
 
@@ -345,11 +355,19 @@ def report_tables(res: Analysis, *, min_cell_size: int = 0) -> dict[str, pd.Data
         out["node_metrics.csv"] = nm.reset_index() if "id" not in nm.columns else nm
     sectors = _sector_order(net.sector.astype(str).unique())
     out["sector_summary.csv"] = _suppress(_sector_summary(net, res.node_metrics), ["organisations"],
-                                          min_cell_size)
+                                          min_cell_size, derived={"share": "organisations"})
     for name in sorted(res.tables):
         df = res.tables[name]
         if name == "communities.csv":
             df = _suppress(df, _community_count_columns(df, sectors), min_cell_size)
+            if min_cell_size > 1 and {"dominant_sector", "dominant_share"} <= set(df.columns):
+                # dominant_share × size would give back a suppressed count of the dominant sector
+                dom = [df.at[i, f"n_{d}"] if f"n_{d}" in df.columns else None
+                       for i, d in zip(df.index, df["dominant_sector"].astype(str))]
+                hide = np.array([isinstance(v, str) and v.startswith("<") for v in dom])
+                if hide.any():
+                    df = df.copy()
+                    df["dominant_share"] = df["dominant_share"].astype(float).mask(hide)
         out[name] = df
     dq = res.data_quality()
     rr = _response_rates(dq)

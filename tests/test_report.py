@@ -253,12 +253,17 @@ def test_min_cell_size_suppresses_small_sector_counts(tmp_path):
     ss = pd.read_csv(rep.path / "tables" / "sector_summary.csv", encoding="utf-8-sig", dtype=str)
     counts = dict(zip(ss["sector"], ss["organisations"]))
     assert counts == {"government": "3", "business": "4", "science": "3", "civil_society": "<3"}
+    shares = dict(zip(ss["sector"], ss["share"]))
+    assert pd.isna(shares["civil_society"]) and float(shares["business"]) == pytest.approx(4 / 12)
     html = (rep.path / "index.html").read_text(encoding="utf-8")
     assert "&lt;3" in html
     if "communities.csv" in rep.analysis.tables:
         com = pd.read_csv(rep.path / "tables" / "communities.csv", encoding="utf-8-sig", dtype=str)
         for c in [c for c in com.columns if c.startswith("n_")]:
             assert not com[c].isin(["1", "2"]).any()
+        for _, row in com.iterrows():
+            if str(row.get(f"n_{row['dominant_sector']}", "")).startswith("<"):
+                assert pd.isna(row["dominant_share"])
 
 
 # ------------------------------------------------------------------------------------------- CLI
