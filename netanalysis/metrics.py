@@ -67,8 +67,14 @@ MIN_SAMPLE = 100
 _UNDIRECTED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
+_IDS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 def _series(net: StakeholderNetwork, values, name: str) -> pd.Series:
-    return pd.Series(np.asarray(values), index=net.ids, name=name)
+    ids = _IDS.get(net)
+    if ids is None:                      # net.ids builds a new Index per call; reuse one (immutable)
+        ids = _IDS[net] = net.ids
+    return pd.Series(np.asarray(values), index=ids, name=name)
 
 
 def _undirected_ig(net: StakeholderNetwork):
