@@ -22,7 +22,6 @@ Hunter, J. D. (2007). Matplotlib: A 2D graphics environment. Computing in Scienc
 from __future__ import annotations
 
 import io
-import math
 from pathlib import Path
 
 import numpy as np
