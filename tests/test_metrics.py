@@ -324,3 +324,38 @@ def test_degenerate_networks_give_nan_not_errors(case):
     else:
         assert nm["diameter"] == 1.0 and nm["mean_distance"] == 1.0
     assert brokerage_test(net, permutations=20).network["observed"].sum() == 0
+
+
+def test_analyze_cli_reproduces_r_sna(tmp_path):
+    """Acceptance: `netanalysis analyze` on a directed survey network with a categorical attribute."""
+    import json
+
+    from click.testing import CliRunner
+
+    from netanalysis.cli import main
+    from tests.conftest import CLASSIC
+
+    if not CLASSIC.exists():
+        pytest.skip("classic-sna data not available")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["analyze", "--nodes", str(CLASSIC / "law_advice_nodes.csv"),
+                                    "--ties", str(CLASSIC / "law_advice_edges.csv"), "--source-column", "from",
+                                    "--target-column", "to", "--sector-column", "office", "--directed",
+                                    "--permutations", "50", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    nodes = pd.read_csv(out / "node_metrics.csv", encoding="utf-8-sig", dtype={"id": str}).set_index("id")
+    r = pd.read_csv(R_SNA / "law_advice_nodes.csv", dtype={"id": str}).set_index("id")
+    assert list(nodes.index) == list(r.index)
+    for ours, theirs in [("in_degree", "in_degree"), ("out_degree", "out_degree"), ("coordinator", "coordinator"),
+                         ("itinerant", "itinerant"), ("representative", "representative"),
+                         ("gatekeeper", "gatekeeper"), ("liaison", "liaison"), ("brokerage_total", "total")]:
+        assert (nodes[ours] == r[theirs]).all(), ours
+    assert np.allclose(nodes["betweenness"], r["betweenness"], atol=1e-6, rtol=0)
+    g = pd.read_csv(R_SNA / "law_advice_network.csv").iloc[0]
+    nm = json.loads((out / "network_metrics.json").read_text(encoding="utf-8"))
+    assert nm["density"] == pytest.approx(g["density"], abs=1e-12)
+    assert nm["reciprocity"] == pytest.approx(g["reciprocity_edgewise"], abs=1e-12)
+    gl = pd.read_csv(R_SNA / "law_advice_brokerage_network.csv").set_index("role")
+    assert nm["brokerage"]["liaison"]["observed"] == gl.loc["liaison", "raw"]
+    assert nm["brokerage"]["liaison"]["z"] == pytest.approx(gl.loc["liaison", "z"])
+    assert nm["betweenness_sample"] is None and nm["brokerage_permutations"] == 50
