@@ -111,9 +111,7 @@ def bench(name: str, net, rows: list, *, seed: int = 42):
             big.average_path_length(directed=directed, unconn=True)
         else:
             src = np.sort(np.random.default_rng(seed).choice(big.vcount(), size=kk, replace=False)).tolist()
-            big.closeness(vertices=src, mode="out", normalized=False)
-            big.closeness(vertices=src, mode="out", normalized=True)
-            big.eccentricity(vertices=src, mode="out")
+            raw_pivot_distances(big, src, "out", big.vcount())
 
     cases = [
         ("degree", lambda: M.degree(net), lambda: G.degree(mode="all", loops=False), ""),
