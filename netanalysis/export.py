@@ -24,6 +24,8 @@ import pandas as pd
 __all__ = ["neutralise_cell", "safe_frame", "write_csv", "write_xlsx", "write_json", "write_text",
            "atomic_write_bytes", "to_jsonable"]
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 _DANGER = ("=", "+", "-", "@", "\t", "\r", "\n")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
@@ -53,6 +55,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)       # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         try:
