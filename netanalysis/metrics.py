@@ -5,10 +5,10 @@ named after the measure; network-level figures are plain ``int``/``float``. Colu
 conventions are documented once, in :mod:`netanalysis.columns`.
 
 Engines: igraph computes the path-based and spectral measures (betweenness, closeness, harmonic,
-eigenvector, PageRank, HITS, coreness, clustering, components, distances); Burt's structural-hole
-measures are vectorised with ``scipy.sparse`` and equal networkx's ``constraint`` /
-``effective_size``. ``tests/test_metrics.py`` checks every measure against networkx (and R ``sna``
-where it has one).
+eigenvector, PageRank, HITS, coreness, clustering, components, distances) and Burt's constraint;
+effective size (which igraph lacks) comes from igraph's triangle counts on undirected unweighted
+graphs and from a masked ``scipy.sparse`` product otherwise. ``tests/test_metrics.py`` checks every
+measure against networkx (and R ``sna`` where it has one).
 
 Conventions pinned here (also in :mod:`netanalysis.columns`):
 
@@ -65,8 +65,6 @@ EXACT_LIMIT = 2e8
 MIN_SAMPLE = 100
 
 _UNDIRECTED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 _IDS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
