@@ -154,10 +154,15 @@ SECTOR_MIXING: dict[str, str] = {
     "p_value": "One-sided permutation p-value for fewer ties than expected: (b + 1)/(R + 1), b = permutations "
                "with at most the observed ties, R = --permutations, seeded by --seed.",
     "p_adjusted": "p_value adjusted across all sector pairs (Holm by default; Benjamini–Hochberg optional).",
-    "weak": "True when ratio ≤ 0.75 and p_adjusted ≤ 0.05 (defaults; parameters max_ratio, alpha).",
+    "weak": "True when ratio ≤ 0.75, p_adjusted ≤ 0.05 and p_degree_adjusted ≤ 0.05 (defaults; parameters "
+            "max_ratio, alpha, degree_test): significantly fewer ties than random mixing predicts, and not only "
+            "because the sectors' members have fewer partners overall.",
     "expected_degree": "Ties expected under degree-preserving random mixing (configuration model): K_a·K_b/(2m) "
                        "between, K_a²/(4m) within (K = degree sum of the sector); K_a^out·K_b^in/m directed.",
     "ratio_degree": "ties / expected_degree: below 1 means fewer ties than the sectors' activity predicts.",
+    "p_degree": "One-sided p-value for fewer ties than expected_degree: P(X ≤ ties), X ~ Poisson(expected_degree) "
+                "(sparse-graph approximation of the configuration model; conservative for dense blocks).",
+    "p_degree_adjusted": "p_degree adjusted across pairs like p_adjusted.",
     "cross_sector": "True when the two sectors differ.",
 }
 #: communities.csv columns (netanalysis.communities.community_table)
@@ -306,6 +311,9 @@ COMPARE_SECTOR_PAIRS = {
     "p_value": "Two-sided p-value of ratio_change: formed/dissolved labels shuffled over the dyads that "
                "changed (conditional on the overall change), (b+1)/(R+1).",
     "p_adjusted": "p_value adjusted across sector pairs (Holm).",
+    "p_degree": "One-sided p-value for fewer ties than expected_degree: P(X ≤ ties), X ~ Poisson(expected_degree) "
+                "(sparse-graph approximation of the configuration model; conservative for dense blocks).",
+    "p_degree_adjusted": "p_degree adjusted across pairs like p_adjusted.",
     "cross_sector": "True when the two sectors differ.",
 }
 #: compare.json "summary" keys (compare.md says the same in words)

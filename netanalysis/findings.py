@@ -46,6 +46,7 @@ IMPORTANCE = {
     "recommendations": 80,    # attached just below its weak pair
     "segregation": 78,        # significant overall segregation; 55 when not significant
     "inward_sector": 70,
+    "activity_gap": 64,       # low ratio, significant, but explained by fewer partners overall
     "possible_gap": 62,       # low ratio but not significant
     "helix_spanners": 66,
     "top_spanners": 60,
@@ -261,8 +262,8 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
             r = cross.iloc[0]
             add("no_weak_pair",
                 f"No {_K()} pair has significantly fewer ties than random mixing predicts "
-                f"(weak = at most {params.get('max_ratio', DEFAULT_MAX_RATIO):.2f}× expected and "
-                f"{adj} p ≤ {params.get('alpha', DEFAULT_ALPHA)}). The least connected pair is "
+                f"(weak = at most {params.get('max_ratio', DEFAULT_MAX_RATIO):.2f}× expected, "
+                f"{adj} p ≤ {params.get('alpha', DEFAULT_ALPHA)}, and below the degree-preserving expectation). The least connected pair is "
                 f"{_pair(r['sector_a'], r['sector_b'], directed)}: {r['ratio']:.2f}× expected "
                 f"({int(r['ties'])} vs {_num(r['expected'])}; {_p(r['p_adjusted'], R)}, {adj}).",
                 {"sector_a": r["sector_a"], "sector_b": r["sector_b"], "ratio": r["ratio"], "ties": r["ties"],
@@ -284,8 +285,25 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
             add("non_response", f"Response rate {overall:.0%} overall ({per}): below 80%, so read individual "
                 "organisations' positions with care; sector patterns are more robust.", nums, importance=60)
 
+    # ---- low ratio explained by activity: significant, but not below the degree-preserving expectation
+    alpha_ = params.get("alpha", DEFAULT_ALPHA)
+    low = pairs[~pairs["weak"] & (pairs["ratio"] <= params.get("max_ratio", DEFAULT_MAX_RATIO))]
+    activity = low[low["p_adjusted"] <= alpha_]
+    for _, r in activity.sort_values("ratio").iterrows():
+        a, b = r["sector_a"], r["sector_b"]
+        who = _label(a) if a == b else f"{_label(a)} and {_label(b)}"
+        add("activity_gap",
+            f"{_subject(a, b, directed)} are {r['ratio']:.2f}× what random mixing predicts ({int(r['ties'])} vs "
+            f"{_num(r['expected'])}; {_p(r['p_adjusted'], R)}, {adj}), but {r['ratio_degree']:.2f}× the "
+            f"degree-preserving expectation ({_num(r['expected_degree'])}; adjusted Poisson p = "
+            f"{r['p_degree_adjusted']:.2g}): {who} organisations have fewer partners overall, which explains "
+            f"most of the shortfall. Not flagged weak.",
+            {"sector_a": a, "sector_b": b, "ties": r["ties"], "expected": r["expected"], "ratio": r["ratio"],
+             "p_adjusted": r["p_adjusted"], "expected_degree": r["expected_degree"],
+             "ratio_degree": r["ratio_degree"], "p_degree_adjusted": r["p_degree_adjusted"]})
+
     # ---- possible gaps: low ratio, not significant
-    maybe = pairs[pairs["cross_sector"] & ~pairs["weak"] & (pairs["ratio"] <= params.get("max_ratio", DEFAULT_MAX_RATIO))]
+    maybe = low[pairs.loc[low.index, "cross_sector"] & ~(low["p_adjusted"] <= alpha_)]
     for _, r in maybe.sort_values("ratio").iterrows():
         add("possible_gap",
             f"{_subject(r['sector_a'], r['sector_b'], directed)} are {r['ratio']:.2f}× expected "
@@ -467,8 +485,12 @@ def _findings_markdown(findings: list[dict], *, net: StakeholderNetwork | None =
                   f"- p-values are one-sided (fewer ties than expected) from {p.get('permutations', 0):,} seeded "
                   f"label permutations (seed {p.get('seed')}), p = (b + 1)/(R + 1), adjusted across all {_K()} "
                   f"pairs by {adj}'s method.",
-                  f"- A pair is *weak* when it has at most {p.get('max_ratio'):.2f}× the expected ties and an "
-                  f"adjusted p ≤ {p.get('alpha')}.",
+                  f"- A pair is *weak* when it has at most {p.get('max_ratio'):.2f}× the expected ties, an "
+                  f"adjusted p ≤ {p.get('alpha')}"
+                  + (", and significantly fewer than the degree-preserving expectation too (Poisson "
+                     "approximation, same adjustment), so the gap is not just fewer partners overall"
+                     if p.get("degree_test", True) else "")
+                  + ".",
                   "- The E-I index is (external − internal)/(external + internal) ties; it is not 0 under "
                   "random mixing, so compare it with its expectation.",
                   "", "## Sector pairs", "",

@@ -17,9 +17,14 @@ Two null models give expected tie counts per sector pair:
   sector g), E = K^out_g · K^in_h / m for the ordered pair g→h (directed). It asks whether sectors
   mix less than their members' activity predicts.
 
-A pair is **weak** when ``ratio`` (observed / permutation expectation) ≤ ``max_ratio`` (default 0.75)
-and ``p_adjusted`` ≤ ``alpha`` (default 0.05), p adjusted across all pairs by Holm's method (default,
-controls the family-wise error) or Benjamini–Hochberg (``adjust="bh"``, false discovery rate).
+A pair is **weak** when ``ratio`` (observed / permutation expectation) ≤ ``max_ratio`` (default 0.75),
+``p_adjusted`` ≤ ``alpha`` (default 0.05), p adjusted across all pairs by Holm's method (default,
+controls the family-wise error) or Benjamini–Hochberg (``adjust="bh"``, false discovery rate), and
+(``degree_test=True``, default) the pair also has significantly fewer ties than the
+degree-preserving expectation: ``p_degree_adjusted`` ≤ ``alpha``, where ``p_degree`` = P(X ≤ ties) for
+X ~ Poisson(``expected_degree``) — the usual sparse-graph approximation of the configuration model, on
+the conservative side for dense blocks (whose counts vary less than Poisson). So a pair is not called
+weak when its members simply have fewer partners overall.
 
 References
 ----------
@@ -49,6 +54,7 @@ from typing import Mapping
 
 import numpy as np
 import pandas as pd
+from scipy.stats import poisson
 
 from .errors import OptionError
 from .network import StakeholderNetwork
@@ -248,7 +254,8 @@ class MixingResult:
 
 def mixing_analysis(net: StakeholderNetwork, *, groups=None, permutations: int = 1000, seed=42,
                     adjust: str = DEFAULT_ADJUST, alpha: float = DEFAULT_ALPHA,
-                    max_ratio: float = DEFAULT_MAX_RATIO) -> MixingResult:
+                    max_ratio: float = DEFAULT_MAX_RATIO,
+                    degree_test: bool = True) -> MixingResult:
     """Sector mixing table, per-sector and network segregation, all from one permutation run.
 
     Parameters
@@ -263,7 +270,9 @@ def mixing_analysis(net: StakeholderNetwork, *, groups=None, permutations: int =
     adjust : {"holm", "bh", "none"}
         Adjustment of the pair p-values across all pairs with a defined p-value.
     alpha, max_ratio : float
-        A pair is weak when ``p_adjusted <= alpha`` and ``ratio <= max_ratio``.
+        A pair is weak when ``p_adjusted <= alpha`` and ``ratio <= max_ratio`` …
+    degree_test : bool
+        … and ``p_degree_adjusted <= alpha`` (fewer ties than the degree-preserving expectation too).
 
     Returns
     -------
@@ -331,18 +340,24 @@ def mixing_analysis(net: StakeholderNetwork, *, groups=None, permutations: int =
             "z": float(z), "p_value": float(pv),
             "expected_degree": float(exp_deg[a, b]),
             "ratio_degree": o / exp_deg[a, b] if exp_deg[a, b] > 0 else float("nan"),
+            "p_degree": float(poisson.cdf(o, exp_deg[a, b])) if exp_deg[a, b] > 0 else float("nan"),
         })
     df = pd.DataFrame(rows)
     df["p_adjusted"] = adjust_p(df["p_value"].to_numpy(), adjust)
+    df["p_degree_adjusted"] = adjust_p(df["p_degree"].to_numpy(), adjust)
     n_tests = int(df["p_value"].notna().sum())
     if R and n_tests and (n_tests if adjust == "holm" else 1) / (R + 1) > alpha:
         warnings.warn(f"with {R} permutations and {n_tests} sector pairs no adjusted p-value can reach "
                       f"alpha={alpha}: no pair can be flagged weak; use more permutations", UserWarning,
                       stacklevel=2)
-    df["weak"] = ((df["p_adjusted"] <= alpha) & (df["ratio"] <= max_ratio)).fillna(False).astype(bool)
+    weak = (df["p_adjusted"] <= alpha) & (df["ratio"] <= max_ratio)
+    if degree_test:
+        weak &= df["p_degree_adjusted"] <= alpha
+    df["weak"] = weak.fillna(False).astype(bool)
     df["cross_sector"] = df["sector_a"] != df["sector_b"]
     df = df[["sector_a", "sector_b", "ties", "possible", "density", "expected", "ratio", "z", "p_value",
-             "p_adjusted", "weak", "expected_degree", "ratio_degree", "cross_sector"]]
+             "p_adjusted", "weak", "expected_degree", "ratio_degree", "p_degree", "p_degree_adjusted",
+             "cross_sector"]]
 
     # ---- per sector
     internal = np.diag(obs).astype(float)
@@ -390,7 +405,7 @@ def mixing_analysis(net: StakeholderNetwork, *, groups=None, permutations: int =
         "mixing_seed": seed if isinstance(seed, (int, type(None))) else str(seed),
     }
     params = {"permutations": int(R), "seed": summary["mixing_seed"], "adjust": adjust, "alpha": alpha,
-              "max_ratio": max_ratio, "directed": bool(directed), "groups": groups if isinstance(groups, str)
+              "max_ratio": max_ratio, "degree_test": bool(degree_test), "directed": bool(directed), "groups": groups if isinstance(groups, str)
               else ("sector" if groups is None else "custom")}
     df.attrs.update(params)
     return MixingResult(df, sectors, summary, params)
@@ -398,7 +413,8 @@ def mixing_analysis(net: StakeholderNetwork, *, groups=None, permutations: int =
 
 def sector_mixing(net: StakeholderNetwork, *, groups=None, permutations: int = 1000, seed=42,
                   adjust: str = DEFAULT_ADJUST, alpha: float = DEFAULT_ALPHA,
-                  max_ratio: float = DEFAULT_MAX_RATIO) -> pd.DataFrame:
+                  max_ratio: float = DEFAULT_MAX_RATIO,
+                  degree_test: bool = True) -> pd.DataFrame:
     """The ``sector_mixing.csv`` table: one row per sector pair (ordered when directed).
 
     Columns: ``sector_a``, ``sector_b``, ``ties``, ``possible``, ``density``, ``expected`` (label
@@ -417,7 +433,7 @@ def sector_mixing(net: StakeholderNetwork, *, groups=None, permutations: int = 1
     'sector_a sector_b  ties  possible  density\\n       x        x     1         1      1.0\\n       x        y     0         4      0.0\\n       y        y     1         1      1.0'
     """
     return mixing_analysis(net, groups=groups, permutations=permutations, seed=seed, adjust=adjust,
-                           alpha=alpha, max_ratio=max_ratio).pairs
+                           alpha=alpha, max_ratio=max_ratio, degree_test=degree_test).pairs
 
 
 # ---------------------------------------------------------------------------------------- measures

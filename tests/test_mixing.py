@@ -113,6 +113,10 @@ def test_configuration_expectation_sums_to_ties(white_kinship):
     # K_F = 21, K_M = 23, 2m = 44
     assert _row(t, "F", "M")["expected_degree"] == pytest.approx(21 * 23 / 44)
     assert _row(t, "F", "F")["expected_degree"] == pytest.approx(21 ** 2 / 88)
+    # Poisson P(X ≤ 9), λ = 21·23/44, by hand
+    lam = 21 * 23 / 44
+    assert _row(t, "F", "M")["p_degree"] == pytest.approx(sum(math.exp(-lam) * lam ** i / math.factorial(i)
+                                                              for i in range(10)))
 
 
 @pytest.mark.parametrize("cells", [4_000_000, 50])      # batched engine and one-permutation-at-a-time engine
@@ -251,3 +255,25 @@ def test_law_advice_ei_equals_arc_count_formula():
     assert r.summary["sector_modularity"] == pytest.approx(net.to_igraph().modularity(list(codes)))
     assert r.summary["assortativity"] == pytest.approx(
         nx.attribute_assortativity_coefficient(net.to_networkx(), "sector"))
+
+
+def test_low_activity_is_not_a_gap():
+    """Chung–Lu graphs, no sector preference, business members with fewer partners: business pairs fall
+    far below the permutation expectation, yet they are not weak (ratio_degree ≈ 1)."""
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        n_per = 60
+        grp = np.repeat(np.arange(4), n_per)
+        w = np.where(grp == 1, 3.0, 8.0)
+        iu, ju = np.triu_indices(4 * n_per, 1)
+        keep = rng.random(len(iu)) < w[iu] * w[ju] / w.sum()
+        ids = np.array([f"n{i}" for i in range(4 * n_per)])
+        net = build_network(pd.DataFrame({"id": ids, "sector": [SECTORS4[g] for g in grp]}),
+                            pd.DataFrame({"source": ids[iu[keep]], "target": ids[ju[keep]]}), scheme="none")
+        t = mx.sector_mixing(net, permutations=999, seed=1)
+        bb = _row(t, "business", "business")
+        assert bb["ratio"] < 0.3 and bb["p_adjusted"] <= 0.05
+        assert 0.5 <= bb["ratio_degree"] < 1.5
+        assert not t["weak"].any(), t[t["weak"]]
+        loose = mx.sector_mixing(net, permutations=999, seed=1, degree_test=False)
+        assert _row(loose, "business", "business")["weak"]
