@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .columns import ALL_TABLES, describe
+from .columns import describe
 from .errors import OptionError
 from .export import write_csv, write_json, write_text, write_xlsx, to_jsonable
 from .network import StakeholderNetwork
@@ -571,23 +571,6 @@ def _community_makeup(comms: pd.DataFrame | None, *, limit: int = 15) -> dict | 
 
 
 # ------------------------------------------------------------------------------------------- figures
-def _save_figure(fig, base: Path) -> list[Path]:
-    import matplotlib
-    import matplotlib.pyplot as plt
-
-    base.parent.mkdir(parents=True, exist_ok=True)
-    written = []
-    with matplotlib.rc_context({"svg.hashsalt": "netanalysis", "svg.fonttype": "path"}):
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=300, metadata={"Software": None}, bbox_inches="tight")
-        written.append(_write_bytes(base.with_suffix(".png"), buf.getvalue()))
-        buf = io.BytesIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-        written.append(_write_bytes(base.with_suffix(".svg"), buf.getvalue()))
-    plt.close(fig)
-    return written
-
-
 def _write_bytes(path: Path, data: bytes) -> Path:
     from .export import atomic_write_bytes
 
@@ -618,23 +601,7 @@ def _figures(res: Analysis, folder: Path, *, notes: list[str]) -> list[Path]:
         if not written:
             notes.append(f"static figures: {_NOT_COMPUTED}")
         return written
-    jobs = [("network", ("network_figure", "plot_network", "network")),
-            ("sector_mixing", ("mixing_heatmap", "heatmap_figure", "plot_mixing", "mixing_figure",
-                               "sector_mixing_heatmap"))]
-    for stem, names in jobs:
-        fn = next((getattr(F, n) for n in names if callable(getattr(F, n, None))), None)
-        if fn is None:
-            notes.append(f"figure '{stem}': no function in netanalysis.viz.figures")
-            continue
-        try:
-            fig = _call_figure(fn, res, stem)
-        except Exception as ex:  # noqa: BLE001 — a figure must not sink the report; say why in the page
-            notes.append(f"figure '{stem}' failed: {type(ex).__name__}: {ex}")
-            continue
-        if fig is None:
-            notes.append(f"figure '{stem}': {_NOT_COMPUTED}")
-            continue
-        written += _save_figure(fig, folder / stem)
+    notes.append("static figures: netanalysis.viz.figures has no analysis_figures()")
     return written
 
 
@@ -645,41 +612,9 @@ def _fixed_svg_ids():
     return matplotlib.rc_context({"svg.hashsalt": "netanalysis"})
 
 
-def _call_figure(fn, res: Analysis, stem: str):
-    import inspect
-
-    params = inspect.signature(fn).parameters
-    if stem == "sector_mixing":
-        mixing = res.tables.get("sector_mixing.csv")
-        if mixing is None:
-            return None
-        first = next(iter(params))
-        if first in ("net", "network"):
-            kw = {}
-            if "mixing" in params:
-                kw["mixing"] = mixing
-            return fn(res.network, **kw)
-        return fn(mixing, **({"directed": res.network.directed} if "directed" in params else {}))
-    kw = {}
-    if "node_metrics" in params:
-        kw["node_metrics"] = res.node_metrics
-    if "seed" in params:
-        kw["seed"] = res.options.seed
-    if "mixing" in params:
-        kw["mixing"] = res.tables.get("sector_mixing.csv")
-    return fn(res.network, **kw)
-
-
-def _data_uri_png(path: Path) -> str:
-    import base64
-
-    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-
-
 def _small_png(svg_or_png: Path) -> str | None:
     """A data: URI of a figure for the page (the 300-dpi PNG downsampled to page size)."""
     try:
-        import matplotlib.image as mpimg
         from PIL import Image  # matplotlib depends on Pillow
     except ImportError:
         return None
