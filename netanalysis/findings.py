@@ -40,6 +40,7 @@ RESPONSE_PATTERNS = 0.65
 
 #: Base importance of each kind of finding (higher = earlier in findings.md).
 IMPORTANCE = {
+    "no_ties": 100,
     "non_response": 97,       # (+2) a weak pair may be non-response: read this first
     "weak_pair": 90,          # + up to 9 for the size of the gap
     "no_weak_pair": 88,
@@ -205,6 +206,12 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
             return []
         return [(s, float(rates.loc[s, "response_rate"])) for s in dict.fromkeys(sectors)
                 if s in rates.index and rates.loc[s, "response_rate"] < RESPONSE_SAFE]
+
+    if int(pairs["ties"].sum()) == 0:
+        add("no_ties", "The network has no ties, so there are no sector gaps to measure: check that the ties "
+            "file was read (see data_quality.json).", {"ties": 0}, importance=100)
+        out[0]["rank"] = 1
+        return [{"rank": f.pop("rank"), **f} for f in out]
 
     # ---- weak pairs (one finding each, weakest first)
     affected: list[str] = []

@@ -137,3 +137,11 @@ def test_analyze_includes_gaps(white_kinship, tmp_path):
     res.write(tmp_path)
     for name in ("sector_mixing.csv", "recommendations.csv", "findings.json", "findings.md"):
         assert (tmp_path / name).exists(), name
+
+
+def test_network_without_ties_says_so():
+    nodes = pd.DataFrame({"id": ["a", "b", "c"], "sector": ["government", "business", "science"]})
+    net = build_network(nodes, pd.DataFrame({"source": ["a"], "target": ["b"]}).iloc[:0])
+    g = sector_gaps(net, permutations=99)
+    assert [f["kind"] for f in g.findings] == ["no_ties"] and g.recommendations.empty
+    assert np.isnan(g.mixing.summary["ei_index"])
