@@ -53,9 +53,13 @@ __all__ = ["ROLES", "SNA_NAMES", "brokerage_roles", "brokerage_test", "Brokerage
 ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison", "brokerage_total")
 #: Our role name → R ``sna::brokerage`` column name.
 SNA_NAMES = dict(zip(ROLES, ("w_I", "w_O", "b_IO", "b_OI", "b_O", "t")))
-#: The permutation test enumerates every open 2-path once and classifies it for each permutation;
-#: it is skipped (with a warning) when open 2-paths × permutations exceed this.
-PERMUTATION_BUDGET = 2e9
+#: The permutation test enumerates every open 2-path once and classifies it for each permutation
+#: (about 30 ns per path and permutation). When open 2-paths × permutations exceed this budget the
+#: number of permutations is reduced to fit (with a warning), or the test is skipped when fewer than
+#: :data:`MIN_PERMUTATIONS` would fit.
+PERMUTATION_BUDGET = 5e8
+#: Fewest permutations worth running (p-values no finer than 1/100).
+MIN_PERMUTATIONS = 99
 
 
 def _groups(net: StakeholderNetwork, groups) -> tuple[np.ndarray, np.ndarray]:
@@ -278,10 +282,15 @@ def _open_two_paths(A: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return np.concatenate(out_a), np.concatenate(out_v), np.concatenate(out_b)
 
 
+#: role index by (g(a)=g(v)) + 2·(g(v)=g(b)) + 4·(g(a)=g(b)); impossible patterns (two equalities
+#: without the third) never occur
+_ROLE_LUT = np.array([4, 2, 3, 0, 1, 0, 0, 0], dtype=np.int8)
+
+
 def _role_codes(ga, gv, gb):
     """0..4 role index (coordinator, itinerant, representative, gatekeeper, liaison) per 2-path."""
-    av, vb, ab = ga == gv, gv == gb, ga == gb
-    return np.select([av & vb, ab, av, vb], [0, 1, 2, 3], default=4)
+    code = (ga == gv).view(np.int8) + 2 * (gv == gb).view(np.int8) + 4 * (ga == gb).view(np.int8)
+    return _ROLE_LUT[code]
 
 
 @dataclass(frozen=True)
@@ -334,7 +343,9 @@ def brokerage_test(net: StakeholderNetwork, *, groups=None, permutations: int = 
         Number of label permutations (0 = none). Group labels are shuffled over the nodes (group
         sizes kept) and every role is recounted, at node and network level. Vectorised: the open
         2-paths are enumerated once and classified for a batch of permutations at a time. Skipped
-        with a warning when open 2-paths × permutations > :data:`PERMUTATION_BUDGET`.
+        with a warning when open 2-paths × permutations > :data:`PERMUTATION_BUDGET`: the number
+        of permutations is then reduced to fit (``BrokerageResult.permutations`` says how many ran),
+        or the test is skipped when fewer than :data:`MIN_PERMUTATIONS` fit.
     seed : int
         Seed of the permutations.
     batch : int, optional
@@ -384,16 +395,23 @@ def brokerage_test(net: StakeholderNetwork, *, groups=None, permutations: int = 
     done = 0
     if permutations and net.n_nodes > 1:
         paths = int(raw[:, 5].sum())            # open 2-paths = all brokered pairs
+        todo = permutations
         if paths * permutations > PERMUTATION_BUDGET:
-            msg = (f"brokerage permutation test skipped: {paths:,} open 2-paths × {permutations} "
-                   f"permutations exceeds {PERMUTATION_BUDGET:.0e}; use fewer permutations "
-                   f"(the Gould–Fernandez z-scores are still reported)")
+            todo = int(PERMUTATION_BUDGET // max(paths, 1))
+            if todo < MIN_PERMUTATIONS:
+                todo = 0
+                msg = (f"brokerage permutation test skipped: {paths:,} open 2-paths are too many for "
+                       f"{MIN_PERMUTATIONS} permutations within the budget of {PERMUTATION_BUDGET:.0e} "
+                       f"path classifications (the Gould–Fernandez z-scores are still reported)")
+            else:
+                msg = (f"brokerage permutation test: {todo} permutations instead of {permutations} "
+                       f"({paths:,} open 2-paths; budget {PERMUTATION_BUDGET:.0e} path classifications)")
             warnings.warn(msg, stacklevel=2)
             notes.append(msg)
-        else:
+        if todo:
             a, vv, b = _open_two_paths(A)
-            done = permutations
-            _permute(nodes, network, raw, g, a, vv, b, permutations, seed, batch)
+            done = todo
+            _permute(nodes, network, raw, g, a, vv, b, todo, seed, batch)
     return BrokerageResult(nodes, network, grp, d, done, seed if done else None, notes)
 
 
@@ -407,14 +425,16 @@ def _permute(nodes, network, raw, g, a, v, b, R, seed, batch):
     ge = np.zeros((n, 6))
     le = np.zeros((n, 6))
     tot = np.zeros((R, 6))
+    vbase = (v * 5).astype(np.int64)[None, :]
+    offs = (np.arange(batch, dtype=np.int64) * n * 5)[:, None]
     # the total is label-independent: every permutation gives the observed total
     done = 0
     while done < R:
         B = min(batch, R - done)
         perms = np.argsort(gen.random((B, n)), axis=1)         # B independent shuffles
-        lab = g[perms]                                          # B × n shuffled labels
+        lab = g.astype(np.int32)[perms]                         # B × n shuffled labels
         roles = _role_codes(lab[:, a], lab[:, v], lab[:, b])    # B × P
-        idx = (np.arange(B)[:, None] * n + v[None, :]) * 5 + roles
+        idx = (vbase + roles) + offs[:B]
         cnt = np.bincount(idx.ravel(), minlength=B * n * 5).reshape(B, n, 5).astype(float)
         cnt = np.concatenate([cnt, raw[None, :, 5:6].astype(float).repeat(B, axis=0)], axis=2)
         s1 += cnt.sum(axis=0)

@@ -162,3 +162,11 @@ def test_isolates_and_empty():
                         scheme="none")
     roles = brokerage_roles(net)
     assert roles.loc["z"].sum() == 0 and roles.loc["b", "representative"] == 1
+
+
+def test_permutations_reduced_to_fit_budget(monkeypatch):
+    net = classic("ht_advice", directed=True)          # 500 open 2-paths
+    monkeypatch.setattr(br, "PERMUTATION_BUDGET", 500 * 150)
+    with pytest.warns(UserWarning, match="150 permutations instead of 1000"):
+        res = brokerage_test(net, groups="dept", permutations=1000)
+    assert res.permutations == 150 and res.network["p_greater"].min() >= 1 / 151
