@@ -66,8 +66,9 @@ NETWORK_METRICS = {
                  "(conditional on sector sizes and density; as R sna brokerage exp.gli/sd.gli), z, and with "
                  "permutations perm_mean, perm_sd, perm_z, p_greater, p_less (sector labels shuffled, "
                  "(b + 1)/(R + 1)). brokerage_total is the same under every permutation.",
-    "brokerage_permutations": "Label permutations used for the brokerage null (0 = skipped: too many 2-paths; "
-                              "see the warning).",
+    "brokerage_permutations": "Label permutations used for the brokerage null: --permutations, fewer when "
+                              "open 2-paths × permutations exceed brokerage.PERMUTATION_BUDGET = 5e8, 0 when "
+                              "fewer than 99 would fit (large networks; a warning says so).",
     "ei_index": "Krackhardt–Stern E-I index over all ties (arcs when directed): (E − I)/(E + I), E = ties "
                 "between sectors, I = within. −1 = all within, +1 = all between; not 0 under chance.",
     "ei_index_expected": "E-I expected under random mixing (sector labels shuffled): 2·p_b − 1, "
