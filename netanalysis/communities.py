@@ -66,7 +66,8 @@ from .sectors import SECTORS
 __all__ = ["Partition", "METHODS", "detect_communities", "leiden", "louvain", "label_propagation",
            "infomap", "walktrap", "greedy_modularity", "consensus_communities", "nmi", "ari",
            "sector_agreement", "community_table", "community_members", "community_links",
-           "community_summary", "findings", "write_communities", "DEFAULT_RUNS", "SILO_SHARE", "SILO_MIN_SIZE", "NETWORK_METRIC_DOCS"]
+           "community_summary", "findings", "write_communities", "DEFAULT_RUNS", "SILO_SHARE",
+           "SILO_MIN_SIZE", "NETWORK_METRIC_DOCS"]
 
 #: Runs combined by :func:`consensus_communities` (and used for the stability figures).
 DEFAULT_RUNS = 25
@@ -765,16 +766,21 @@ def findings(partition: Partition, table: pd.DataFrame | None = None) -> list[di
     stab = s["community_stability_nmi"]
     stab_txt = "" if stab != stab else f"; repeated runs agree with NMI {stab:.2f}"
     nmi_s = s["sector_nmi"]
-    follow = ("all organisations have one sector label, so sector agreement is undefined" if nmi_s != nmi_s
-              else f"they {'largely follow sector lines' if nmi_s >= 0.5 else 'partly follow sector lines' if nmi_s >= 0.2 else 'mix sectors'} (NMI with sectors {nmi_s:.2f})")
+    if nmi_s != nmi_s:
+        follow = "all organisations have one sector label, so sector agreement is undefined"
+    else:
+        how = ("largely follow sector lines" if nmi_s >= 0.5 else "partly follow sector lines" if nmi_s >= 0.2
+               else "mix sectors")
+        follow = f"they {how} (NMI with sectors {nmi_s:.2f})"
     mod = "n/a" if s["modularity"] != s["modularity"] else f"{s['modularity']:.2f}"
     out.append({"topic": "communities",
                 "text": f"{s['communities_multi']} collaboration communities of two or more organisations"
                         + (f" ({s['communities'] - s['communities_multi']} more organisations stand alone)"
                            if s["communities"] > s["communities_multi"] else "")
                         + f" (modularity {mod}{stab_txt}); {follow}.",
-                "numbers": {k: s[k] for k in ("communities", "communities_multi", "modularity", "community_stability_nmi",
-                                              "sector_nmi", "sector_ari", "silo_communities")}})
+                "numbers": {k: s[k] for k in ("communities", "communities_multi", "modularity",
+                                              "community_stability_nmi", "sector_nmi", "sector_ari",
+                                              "silo_communities")}})
     for _, r in table[table["silo"]].iterrows():
         out.append({"topic": "communities",
                     "text": f"Community {r['community']} ({r['size']} organisations) is a "
