@@ -13,12 +13,15 @@ from click.testing import CliRunner
 
 from netanalysis import build_network
 from netanalysis.errors import OptionError
+from netanalysis.pipeline import AnalysisOptions
 from netanalysis.report import (MANIFEST_MARKER, ReportOptions, build_report, is_previous_output,
                                 mixing_matrix, render_html)
 
 FORMULA = '=HYPERLINK("http://x","y")'
 SCRIPT = "<script>alert('pwned')</script>"
 IMG = '<img src=x onerror=alert(1)>'
+#: Fewer permutations keep the tests quick; nothing here depends on p-value resolution.
+FAST = AnalysisOptions(seed=42, permutations=99)
 
 
 def _net(names: dict | None = None):
@@ -43,7 +46,7 @@ def _net(names: dict | None = None):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("rep") / "study"
-    rep = build_report(_net(), out, options=ReportOptions(name="study", title="Test <b>study</b>"))
+    rep = build_report(_net(), out, analysis_options=FAST, options=ReportOptions(name="study", title="Test <b>study</b>"))
     return rep
 
 
@@ -156,7 +159,7 @@ def test_heat_map_model():
 # ------------------------------------------------------------------------------- reproducibility
 def test_same_inputs_and_seed_give_identical_files(tmp_path, built):
     out2 = tmp_path / "again"
-    build_report(_net(), out2, options=ReportOptions(name="study", title="Test <b>study</b>"))
+    build_report(_net(), out2, analysis_options=FAST, options=ReportOptions(name="study", title="Test <b>study</b>"))
     a, b = _files(built.path), _files(out2)
     assert set(a) == set(b)
     different = [f for f in a if f != "manifest.json" and a[f] != b[f]]
@@ -169,8 +172,9 @@ def test_input_row_order_does_not_change_tables(tmp_path):
                              net.ties.sample(frac=1, random_state=2)[["source", "target", "weight"]],
                              scheme="none")
     r1 = build_report(build_network(net.nodes[["id", "name", "sector"]], net.ties[["source", "target", "weight"]],
-                                    scheme="none"), tmp_path / "a", options=ReportOptions(name="a"))
-    r2 = build_report(shuffled, tmp_path / "b", options=ReportOptions(name="a"))
+                                    scheme="none"), tmp_path / "a", analysis_options=FAST,
+                      options=ReportOptions(name="a"))
+    r2 = build_report(shuffled, tmp_path / "b", analysis_options=FAST, options=ReportOptions(name="a"))
     for f in sorted((r1.path / "tables").glob("*.csv")):
         assert f.read_bytes() == (r2.path / "tables" / f.name).read_bytes(), f.name
 
@@ -180,7 +184,7 @@ def test_failure_leaves_no_half_written_report(tmp_path, monkeypatch):
     import netanalysis.report as R
 
     out = tmp_path / "rep"
-    build_report(_net(), out, options=ReportOptions(name="rep"))
+    build_report(_net(), out, analysis_options=FAST, options=ReportOptions(name="rep"))
     before = _files(out)
 
     def boom(*a, **k):
@@ -188,11 +192,11 @@ def test_failure_leaves_no_half_written_report(tmp_path, monkeypatch):
 
     monkeypatch.setattr(R, "render_html", boom)
     with pytest.raises(RuntimeError, match="disk full"):
-        build_report(_net(), out, options=ReportOptions(name="rep", title="new"))
+        build_report(_net(), out, analysis_options=FAST, options=ReportOptions(name="rep", title="new"))
     assert _files(out) == before                                    # previous report untouched
     assert [p.name for p in tmp_path.iterdir()] == ["rep"]          # temporary folder removed
     with pytest.raises(RuntimeError):
-        build_report(_net(), tmp_path / "fresh", options=ReportOptions(name="fresh"))
+        build_report(_net(), tmp_path / "fresh", analysis_options=FAST, options=ReportOptions(name="fresh"))
     assert not (tmp_path / "fresh").exists()
 
 
@@ -201,7 +205,7 @@ def test_replaces_only_previous_reports(tmp_path):
     foreign.mkdir()
     (foreign / "thesis.docx").write_text("precious")
     with pytest.raises(OptionError, match="not a previous netanalysis report"):
-        build_report(_net(), foreign, options=ReportOptions(name="x"))
+        build_report(_net(), foreign, analysis_options=FAST, options=ReportOptions(name="x"))
     assert (foreign / "thesis.docx").read_text() == "precious"
     # a folder with a manifest.json that is not ours is foreign too
     fake = tmp_path / "fake"
@@ -209,13 +213,13 @@ def test_replaces_only_previous_reports(tmp_path):
     (fake / "manifest.json").write_text('{"generator": "something else"}')
     assert not is_previous_output(fake)
     # --force replaces it; a previous report is replaced without --force
-    build_report(_net(), foreign, options=ReportOptions(name="x", force=True))
+    build_report(_net(), foreign, analysis_options=FAST, options=ReportOptions(name="x", force=True))
     assert not (foreign / "thesis.docx").exists() and is_previous_output(foreign)
-    build_report(_net(), foreign, options=ReportOptions(name="x"))
+    build_report(_net(), foreign, analysis_options=FAST, options=ReportOptions(name="x"))
     assert (foreign / "index.html").is_file()
     (tmp_path / "afile").write_text("x")
     with pytest.raises(OptionError, match="not a folder"):
-        build_report(_net(), tmp_path / "afile", options=ReportOptions(name="x", force=True))
+        build_report(_net(), tmp_path / "afile", analysis_options=FAST, options=ReportOptions(name="x", force=True))
 
 
 def test_analyze_output_folder_may_be_replaced(tmp_path):
@@ -231,7 +235,7 @@ def test_analyze_output_folder_may_be_replaced(tmp_path):
 # --------------------------------------------------------------------------------------- privacy
 def test_anonymize_removes_names_and_ids_everywhere(tmp_path):
     out = tmp_path / "anon"
-    rep = build_report(_net(), out, options=ReportOptions(name="anon", anonymize=True, anonymize_key="k3y"))
+    rep = build_report(_net(), out, analysis_options=FAST, options=ReportOptions(name="anon", anonymize=True, anonymize_key="k3y"))
     secrets = ["Акимат", "Қазақ", "Org G2", "HYPERLINK", "pwned", "example.org", "c2@"]
     for rel, data in _files(out).items():
         text = data.decode("utf-8", errors="replace")
@@ -241,7 +245,7 @@ def test_anonymize_removes_names_and_ids_everywhere(tmp_path):
     assert ids.str.match(r"^org-[0-9a-f]{10,}$").all()
     assert "k3y" not in (out / "manifest.json").read_text(encoding="utf-8")
     # stable: the same key gives the same pseudonyms and byte-identical tables
-    rep2 = build_report(_net(), tmp_path / "anon2", options=ReportOptions(name="anon", anonymize=True,
+    rep2 = build_report(_net(), tmp_path / "anon2", analysis_options=FAST, options=ReportOptions(name="anon", anonymize=True,
                                                                            anonymize_key="k3y"))
     assert (out / "tables" / "node_metrics.csv").read_bytes() == \
         (rep2.path / "tables" / "node_metrics.csv").read_bytes()
@@ -249,7 +253,7 @@ def test_anonymize_removes_names_and_ids_everywhere(tmp_path):
 
 
 def test_min_cell_size_suppresses_small_sector_counts(tmp_path):
-    rep = build_report(_net(), tmp_path / "k", options=ReportOptions(name="k", min_cell_size=3))
+    rep = build_report(_net(), tmp_path / "k", analysis_options=FAST, options=ReportOptions(name="k", min_cell_size=3))
     ss = pd.read_csv(rep.path / "tables" / "sector_summary.csv", encoding="utf-8-sig", dtype=str)
     counts = dict(zip(ss["sector"], ss["organisations"]))
     assert counts == {"government": "3", "business": "4", "science": "3", "civil_society": "<3"}
