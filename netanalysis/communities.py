@@ -561,7 +561,7 @@ def consensus_communities(net: StakeholderNetwork, *, method: str = "leiden", ru
     import igraph
 
     while True:
-        share = (current[:, u] == current[:, v]).mean(axis=0) if len(u) else np.zeros(0)
+        share = _coassignment(current, u, v)
         if np.all((share == 0) | (share == 1)):
             converged = True
             break
@@ -585,6 +585,16 @@ def consensus_communities(net: StakeholderNetwork, *, method: str = "leiden", ru
     p = _make(net, labels, f"consensus:{method}", params, seed if seeded else None, float("nan"), und,
               weights, stability, rank)
     return _with_quality(p)
+
+
+def _coassignment(runs: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Share of the runs (rows: labels per vertex) that put u[i] and v[i] in one community.
+
+    The entries of Lancichinetti & Fortunato's consensus matrix D at the ties only.
+    """
+    if len(u) == 0:
+        return np.zeros(0)
+    return (runs[:, u] == runs[:, v]).mean(axis=0)
 
 
 def _with_quality(p: Partition) -> Partition:

@@ -411,3 +411,13 @@ def test_natural_rank_matches_id_sort_key(ids):
     rank = cm._natural_rank(net)
     expected = sorted(net.ids, key=id_sort_key)
     assert [net.ids[i] for i in np.argsort(rank)] == expected
+
+
+def test_coassignment_on_ties_equals_dense_consensus_matrix_entries():
+    net, _ = planted(blocks=3, size=15, p_in=0.3, p_out=0.08, seed=3)
+    runs = np.vstack([cm.louvain(net, seed=s).membership.to_numpy() for s in range(7)])
+    e = net.edges
+    u, v = e["u"].to_numpy(), e["v"].to_numpy()
+    dense = np.mean([np.equal.outer(r, r) for r in runs], axis=0)     # n × n, fine for 45 nodes
+    assert cm._coassignment(runs, u, v) == pytest.approx(dense[u, v])
+    assert len(set(np.round(dense[u, v], 6))) > 2                       # the runs do disagree
