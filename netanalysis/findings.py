@@ -220,7 +220,7 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
         a, b = r["sector_a"], r["sector_b"]
         name = _pair(a, b, directed)
         text = (f"{_subject(a, b, directed)} are {r['ratio']:.2f}× what random mixing predicts "
-                f"({int(r['ties'])} vs {_num(r['expected'])} expected; {_p(r['p_adjusted'], R)}, {adj}). "
+                f"({int(r['ties']):,} vs {_num(r['expected'])} expected; {_p(r['p_adjusted'], R)}, {adj}). "
                 f"{r['density']:.2%} of the {int(r['possible']):,} possible {name} pairs are tied.")
         if r["ratio_degree"] == r["ratio_degree"]:
             more = "still" if r["ratio_degree"] < 1 else "however"
@@ -250,9 +250,9 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
                 ex = rec.iloc[0]
                 score = {"adamic_adar": "Adamic–Adar", "resource_allocation": "resource-allocation",
                          "common_neighbours": "common-neighbours"}.get(ex["method"], ex["method"])
-                text = (f"To close the {name} gap: recommendations.csv lists {len(rec)} {name} pair(s) not yet "
+                text = (f"To close the {name} gap: recommendations.csv lists {len(rec):,} {name} pair(s) not yet "
                         f"tied but already sharing partners (best first, by {score} score). Best: "
-                        f"{ex['source_name']} and {ex['target_name']} ({int(ex['n_shared_partners'])} shared "
+                        f"{ex['source_name']} and {ex['target_name']} ({int(ex['n_shared_partners']):,} shared "
                         f"partner(s); suggested broker: {ex['suggested_broker_name']}).")
                 add("recommendations", text, {"sector_pair": label, "candidates": len(rec),
                                               "best_score": ex["score"], "method": ex["method"]},
@@ -272,7 +272,7 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
                 f"(weak = at most {params.get('max_ratio', DEFAULT_MAX_RATIO):.2f}× expected, "
                 f"{adj} p ≤ {params.get('alpha', DEFAULT_ALPHA)}, and below the degree-preserving expectation). The least connected pair is "
                 f"{_pair(r['sector_a'], r['sector_b'], directed)}: {r['ratio']:.2f}× expected "
-                f"({int(r['ties'])} vs {_num(r['expected'])}; {_p(r['p_adjusted'], R)}, {adj}).",
+                f"({int(r['ties']):,} vs {_num(r['expected'])}; {_p(r['p_adjusted'], R)}, {adj}).",
                 {"sector_a": r["sector_a"], "sector_b": r["sector_b"], "ratio": r["ratio"], "ties": r["ties"],
                  "expected": r["expected"], "p_adjusted": r["p_adjusted"], "permutations": R})
 
@@ -300,7 +300,7 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
         a, b = r["sector_a"], r["sector_b"]
         who = _label(a) if a == b else f"{_label(a)} and {_label(b)}"
         add("activity_gap",
-            f"{_subject(a, b, directed)} are {r['ratio']:.2f}× what random mixing predicts ({int(r['ties'])} vs "
+            f"{_subject(a, b, directed)} are {r['ratio']:.2f}× what random mixing predicts ({int(r['ties']):,} vs "
             f"{_num(r['expected'])}; {_p(r['p_adjusted'], R)}, {adj}), but {r['ratio_degree']:.2f}× the "
             f"degree-preserving expectation ({_num(r['expected_degree'])}; adjusted Poisson p = "
             f"{r['p_degree_adjusted']:.2g}): {who} organisations have fewer partners overall, which explains "
@@ -314,7 +314,7 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
     for _, r in maybe.sort_values("ratio").iterrows():
         add("possible_gap",
             f"{_subject(r['sector_a'], r['sector_b'], directed)} are {r['ratio']:.2f}× expected "
-            f"({int(r['ties'])} vs {_num(r['expected'])}) but this is not significant "
+            f"({int(r['ties']):,} vs {_num(r['expected'])}) but this is not significant "
             f"({_p(r['p_adjusted'], R)}, {adj}): too few organisations or ties to tell it from chance.",
             {"sector_a": r["sector_a"], "sector_b": r["sector_b"], "ties": r["ties"], "expected": r["expected"],
              "ratio": r["ratio"], "p_adjusted": r["p_adjusted"]})
@@ -347,7 +347,7 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
         tot = r["internal"] + r["external"]
         add("inward_sector",
             f"{_cap(_label(r['sector']))} organisations tie among themselves more than chance predicts: "
-            f"{int(r['internal'])} of their {int(tot)} ties ({r['internal'] / tot:.0%}) stay within "
+            f"{int(r['internal']):,} of their {int(tot):,} ties ({r['internal'] / tot:.0%}) stay within "
             f"{_label(r['sector'])}, where random mixing predicts {(1 - r['ei_expected']) / 2:.0%} (E-I "
             f"{r['ei_index']:+.2f} vs "
             f"{r['ei_expected']:+.2f}; {_p(r['ei_p_value'], R)}, not adjusted); Coleman homophily "
@@ -360,7 +360,7 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
     strong = pairs[pairs["cross_sector"] & (pairs["ratio"] >= 1.5) & (pairs["ties"] >= 5)].sort_values(
         "ratio", ascending=False)
     if len(strong):
-        parts = [f"{_pair(r['sector_a'], r['sector_b'], directed)} {r['ratio']:.1f}× ({int(r['ties'])} vs "
+        parts = [f"{_pair(r['sector_a'], r['sector_b'], directed)} {r['ratio']:.1f}× ({int(r['ties']):,} vs "
                  f"{_num(r['expected'])})" for _, r in strong.head(3).iterrows()]
         add("strong_pair", f"Strongest cross-{_K()} links, relative to random mixing: " + "; ".join(parts) + ".",
             {"pairs": [f"{a}|{b}" for a, b in zip(strong["sector_a"], strong["sector_b"])][:3],
@@ -375,7 +375,7 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
             if len(hs):
                 names = "; ".join(f"{n} ({_label(sct)})" for n, sct in zip(hs["name"].head(top), hs["sector"].head(top)))
                 add("helix_spanners",
-                    f"{len(hs)} organisation(s) are tied to all of {core} (helix spanners): {names}"
+                    f"{len(hs):,} organisation(s) are tied to all of {core} (helix spanners): {names}"
                     + (" …" if len(hs) > top else "") + ".",
                     {"helix_spanners": len(hs), "ids": list(hs.index[:top])})
             else:
@@ -384,7 +384,7 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
         sp = spanners[spanners["cross_sector_ties"] > 0].sort_values(
             ["cross_sector_ties", "partner_sector_diversity"], ascending=False).head(top)
         if len(sp):
-            lst = "; ".join(f"{r['name']} ({_label(r['sector'])}, {int(r['cross_sector_ties'])} cross-{_K()} "
+            lst = "; ".join(f"{r['name']} ({_label(r['sector'])}, {int(r['cross_sector_ties']):,} cross-{_K()} "
                             f"ties, partner diversity {r['partner_sector_diversity']:.2f})" for _, r in sp.iterrows())
             add("top_spanners", f"Organisations with the most cross-{_K()} ties: {lst}.",
                 {"ids": list(sp.index), "cross_sector_ties": [int(x) for x in sp["cross_sector_ties"]],
@@ -399,7 +399,7 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
         best = cb[cb > 0].sort_values(ascending=False).head(top)
         if len(best):
             nm = net.name
-            lst = "; ".join(f"{nm.get(i, i)} ({int(v)} pairs, {int(src.loc[i, 'liaison'])} as liaison)"
+            lst = "; ".join(f"{nm.get(i, i)} ({int(v):,} pairs, {int(src.loc[i, 'liaison']):,} as liaison)"
                             for i, v in best.items())
             add("brokers", f"Top cross-{_K()} brokers, by the number of pairs of other organisations they "
                            f"connect across {_K()} lines (Gould–Fernandez itinerant, representative, gatekeeper "
@@ -506,7 +506,7 @@ def _findings_markdown(findings: list[dict], *, net: StakeholderNetwork | None =
         for _, r in mixing.pairs.iterrows():
             dens = "n/a" if r["density"] != r["density"] else f"{r['density']:.4f}"
             pa = "n/a" if r["p_adjusted"] != r["p_adjusted"] else f"{r['p_adjusted']:.3g}"
-            lines.append(f"| {_pair(r['sector_a'], r['sector_b'], bool(p.get('directed')))} | {int(r['ties'])} | "
+            lines.append(f"| {_pair(r['sector_a'], r['sector_b'], bool(p.get('directed')))} | {int(r['ties']):,} | "
                          f"{int(r['possible']):,} | {dens} | {_num(r['expected'])} | {_num(r['ratio'], 2)} | {pa} | "
                          f"{'**weak**' if r['weak'] else ''} |")
     return "\n".join(lines) + "\n"
