@@ -28,7 +28,7 @@ from .mixing import DEFAULT_ADJUST, DEFAULT_ALPHA, DEFAULT_MAX_RATIO, MixingResu
 from .network import StakeholderNetwork
 from .sectors import SECTORS
 from .recommend import recommend_partnerships
-from .spanners import HELIX_CORE, boundary_spanners
+from .spanners import HELIX_CORE, boundary_spanners, pair_bridges
 
 __all__ = ["SectorGaps", "sector_gaps", "assemble_gaps", "build_findings", "findings_markdown", "response_rates",
            "IMPORTANCE", "RESPONSE_SAFE", "RESPONSE_PATTERNS"]
@@ -226,6 +226,15 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
             more = "still" if r["ratio_degree"] < 1 else "however"
             text += (f" Allowing for how many partners each organisation has, they are {more} "
                      f"{r['ratio_degree']:.2f}× the degree-preserving expectation ({_num(r['expected_degree'])}).")
+        if a != b:
+            br = pair_bridges(net, a, b, groups=groups)
+            if len(br):
+                names_ = "; ".join(f"{r2['name']} ({_label(r2['sector'])}; {int(r2['partners_a']):,} {_label(a)} and "
+                                   f"{int(r2['partners_b']):,} {_label(b)} partners)"
+                                   for _, r2 in br.head(3).iterrows())
+                text += (f" {len(br):,} organisation(s) are already tied to both; the best connected: {names_}.")
+            else:
+                text += f" No organisation is tied to both {_label(a)} and {_label(b)}."
         low = low_response(a, b)
         caution = None
         if low:
@@ -239,7 +248,9 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
                                 "density": r["density"], "expected": r["expected"], "ratio": r["ratio"],
                                 "z": r["z"], "p_value": r["p_value"], "p_adjusted": r["p_adjusted"],
                                 "expected_degree": r["expected_degree"], "ratio_degree": r["ratio_degree"],
-                                "permutations": R},
+                                "p_degree_adjusted": r["p_degree_adjusted"], "permutations": R,
+                                "bridging_organisations": (len(br) if a != b else None),
+                                "bridges": (list(br.index[:3]) if a != b else [])},
             importance=IMPORTANCE["weak_pair"] + 9 * gap, caution=caution)
         if low:
             affected.append(name)

@@ -29,7 +29,7 @@ from .mixing import _ends, group_labels
 from .network import StakeholderNetwork
 
 __all__ = ["cross_sector_ties", "partner_sector_diversity", "node_ei_index", "helix_reach",
-           "helix_spanners", "boundary_spanners", "HELIX_CORE"]
+           "helix_spanners", "boundary_spanners", "pair_bridges", "HELIX_CORE"]
 
 #: Sectors a helix spanner must be tied to (the triple helix).
 HELIX_CORE = ("government", "business", "science")
@@ -109,6 +109,27 @@ def helix_spanners(net: StakeholderNetwork, *, groups=None, sectors=HELIX_CORE,
     """
     reach = helix_reach(net, groups=groups, sectors=sectors, include_own=include_own)
     return pd.Series(reach.to_numpy() == len(sectors), index=net.ids, name="helix_spanner")
+
+
+def pair_bridges(net: StakeholderNetwork, sector_a: str, sector_b: str, *, groups=None) -> pd.DataFrame:
+    """Organisations already tied to both ``sector_a`` and ``sector_b`` (distinct partners, either
+    direction), best connected first: ``name``, ``sector``, ``partners_a``, ``partners_b``, ordered by
+    min(partners_a, partners_b), then their sum, then id. For a within-sector pair (a = b), organisations
+    with at least two partners in it. Empty when the sectors are unknown or nobody bridges them.
+    """
+    codes, names = group_labels(net, groups)
+    cols = ["name", "sector", "partners_a", "partners_b"]
+    if sector_a not in names or sector_b not in names:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="id"))
+    c = _partner_counts(net, codes, len(names), distinct=True)
+    pa, pb = c[:, names.index(sector_a)], c[:, names.index(sector_b)]
+    ok = (pa >= 2) if sector_a == sector_b else (pa > 0) & (pb > 0)
+    df = pd.DataFrame({"name": net.name.to_numpy(), "sector": np.asarray(names, dtype=object)[codes],
+                       "partners_a": pa.astype(int), "partners_b": pb.astype(int)},
+                      index=net.ids)[ok]
+    key = np.minimum(df["partners_a"], df["partners_b"]) if sector_a != sector_b else df["partners_a"]
+    order = np.lexsort((df.index.to_numpy(), -(df["partners_a"] + df["partners_b"]).to_numpy(), -key.to_numpy()))
+    return df.iloc[order]
 
 
 def boundary_spanners(net: StakeholderNetwork, *, groups=None, diversity: str = "blau",

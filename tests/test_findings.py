@@ -55,6 +55,7 @@ def test_slovenia_findings_ranked_with_numbers(slovenia):
     assert (top["numbers"]["sector_a"], top["numbers"]["sector_b"]) == (r["sector_a"], r["sector_b"])
     assert top["numbers"]["ties"] == r["ties"]
     assert f"{r['ratio']:.2f}×" in top["text"] and f"{int(r['ties'])} vs {r['expected']:.1f} expected" in top["text"]
+    assert top["numbers"]["bridging_organisations"] >= 1 and "already tied to both" in top["text"]
     kinds = {x["kind"] for x in f}
     assert {"weak_pair", "recommendations", "segregation", "helix_spanners", "top_spanners"} <= kinds
     json.dumps(g.findings_json())                     # serialisable: no numpy scalars, NaN → null

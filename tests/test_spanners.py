@@ -85,3 +85,16 @@ def test_boundary_spanners_use_brokerage_module():
     assert t["cross_sector_brokerage"].tolist() == [2, 1, 1, 2]
     assert t.loc["A", "itinerant"] == 1 and t.loc["A", "gatekeeper"] == 1
     assert np.all(t["liaison"] == 0)
+
+
+def test_pair_bridges(star, white_kinship):
+    br = sp.pair_bridges(star, "government", "business")
+    assert br.index.tolist() == ["c"]
+    assert br.loc["c", ["partners_a", "partners_b"]].tolist() == [1, 1]
+    assert sp.pair_bridges(star, "government", "nowhere").empty
+    # White kinship: Mother (3 F, 4 M partners) and Father (4 F, 3 M) lead, ordered by min, sum, id
+    wk = sp.pair_bridges(white_kinship, "F", "M")
+    assert wk.index[:2].tolist() == ["Father", "Mother"]
+    assert wk.loc["Mother", ["partners_a", "partners_b"]].tolist() == [3, 4]
+    within = sp.pair_bridges(white_kinship, "F", "F")
+    assert (within["partners_a"] >= 2).all()
