@@ -518,6 +518,38 @@ def _glance(res: Analysis) -> list[tuple[str, str, str]]:
     return rows
 
 
+_SHOWN_TABLES = {"sector_mixing.csv", "communities.csv", "recommendations.csv", "name_matches.csv",
+                 "symmetrization_sensitivity.csv"}
+
+
+def _all_network_figures(m: dict) -> list[tuple[str, str, str]]:
+    """Every network-level figure with its documented meaning (scalars only)."""
+    rows = []
+    for k, v in m.items():
+        if isinstance(v, (dict, list, tuple)):
+            continue
+        rows.append((str(k), fmt(v, "p_value" if str(k).endswith("p_value") else str(k)),
+                     describe("network_metrics.json", str(k))))
+    return rows
+
+
+def _more_results(res: Analysis, tables: dict[str, pd.DataFrame], limit: int) -> list[dict]:
+    """Tables and JSON results the page has no dedicated section for (shown generically)."""
+    out = []
+    for name, df in tables.items():
+        if name in _SHOWN_TABLES or name in ("node_metrics.csv", "sector_summary.csv", "response_rates.csv"):
+            continue
+        out.append({"name": name, "table": _table_view(df, name, limit=limit), "entries": None})
+    for name, obj in sorted(res.json.items()):
+        if name == "findings.json" or not isinstance(obj, dict):
+            continue
+        items = [(str(k), fmt(v, str(k)), describe(name, str(k))) for k, v in obj.items()
+                 if not isinstance(v, (dict, list, tuple))]
+        if items:
+            out.append({"name": name, "table": None, "entries": items})
+    return out
+
+
 def _top_organisations(nm: pd.DataFrame | None, by: str, columns: list[str], n: int) -> dict | None:
     if nm is None or by not in nm.columns:
         return None
@@ -726,6 +758,8 @@ def render_html(res: Analysis, *, opts: ReportOptions | None = None, tables: dic
         "directed": res.network.directed,
         "dataset": dq.get("dataset", ""),
         "glance": _glance(res),
+        "all_figures": _all_network_figures(res.network_metrics),
+        "more": _more_results(res, tables, opts.top),
         "sector_summary": _table_view(tables.get("sector_summary.csv"), "sector_summary.csv"),
         "findings": _findings_list(res),
         "findings_md": res.texts.get("findings.md"),

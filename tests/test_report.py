@@ -414,3 +414,19 @@ def test_cli_anonymize_with_key_from_environment(tmp_path, monkeypatch):
     assert "Private Client Folder" not in man and "from-env" not in man
     assert json.loads(man)["anonymization"]["key_source"] == "environment"
     assert "Акимат" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_results_without_a_section_are_shown_generically(built):
+    """Tables or JSON results added by future analyses appear in 'More results', escaped."""
+    from netanalysis.pipeline import Analysis
+
+    res = built.analysis
+    extra = Analysis(res.network, res.options, network_metrics=dict(res.network_metrics),
+                     node_metrics=res.node_metrics, tables={**res.tables,
+                                                            "new_table.csv": pd.DataFrame({"who": [SCRIPT]})},
+                     json={**res.json, "helix.json": {"T_UIG": -0.25, "units": 12}})
+    html = render_html(extra, opts=ReportOptions(name="x"))
+    more = html[html.index('id="more"'):html.index('id="quality"')]
+    assert "new_table.csv" in more and "helix.json" in more and "T_UIG" in more and "-0.25" in more
+    assert SCRIPT not in html and "&lt;script&gt;" in more
+    assert "All network-level figures" in html
