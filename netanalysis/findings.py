@@ -135,8 +135,9 @@ def _json_num(x):
 
 
 def response_rates(net: StakeholderNetwork, *, groups=None) -> pd.DataFrame | None:
-    """Per sector: ``respondents``, ``non_respondents``, ``named_only``, ``organisations``,
-    ``response_rate`` (respondents / organisations). ``None`` when the network has no survey status."""
+    """Per sector: ``respondents``, ``non_respondents``, ``named_only``, ``roster`` (respondents +
+    non-respondents) and ``response_rate`` = respondents / roster; named-only organisations are in no
+    denominator (as :func:`netanalysis.io.survey.response_rates`). ``None`` without survey status."""
     if "status" not in net.nodes.columns:
         return None
     st = net.nodes["status"].astype(str).fillna("")
@@ -150,8 +151,8 @@ def response_rates(net: StakeholderNetwork, *, groups=None) -> pd.DataFrame | No
     t = pd.crosstab(df["sector"], df["status"]).reindex(names, fill_value=0)
     out = pd.DataFrame({"respondents": t.get("respondent", 0), "non_respondents": t.get("non_respondent", 0),
                         "named_only": t.get("named_only", 0)}, index=pd.Index(names, name="sector"))
-    out["organisations"] = t.sum(axis=1)
-    out["response_rate"] = out["respondents"] / out["organisations"].where(out["organisations"] > 0)
+    out["roster"] = out["respondents"] + out["non_respondents"]
+    out["response_rate"] = out["respondents"] / out["roster"].where(out["roster"] > 0)
     return out
 
 
@@ -289,7 +290,7 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
 
     # ---- survey response
     if rates is not None:
-        overall = rates["respondents"].sum() / max(1, rates["organisations"].sum())
+        overall = rates["respondents"].sum() / max(1, rates["roster"].sum())
         per = ", ".join(f"{_label(sct)} {x:.0%}" for sct, x in rates["response_rate"].items() if x == x)
         nums = {"response_rate": overall, **{f"response_rate_{sct}": x for sct, x in rates["response_rate"].items()}}
         if affected:

@@ -79,6 +79,12 @@ def test_non_response_caution():
     rates = response_rates(net)
     assert rates.loc["government", "response_rate"] == pytest.approx(0.48)
     assert rates.loc["business", "response_rate"] == pytest.approx(1.0)
+    # named-only organisations (not surveyed) are in no denominator, as io.survey.response_rates
+    nodes = net.nodes.copy()
+    nodes.loc[nodes["sector"] == "business", "status"] = ["named_only"] * 5 + ["respondent"] * 20
+    r2 = response_rates(net.with_nodes(nodes))
+    assert r2.loc["business", ["respondents", "named_only", "roster"]].tolist() == [20, 5, 20]
+    assert r2.loc["business", "response_rate"] == pytest.approx(1.0)
     g = sector_gaps(net, permutations=499, seed=1)
     assert ("government", "business") in set(zip(g.mixing.weak["sector_a"], g.mixing.weak["sector_b"]))
     assert g.findings[0]["kind"] == "non_response"
