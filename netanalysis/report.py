@@ -556,7 +556,10 @@ def _top_organisations(nm: pd.DataFrame | None, by: str, columns: list[str], n: 
     df = nm.reset_index() if "id" not in nm.columns else nm
     df = df.sort_values([by, "id"], ascending=[False, True], kind="stable")
     df = df[df[by].notna()]
-    cols = ["name", "sector"] + [c for c in columns if c in df.columns and c not in ("name", "sector")]
+    lead = ["name", "sector"]
+    if "status" in df.columns and df["status"].astype(str).str.len().gt(0).any():
+        lead.append("status")          # survey input: respondent / non_respondent / named_only
+    cols = lead + [c for c in columns if c in df.columns and c not in lead]
     return _table_view(df, "node_metrics.csv", columns=cols, limit=n)
 
 
@@ -742,6 +745,8 @@ def render_html(res: Analysis, *, opts: ReportOptions | None = None, tables: dic
     nm = res.node_metrics
     if nm is not None and "id" not in nm.columns:
         nm = nm.reset_index()
+    if nm is not None and "status" not in nm.columns and "status" in res.network.nodes.columns:
+        nm = nm.assign(status=res.network.attribute("status").reindex(nm["id"]).to_numpy())
     mixing = res.tables.get("sector_mixing.csv")
     weak = None
     if mixing is not None and "weak" in mixing.columns:
