@@ -134,10 +134,34 @@ def _json_num(x):
     return x
 
 
-def response_rates(net: StakeholderNetwork, *, groups=None) -> pd.DataFrame | None:
+def response_rates(net: StakeholderNetwork, *, groups=None, wave: str | None = None) -> pd.DataFrame | None:
     """Per sector: ``respondents``, ``non_respondents``, ``named_only``, ``roster`` (respondents +
     non-respondents) and ``response_rate`` = respondents / roster; named-only organisations are in no
-    denominator (as :func:`netanalysis.io.survey.response_rates`). ``None`` without survey status."""
+    denominator (as :func:`netanalysis.io.survey.response_rates`). ``None`` without survey status.
+
+    With ``wave`` (or when every tie of ``net`` belongs to one wave) and per-wave rates in the survey
+    provenance, that wave's rates are used: node ``status`` says whether an organisation answered in
+    *any* wave.
+    """
+    if groups is None:
+        if wave is None and "wave" in net.ties.columns:
+            waves = set(net.ties["wave"].astype(str)) - {""}
+            wave = waves.pop() if len(waves) == 1 else None
+        by_wave = (net.provenance.get("response_rates") or {}).get("by_wave") or {}
+        if wave is not None and str(wave) in by_wave:
+            rows = {r["sector"]: r for r in by_wave[str(wave)].get("by_sector", [])}
+            if rows:
+                out = pd.DataFrame({"respondents": {k: int(r["respondents"]) for k, r in rows.items()},
+                                    "non_respondents": {k: int(r["non_respondents"]) for k, r in rows.items()},
+                                    "named_only": 0}).rename_axis("sector")
+                out["roster"] = out["respondents"] + out["non_respondents"]
+                out["response_rate"] = out["respondents"] / out["roster"].where(out["roster"] > 0)
+                from .mixing import group_labels
+
+                order = group_labels(net)[1]
+                out = out.reindex([x for x in order if x in out.index] + [x for x in out.index if x not in order])
+                out.attrs["wave"] = str(wave)
+                return out
     if "status" not in net.nodes.columns:
         return None
     st = net.nodes["status"].astype(str).fillna("")
@@ -160,7 +184,7 @@ def response_rates(net: StakeholderNetwork, *, groups=None) -> pd.DataFrame | No
 def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: pd.DataFrame | None = None,
                    recommendations: pd.DataFrame | None = None, groups=None,
                    node_metrics: pd.DataFrame | None = None, communities: pd.DataFrame | None = None,
-                   extra: Iterable[dict] | None = None, top: int = 5) -> list[dict]:
+                   extra: Iterable[dict] | None = None, top: int = 5, wave: str | None = None) -> list[dict]:
     """Plain-language findings, most important first.
 
     Each finding is ``{"rank", "importance", "topic", "text", "numbers"}`` and, where it applies,
@@ -185,13 +209,15 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
         default 50).
     top : int
         Organisations named per list.
+    wave : str, optional
+        Survey wave the network shows (for that wave's response rates; see :func:`response_rates`).
     """
     pairs, R, params = mixing.pairs, mixing.parameters.get("permutations", 0), mixing.parameters
     directed = bool(params.get("directed", net.directed))
     n_tests = int(pairs["p_value"].notna().sum())
     adj = {"holm": "Holm-adjusted", "bh": "Benjamini–Hochberg-adjusted"}.get(params.get("adjust"), "adjusted")
     adj += f" over {n_tests} {_K()} pairs"
-    rates = response_rates(net, groups=groups)
+    rates = response_rates(net, groups=groups, wave=wave)
     out: list[dict] = []
 
     def add(kind, text, numbers, importance=None, caution=None, topic="sector gaps"):
@@ -276,7 +302,8 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
                     importance=IMPORTANCE["recommendations"] + 9 * gap - 0.01)
 
     if weak.empty:
-        cross = pairs[pairs["cross_sector"] & pairs["ratio"].notna()].sort_values("ratio")
+        cross = pairs[pairs["cross_sector"] & pairs["ratio"].notna() & (pairs["sector_a"] != "unknown")
+                      & (pairs["sector_b"] != "unknown")].sort_values("ratio")
         if len(cross):
             r = cross.iloc[0]
             add("no_weak_pair",
@@ -298,7 +325,8 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
                 f"Check survey response before acting on the {', '.join(affected)} gap"
                 f"{'s' if len(affected) > 1 else ''}: a missing tie can be an organisation that did not answer. "
                 f"Response rate {overall:.0%} overall ({per}); at least 80% is safe for naming individual "
-                f"brokers, 65–79% supports patterns only, below 65% needs caution.",
+                f"brokers, 65–79% supports patterns only, below 65% needs caution"
+                + (f" (wave {rates.attrs['wave']})." if rates.attrs.get("wave") else "."),
                 {**nums, "affected_pairs": affected}, importance=IMPORTANCE["non_response"] + 2)
         elif overall < RESPONSE_SAFE:
             add("non_response", f"Response rate {overall:.0%} overall ({per}): below 80%, so read individual "
@@ -321,9 +349,10 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
              "p_adjusted": r["p_adjusted"], "expected_degree": r["expected_degree"],
              "ratio_degree": r["ratio_degree"], "p_degree_adjusted": r["p_degree_adjusted"]})
 
-    # ---- possible gaps: low ratio, not significant
-    maybe = low[pairs.loc[low.index, "cross_sector"] & ~(low["p_adjusted"] <= alpha_)]
-    for _, r in maybe.sort_values("ratio").iterrows():
+    # ---- possible gaps: low ratio, not significant (pairs with the "unknown" sector left out; at most 3)
+    maybe = low[pairs.loc[low.index, "cross_sector"] & ~(low["p_adjusted"] <= alpha_)
+                & (low["sector_a"] != "unknown") & (low["sector_b"] != "unknown")]
+    for _, r in maybe.sort_values("ratio").head(3).iterrows():
         add("possible_gap",
             f"{_subject(r['sector_a'], r['sector_b'], directed)} are {r['ratio']:.2f}× expected "
             f"({int(r['ties']):,} vs {_num(r['expected'])}) but this is not significant "
@@ -564,7 +593,8 @@ class SectorGaps:
 def sector_gaps(net: StakeholderNetwork, *, groups=None, permutations: int = 1000, seed=42,
                 adjust: str = DEFAULT_ADJUST, alpha: float = DEFAULT_ALPHA, max_ratio: float = DEFAULT_MAX_RATIO,
                 method: str = "adamic_adar", per_pair: int = 10, node_metrics: pd.DataFrame | None = None,
-                communities: pd.DataFrame | None = None, extra: Iterable[dict] | None = None) -> SectorGaps:
+                communities: pd.DataFrame | None = None, extra: Iterable[dict] | None = None,
+                wave: str | None = None) -> SectorGaps:
     """Run the whole gap diagnosis: mixing + segregation, boundary spanners, recommendations, findings.
 
     Parameters are those of :func:`~netanalysis.mixing.mixing_analysis`,
@@ -576,17 +606,18 @@ def sector_gaps(net: StakeholderNetwork, *, groups=None, permutations: int = 100
     spn = boundary_spanners(net, groups=groups)
     rec = recommend_partnerships(net, mix.pairs, groups=groups, method=method, per_pair=per_pair)
     return assemble_gaps(net, mix, spn, rec, groups=groups, node_metrics=node_metrics, communities=communities,
-                         extra=extra)
+                         extra=extra, wave=wave)
 
 
 def assemble_gaps(net: StakeholderNetwork, mixing: MixingResult, spanners: pd.DataFrame,
                   recommendations: pd.DataFrame, *, groups=None, node_metrics: pd.DataFrame | None = None,
-                  communities: pd.DataFrame | None = None, extra: Iterable[dict] | None = None) -> SectorGaps:
+                  communities: pd.DataFrame | None = None, extra: Iterable[dict] | None = None,
+                  wave: str | None = None) -> SectorGaps:
     """Findings (JSON and Markdown) from already computed parts; used by :func:`sector_gaps` and
     ``analyze`` (which passes other families' results through ``node_metrics``/``communities``/``extra``)."""
     fnd = build_findings(net, mixing, spanners=spanners, recommendations=recommendations, groups=groups,
-                         node_metrics=node_metrics, communities=communities, extra=extra)
+                         node_metrics=node_metrics, communities=communities, extra=extra, wave=wave)
     md = findings_markdown(fnd, net=net, mixing=mixing)
     method = recommendations["method"].iloc[0] if len(recommendations) else None
-    return SectorGaps(mixing, spanners, recommendations, fnd, md, response_rates(net, groups=groups),
+    return SectorGaps(mixing, spanners, recommendations, fnd, md, response_rates(net, groups=groups, wave=wave),
                       {"recommendation_method": method})

@@ -152,3 +152,18 @@ def test_network_without_ties_says_so():
     g = sector_gaps(net, permutations=99)
     assert [f["kind"] for f in g.findings] == ["no_ties"] and g.recommendations.empty
     assert np.isnan(g.mixing.summary["ei_index"])
+
+
+def test_wave_response_rates_from_survey_provenance():
+    """Almaty synthetic survey: wave 1 business response is 11/22 (planted), not the any-wave status."""
+    from netanalysis.datasets import load_almaty_survey
+
+    net = load_almaty_survey()
+    w1 = net.view(wave="1")
+    rates = response_rates(w1)                     # one wave in the ties: detected
+    assert rates.attrs["wave"] == "1"
+    assert rates.loc["business", ["respondents", "roster"]].tolist() == [11, 22]
+    g = sector_gaps(w1.as_undirected("max"), permutations=999, seed=42, wave="1")
+    weak = set(zip(g.mixing.weak["sector_a"], g.mixing.weak["sector_b"]))
+    assert ("business", "science") in weak         # the planted wave-1 gap
+    assert g.findings[0]["kind"] == "non_response" and "business 50%" in g.findings[0]["text"]
