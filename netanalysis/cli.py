@@ -478,8 +478,10 @@ def report(**kw):
                 kw[k] = v
     own = {k: kw.pop(k) for k in _REPORT_OWN if k in kw}
     net = _load(kw)
+    from .report import default_out
+
     name = own["name"] or _report_name(kw)
-    out = own["out"] or Path("reports") / name
+    out = own["out"] or default_out(name)
     if st is not None:
         inputs = {"study": st.path, **{k: Path(kw[k]) for k in ("nodes", "ties", "participations", "survey",
                                                                 "aliases", "survey_mapping")

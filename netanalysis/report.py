@@ -61,7 +61,7 @@ from .network import StakeholderNetwork
 from .pipeline import Analysis, AnalysisOptions, analyze
 
 __all__ = ["ReportOptions", "Report", "build_report", "render_html", "report_tables", "MANIFEST_MARKER",
-           "is_previous_output", "package_versions"]
+           "is_previous_output", "default_out", "package_versions", "mixing_matrix"]
 
 #: Value of ``manifest.json["generator"]`` that marks a folder as a netanalysis report.
 MANIFEST_MARKER = "netanalysis report"
@@ -814,6 +814,17 @@ def render_html(res: Analysis, *, opts: ReportOptions | None = None, tables: dic
 
 
 # ---------------------------------------------------------------------------------- atomic install
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def default_out(name: str) -> Path:
+    """``reports/<name>``; the name must be a plain folder name (letters, digits, ``.``, ``_``, ``-``)."""
+    if not _NAME.match(str(name)):
+        raise OptionError(f"report name '{name}' may hold only letters, digits, '.', '_' and '-' "
+                          "(it becomes a folder name under reports/)")
+    return Path("reports") / str(name)
+
+
 def is_previous_output(folder: str | Path) -> bool:
     """True if ``folder`` may be replaced without ``force``: empty, a previous report (manifest with
     :data:`MANIFEST_MARKER`) or an ``analyze`` output folder holding only contract files."""
@@ -906,7 +917,7 @@ def build_report(net: StakeholderNetwork, out: str | Path | None = None, *,
     aopts = analysis_options or AnalysisOptions()
     if opts.min_cell_size < 0:
         raise OptionError("min_cell_size must be 0 or more")
-    out = Path(out) if out is not None else Path("reports") / opts.name
+    out = Path(out) if out is not None else default_out(opts.name)
     _check_target(out, opts.force)
     t_start = time.perf_counter()
     started = _dt.datetime.now(_dt.timezone.utc)

@@ -430,3 +430,15 @@ def test_results_without_a_section_are_shown_generically(built):
     assert "new_table.csv" in more and "helix.json" in more and "T_UIG" in more and "-0.25" in more
     assert SCRIPT not in html and "&lt;script&gt;" in more
     assert "All network-level figures" in html
+
+
+def test_report_name_must_be_a_plain_folder_name(tmp_path, monkeypatch):
+    from netanalysis.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(OptionError, match="folder name"):
+        build_report(_net(), None, analysis_options=FAST, options=ReportOptions(name="../escape"))
+    nodes, ties = _write_inputs(tmp_path)
+    r = CliRunner().invoke(main, ["report", "--nodes", str(nodes), "--ties", str(ties), "--name", "a/b"])
+    assert r.exit_code == 2 and "folder name" in r.output
+    assert not (tmp_path / "reports").exists()
