@@ -50,7 +50,6 @@ import itertools
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -74,9 +73,6 @@ DEFAULT_ALPHA = 0.05
 DEFAULT_ADJUST = "holm"
 #: Memory budget of one permutation batch, in gathered tie end-points (batch size × ties).
 _BATCH_CELLS = 4_000_000
-
-Groups = "str | pd.Series | Mapping | None"
-
 
 # ---------------------------------------------------------------------------------------- labels
 def group_labels(net: StakeholderNetwork, groups=None) -> tuple[np.ndarray, list[str]]:
