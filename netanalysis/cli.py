@@ -521,17 +521,21 @@ def init(path, force):
               default="adamic_adar", show_default=True, help="Score ranking the recommended partnerships.")
 @click.option("--per-pair", type=click.IntRange(1), default=10, show_default=True,
               help="Recommendations per weak sector pair.")
+@click.option("--wave", default=None,
+              help="Analyse only the ties of this survey wave (its response rates are used, when known).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Output folder (created if needed).")
 @handle_errors
-def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair, **kw):
+def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair, wave, **kw):
     """Sector gap diagnosis alone: writes sector_mixing.csv, boundary_spanners.csv, recommendations.csv,
     findings.json and findings.md into --out."""
     from .findings import sector_gaps
 
     net = _load(kw)
+    if wave is not None:
+        net = net.view(wave=wave)
     res = sector_gaps(net, permutations=permutations, seed=seed, adjust=adjust, alpha=alpha,
-                      max_ratio=max_ratio, method=link_score, per_pair=per_pair)
+                      max_ratio=max_ratio, method=link_score, per_pair=per_pair, wave=wave)
     res.write(out)
     for line in _account_lines(net):
         click.echo(line)

@@ -328,9 +328,14 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
                 f"brokers, 65–79% supports patterns only, below 65% needs caution"
                 + (f" (wave {rates.attrs['wave']})." if rates.attrs.get("wave") else "."),
                 {**nums, "affected_pairs": affected}, importance=IMPORTANCE["non_response"] + 2)
-        elif overall < RESPONSE_SAFE:
-            add("non_response", f"Response rate {overall:.0%} overall ({per}): below 80%, so read individual "
-                "organisations' positions with care; sector patterns are more robust.", nums, importance=60)
+        else:
+            lows = [(sct, x) for sct, x in rates["response_rate"].items() if x == x and x < RESPONSE_SAFE]
+            if overall < RESPONSE_SAFE or lows:
+                which = (f"below 80% for {', '.join(_label(sct) for sct, _ in lows)}" if lows else "below 80%")
+                add("non_response", f"Response rate {overall:.0%} overall ({per}): {which}, so read those "
+                    "organisations' positions with care (missing answers hide ties); sector patterns are more "
+                    "robust" + (f" (wave {rates.attrs['wave']})." if rates.attrs.get("wave") else "."),
+                    nums, importance=60)
 
     # ---- low ratio explained by activity: significant, but not below the degree-preserving expectation
     alpha_ = params.get("alpha", DEFAULT_ALPHA)

@@ -167,3 +167,19 @@ def test_wave_response_rates_from_survey_provenance():
     weak = set(zip(g.mixing.weak["sector_a"], g.mixing.weak["sector_b"]))
     assert ("business", "science") in weak         # the planted wave-1 gap
     assert g.findings[0]["kind"] == "non_response" and "business 50%" in g.findings[0]["text"]
+
+
+def test_gaps_cli_one_wave_of_a_survey(tmp_path):
+    from netanalysis.cli import main
+
+    d = REPO / "datasets" / "almaty_survey"
+    r = CliRunner().invoke(main, ["gaps", "--nodes", str(d / "organisations.csv"), "--survey", str(d / "survey.csv"),
+                                  "--aliases", str(d / "truth" / "aliases.csv"), "--wave", "1",
+                                  "--permutations", "999", "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    assert "business–science" in r.output
+    j = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
+    assert j["findings"][0]["kind"] == "non_response"
+    bad = CliRunner().invoke(main, ["gaps", "--nodes", str(d / "organisations.csv"), "--survey",
+                                    str(d / "survey.csv"), "--wave", "9", "--out", str(tmp_path)])
+    assert bad.exit_code == 2 and "no ties with wave" in bad.output
