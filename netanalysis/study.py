@@ -62,6 +62,18 @@ scheme = "standard"               # sector scheme: standard, cordis, none, or a 
 # merge = "sum"                   # duplicate ties: sum, max, mean or first
 # strict = false                  # true: error on ties naming ids missing from the nodes file
 # encoding = "cp1251"             # override encoding detection
+# --- survey input instead of ties (nodes = the roster whose names partners are matched to):
+# survey = "survey.csv"
+# survey_format = "name-generator" # name-generator, roster or register
+# respondent_column = "respondent"
+# partner_column = "partner"
+# symmetrize = "max"              # max (either side), min (confirmed only), mean, respondent
+# aliases = "name_matches_reviewed.csv"
+# --- or two-mode participation records (organisation x project) instead of ties:
+# participations = "participations.csv"
+# unit_column = "project"
+# org_column = "organisation"
+# projection = "count"            # count, newman or jaccard
 
 [analysis]
 seed = 42                         # seed for every random step (same seed -> same tables)

@@ -85,3 +85,22 @@ def test_cli_report_needs_an_input(tmp_path):
     r = CliRunner().invoke(main, ["report", "--out", str(tmp_path / "x")])
     assert r.exit_code == 2
     assert "--ties" in r.output
+
+
+def test_every_template_key_is_a_report_option():
+    """Keys shown (or commented out) in the template must be accepted by `netanalysis report`."""
+    import re
+
+    report = main.commands["report"]
+    options = {p.name for p in report.params}
+    section, seen = None, []
+    for line in TEMPLATE.splitlines():
+        m = re.match(r"^\[(\w+)\]", line)
+        if m:
+            section = m.group(1)
+            continue
+        m = re.match(r"^#?\s*([a-z_]+)\s*=", line)
+        if m and section in ("input", "analysis", "report"):
+            seen.append(m.group(1))
+            assert m.group(1) in options, f"[{section}] {m.group(1)} is not an option of `report`"
+    assert {"ties", "nodes", "survey", "participations", "seed", "min_cell_size"} <= set(seen)
