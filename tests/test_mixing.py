@@ -277,3 +277,20 @@ def test_low_activity_is_not_a_gap():
         assert not t["weak"].any(), t[t["weak"]]
         loose = mx.sector_mixing(net, permutations=999, seed=1, degree_test=False)
         assert _row(loose, "business", "business")["weak"]
+
+
+def test_almaty_survey_reports_ei_equals_arc_count_formula():
+    """Directed survey reports (synthetic Almaty survey, wave 1) against its answer key."""
+    from netanalysis.datasets import load_almaty_survey
+
+    from .conftest import REPO
+
+    net = load_almaty_survey().view(wave="1")
+    roster = set(net.nodes.loc[net.nodes["status"] != "named_only", "id"])
+    net = net.view(ties=net.ties["target"].isin(roster))      # the key leaves out partners not on the roster
+    key = pd.read_csv(REPO / "datasets" / "almaty_survey" / "truth" / "ties_wave1.csv", dtype=str)
+    sec = net.sector
+    E = int((sec.reindex(key["source"]).to_numpy() != sec.reindex(key["target"]).to_numpy()).sum())
+    I = len(key) - E
+    assert net.directed and net.n_ties == len(key)
+    assert mx.ei_index(net) == pytest.approx((E - I) / (E + I))
