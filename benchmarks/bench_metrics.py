@@ -6,7 +6,7 @@ For each measure: our function (``netanalysis.metrics`` / ``netanalysis.brokerag
 igraph call(s) doing the same work on the cached ``net.to_igraph()`` graph (same pivots when
 sampled), and the ratio ours / raw (target < 1.3). Measures igraph does not have (effective size,
 brokerage roles) are timed alone, or beside the nearest igraph call, and marked so. Ours and raw
-run alternately; calls under 0.1 s are the best of 15, under 2 s the best of 3, slower ones run once. Wall-clock seconds on a shared 2-core machine:
+run alternately; calls under 0.1 s are the best of 15, under 2 s the best of 7, slower ones of 2. Wall-clock seconds on a shared 2-core machine:
 noisy, read ratios near 1 as "no measurable overhead".
 """
 
@@ -43,7 +43,7 @@ def cordis_network():
 def timed_pair(ours, raw, slow: float = 2.0):
     """(best seconds of ours, of raw or None): alternating runs so both see the same machine load.
 
-    One run each when slower than ``slow`` seconds, 3 when slower than 0.1 s, else 15.
+    2 runs each when slower than ``slow`` seconds, 7 when slower than 0.1 s, else 15.
     """
     def once(fn):
         t0 = time.perf_counter()
@@ -53,7 +53,7 @@ def timed_pair(ours, raw, slow: float = 2.0):
     t_ours = once(ours)
     t_raw = once(raw) if raw is not None else None
     first = max(t_ours, t_raw or 0.0)
-    reps = 0 if first >= slow else (2 if first >= 0.1 else 14)
+    reps = 1 if first >= slow else (6 if first >= 0.1 else 14)
     for _ in range(reps):
         t_ours = min(t_ours, once(ours))
         if raw is not None:
@@ -217,7 +217,7 @@ def main(argv=None):
         "Ours = the public function in `netanalysis.metrics` / `netanalysis.brokerage` on a "
         "`StakeholderNetwork` whose igraph graph is already cached; raw = the igraph call(s) doing the "
         "same work on that graph (same pivots when sampled). Ours and raw alternate; best of 15 below "
-        "0.1 s, of 3 below 2 s, else one run. Sub-millisecond ratios are dominated by the ~0.1 ms of "
+        "0.1 s, of 7 below 2 s, else of 2. Sub-millisecond ratios are dominated by the ~0.1 ms of "
         "building the id-indexed Series and by noise. Sampling "
         f"rule: exact when n·m ≤ {M.EXACT_LIMIT:.0e}, else k = max({M.MIN_SAMPLE}, ⌈{M.EXACT_LIMIT:.0e}/m⌉) "
         "seeded pivots (betweenness, closeness, harmonic, distances).",
