@@ -442,3 +442,13 @@ def test_report_name_must_be_a_plain_folder_name(tmp_path, monkeypatch):
     r = CliRunner().invoke(main, ["report", "--nodes", str(nodes), "--ties", str(ties), "--name", "a/b"])
     assert r.exit_code == 2 and "folder name" in r.output
     assert not (tmp_path / "reports").exists()
+
+
+def test_never_replaces_the_current_folder_or_its_parents(tmp_path, monkeypatch):
+    work = tmp_path / "project" / "work"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    for target in (work, tmp_path / "project"):
+        with pytest.raises(OptionError, match="current folder"):
+            build_report(_net(), target, analysis_options=FAST, options=ReportOptions(name="x", force=True))
+    assert work.is_dir()
