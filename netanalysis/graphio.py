@@ -12,6 +12,9 @@ type per attribute name, so node attributes are converted column by column:
   make Gephi reject the file, since Java only parses ``NaN``.) A missing value therefore means
   *undefined* (e.g. constraint of an isolate), never zero — the same convention as the CSV tables.
 
+Characters that XML 1.0 forbids (control characters other than tab, LF and CR) are replaced by
+U+FFFD in ids and text, since no XML reader would open the file otherwise.
+
 Node keys are the organisation ids exactly as in the input (strings; ``"007"`` stays ``"007"``).
 Node attribute ``label`` holds the organisation name (Gephi and Cytoscape show it); ``name`` is kept
 as well. Ties are the collapsed dyads/arcs the algorithms see (:attr:`StakeholderNetwork.edges`)
@@ -21,6 +24,7 @@ on the same data write identical files.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +54,15 @@ def node_table_for_export(net: StakeholderNetwork, node_metrics: pd.DataFrame | 
     return pd.concat([base[keep], nm], axis=1)
 
 
+#: Characters XML 1.0 forbids (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF; lone surrogates).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_text(value: str) -> str:
+    """Text safe for XML 1.0: forbidden characters become U+FFFD (the file would not parse otherwise)."""
+    return _XML_INVALID.sub("\ufffd", value)
+
+
 def _column_kind(s: pd.Series) -> str:
     if pd.api.types.is_bool_dtype(s):
         return "bool"
@@ -75,7 +88,7 @@ def _convert(value, kind: str):
         return int(value)
     if kind == "float":
         return float(f"{float(value):.10g}")
-    return str(value)
+    return _xml_text(str(value))
 
 
 def export_graph(net: StakeholderNetwork, node_metrics: pd.DataFrame | None = None):
@@ -108,9 +121,9 @@ def export_graph(net: StakeholderNetwork, node_metrics: pd.DataFrame | None = No
                 attrs[str(c)] = conv
         if "name" in attrs:
             attrs["label"] = attrs["name"]
-        G.add_node(str(node_id), **attrs)
+        G.add_node(_xml_text(str(node_id)), **attrs)
     e = net.edges
-    G.add_edges_from((str(s), str(t), {"weight": float(w)})
+    G.add_edges_from((_xml_text(str(s)), _xml_text(str(t)), {"weight": float(w)})
                      for s, t, w in zip(e["source"], e["target"], e["weight"]))
     return G
 

@@ -89,3 +89,14 @@ def test_one_type_per_attribute():
             types.setdefault(k, set()).add(type(v))
     assert all(len(t) == 1 for t in types.values()), types
     assert types["degree"] == {int} and types["constraint"] == {float} and types["articulation"] == {bool}
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_control_characters_do_not_break_the_xml(tmp_path, fmt):
+    nodes = pd.DataFrame({"id": ["a", "b"], "name": ["Bell\x07 Ltd\x0b", "Tab\there"], "sector": ["x", "y"]})
+    net = build_network(nodes, pd.DataFrame({"source": ["a"], "target": ["b"]}), scheme="none")
+    path = tmp_path / f"n.{fmt}"
+    (write_graphml if fmt == "graphml" else write_gexf)(path, net)
+    G = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    assert G.nodes["a"]["name"] == "Bell\ufffd Ltd\ufffd"
+    assert G.nodes["b"]["name"] == "Tab\there"
