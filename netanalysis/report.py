@@ -72,6 +72,8 @@ _ANALYZE_FILES = {"network_metrics.json", "node_metrics.csv", "sector_mixing.csv
                   "recommendations.csv", "findings.json", "findings.md", "data_quality.json", "map.html",
                   "name_matches.csv", "helix.json"}
 _NOT_COMPUTED = "not computed in this run"
+#: Above this many sectors (or groups of another attribute) the page shows the mixing table only.
+MAX_HEATMAP_GROUPS = 12
 
 
 @dataclass(frozen=True)
@@ -252,7 +254,7 @@ def _data_quality_summary(prov: dict, *, anonymize: bool) -> dict:
                       "dropped": acc.get("dropped"), "drops": drops, "merges": merges,
                       "note": acc.get("note", "")})
     sectors = prov.get("sectors", {}) or {}
-    mapping = [] if anonymize else list(sectors.get("mapping", []) or [])
+    mapping = [] if anonymize else list(sectors.get("mapping", []) or [])[:200]
     added = prov.get("nodes_added_from_ties") or {}
     net = prov.get("network", {}) or {}
     survey = {k: v for k, v in (prov.get("survey") or {}).items()
@@ -265,7 +267,7 @@ def _data_quality_summary(prov: dict, *, anonymize: bool) -> dict:
             key = str(m.get("method") or "unmatched")
             matches[key] = matches.get(key, 0) + int(m.get("count", 1) or 1)
     return {"files": files, "scheme": sectors.get("scheme", ""), "mapping": mapping,
-            "unmapped": [] if anonymize else list(sectors.get("unmapped_labels", []) or []),
+            "unmapped": [] if anonymize else list(sectors.get("unmapped_labels", []) or [])[:40],
             "added": added.get("count", 0), "network": net, "dataset": prov.get("dataset", ""),
             "survey": survey, "name_matches": sorted(matches.items()),
             "response_rates": prov.get("response_rates")}
@@ -414,6 +416,8 @@ def mixing_matrix(mixing: pd.DataFrame, *, directed: bool) -> dict | None:
             pick = next((v for v in vals if "degree" in v or "config" in v), vals[0])
             df = df[df[col].astype(str) == pick]
     sectors = _sector_order(pd.unique(pd.concat([df["sector_a"], df["sector_b"]]).astype(str)))
+    if len(sectors) > MAX_HEATMAP_GROUPS:
+        return None
     cells = {}
     for r in df.to_dict("records"):
         a, b = str(r["sector_a"]), str(r["sector_b"])
@@ -768,11 +772,13 @@ def render_html(res: Analysis, *, opts: ReportOptions | None = None, tables: dic
         "glance": _glance(res),
         "all_figures": _all_network_figures(res.network_metrics),
         "more": _more_results(res, tables, opts.top),
-        "sector_summary": _table_view(tables.get("sector_summary.csv"), "sector_summary.csv"),
+        "sector_summary": _table_view(tables.get("sector_summary.csv"), "sector_summary.csv", limit=40),
         "findings": _findings_list(res),
         "findings_md": res.texts.get("findings.md"),
         "heatmap": mixing_matrix(mixing, directed=res.network.directed) if mixing is not None else None,
-        "mixing": _table_view(mixing, "sector_mixing.csv"),
+        "max_heatmap": MAX_HEATMAP_GROUPS,
+        "n_groups": int(res.network.sector.nunique()),
+        "mixing": _table_view(mixing, "sector_mixing.csv", limit=200),
         "weak": weak,
         "recommendations": _table_view(recs, "recommendations.csv", limit=opts.top,
                                        columns=["source_name", "target_name", "sector_pair", "score",

@@ -452,3 +452,12 @@ def test_never_replaces_the_current_folder_or_its_parents(tmp_path, monkeypatch)
         with pytest.raises(OptionError, match="current folder"):
             build_report(_net(), target, analysis_options=FAST, options=ReportOptions(name="x", force=True))
     assert work.is_dir()
+
+
+def test_no_heat_map_for_many_groups():
+    groups = [f"g{i:02d}" for i in range(13)]
+    mix = pd.DataFrame([(a, b, 1, 1.0, 1.0) for i, a in enumerate(groups) for b in groups[i:]],
+                       columns=["sector_a", "sector_b", "ties", "expected", "ratio"])
+    assert mixing_matrix(mix, directed=False) is None
+    assert mixing_matrix(mix[mix["sector_a"].isin(groups[:12]) & mix["sector_b"].isin(groups[:12])],
+                         directed=False) is not None
