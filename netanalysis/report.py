@@ -554,6 +554,22 @@ def _more_results(res: Analysis, tables: dict[str, pd.DataFrame], limit: int) ->
     return out
 
 
+def _brokerage_network(m: dict) -> dict | None:
+    """Network-level brokerage role totals vs their expectations (``network_metrics["brokerage"]``)."""
+    b = m.get("brokerage")
+    if not isinstance(b, dict) or not b or not all(isinstance(v, dict) for v in b.values()):
+        return None
+    df = pd.DataFrame.from_dict(b, orient="index")
+    df.index.name = "role"
+    df = df.reset_index()
+    for col in df.columns[1:]:
+        df[col] = pd.to_numeric(df[col], errors="coerce")
+    view = _table_view(df, "network_metrics.json")
+    view["doc"] = describe("network_metrics.json", "brokerage")
+    view["permutations"] = m.get("brokerage_permutations")
+    return view
+
+
 def _top_organisations(nm: pd.DataFrame | None, by: str, columns: list[str], n: int) -> dict | None:
     if nm is None or by not in nm.columns:
         return None
@@ -802,6 +818,7 @@ def render_html(res: Analysis, *, opts: ReportOptions | None = None, tables: dic
                                            ["cross_sector_ties", "partner_sector_diversity", "degree",
                                             "constraint", "effective_size"], opts.top)
         if nm is not None and "brokerage_total" not in nm.columns else None,
+        "brokerage_network": _brokerage_network(res.network_metrics),
         "communities": _table_view(comms, "communities.csv"),
         "response_rates": _table_view(tables.get("response_rates.csv"), "response_rates.csv"),
         "response_overall": _overall_response(dq),
