@@ -70,7 +70,9 @@ REPORT_FORMAT = 1
 #: Files an ``analyze`` output folder may hold (such a folder may be replaced by a report).
 _ANALYZE_FILES = {"network_metrics.json", "node_metrics.csv", "sector_mixing.csv", "communities.csv",
                   "recommendations.csv", "findings.json", "findings.md", "data_quality.json", "map.html",
-                  "name_matches.csv", "helix.json"}
+                  "name_matches.csv", "symmetrization_sensitivity.csv", "helix.json", "boundary_spanners.csv",
+                  "community_members.csv", "community_links.csv", "communities.json", "compare.json",
+                  "compare.md", "compare_ties.csv", "compare_organisations.csv", "compare_sector_pairs.csv"}
 _NOT_COMPUTED = "not computed in this run"
 #: Above this many sectors (or groups of another attribute) the page shows the mixing table only.
 MAX_HEATMAP_GROUPS = 12
