@@ -100,3 +100,15 @@ def test_control_characters_do_not_break_the_xml(tmp_path, fmt):
     G = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
     assert G.nodes["a"]["name"] == "Bell\ufffd Ltd\ufffd"
     assert G.nodes["b"]["name"] == "Tab\there"
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_reciprocal_arcs_stay_two_arcs(tmp_path, fmt):
+    ties = pd.DataFrame({"source": ["a", "b", "b"], "target": ["b", "a", "c"], "weight": [1.0, 4.0, 2.0]})
+    net = build_network(None, ties, directed=True, scheme="none")
+    path = tmp_path / f"n.{fmt}"
+    (write_graphml if fmt == "graphml" else write_gexf)(path, net)
+    G = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    assert G.is_directed()
+    assert {(s, t): d["weight"] for s, t, d in G.edges(data=True)} == {("a", "b"): 1.0, ("b", "a"): 4.0,
+                                                                       ("b", "c"): 2.0}
