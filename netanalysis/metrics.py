@@ -58,7 +58,7 @@ __all__ = ["network_metrics", "node_metrics", "degree", "in_degree", "out_degree
 #: Exact betweenness, closeness, harmonic closeness and distances cost about n·m steps (one
 #: breadth-first search per node). Above this many (n × m, m = ties or arcs) the default
 #: ``sample="auto"`` estimates them from k = max(:data:`MIN_SAMPLE`, ⌈limit / m⌉) seeded source
-#: pivots, i.e. about ``EXACT_LIMIT`` steps: 10–60 s of igraph per measure on one core (measured in
+#: pivots, i.e. about ``EXACT_LIMIT`` steps: 2–15 s per measure on a 1M-tie graph (see
 #: benchmarks/RESULTS_metrics.md). Survey-sized networks (thousands of ties) are always exact.
 EXACT_LIMIT = 2e8
 #: Smallest pivot sample used by ``sample="auto"``.
