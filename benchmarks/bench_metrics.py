@@ -17,27 +17,8 @@ import time
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
-from benchmarks.common import REPO, cordis_participations, machine_facts, markdown_table, synthetic_network
-
-
-def cordis_network():
-    """Organisation × project incidence B → co-participation ties B·Bᵀ off the diagonal (sparse product).
-
-    Weight = number of shared projects; sector from the CORDIS activity type (scheme ``cordis``).
-    """
-    from netanalysis import build_network
-
-    df = cordis_participations()[["rcn", "pic", "type"]].drop_duplicates(["rcn", "pic"])
-    orgs, oi = np.unique(df["pic"].to_numpy(), return_inverse=True)
-    _, pj = np.unique(df["rcn"].to_numpy(), return_inverse=True)
-    B = sp.csr_matrix((np.ones(len(df)), (oi, pj)), shape=(len(orgs), pj.max() + 1))
-    A = sp.triu(B @ B.T, k=1).tocoo()
-    ties = pd.DataFrame({"source": orgs[A.row], "target": orgs[A.col], "weight": A.data.astype(float)})
-    first_type = df.drop_duplicates("pic").set_index("pic")["type"]
-    nodes = pd.DataFrame({"id": orgs, "sector": first_type.reindex(orgs).to_numpy()})
-    return build_network(nodes, ties, scheme="cordis")
+from benchmarks.common import REPO, cordis_network, machine_facts, markdown_table, synthetic_network
 
 
 def timed_pair(ours, raw, slow: float = 2.0):

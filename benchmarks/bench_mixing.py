@@ -19,25 +19,8 @@ import os
 import time
 
 import numpy as np
-import pandas as pd
-import scipy.sparse as sp
 
-from benchmarks.common import REPO, Timer, cordis_participations, machine_facts, markdown_table
-
-
-def cordis_network():
-    from netanalysis import build_network
-
-    df = cordis_participations()[["rcn", "pic", "type"]].drop_duplicates(["rcn", "pic"])
-    orgs, oi = np.unique(df["pic"].to_numpy(), return_inverse=True)
-    _, pj = np.unique(df["rcn"].to_numpy(), return_inverse=True)
-    B = sp.csr_matrix((np.ones(len(df)), (oi, pj)), shape=(len(orgs), pj.max() + 1))
-    A = sp.triu(B @ B.T, k=1).tocoo()
-    ties = pd.DataFrame({"source": orgs[A.row].astype(str), "target": orgs[A.col].astype(str),
-                         "weight": A.data.astype(float)})
-    first_type = df.drop_duplicates("pic").set_index("pic")["type"]
-    nodes = pd.DataFrame({"id": orgs.astype(str), "sector": first_type.reindex(orgs).to_numpy()})
-    return build_network(nodes, ties, scheme="cordis")
+from benchmarks.common import REPO, cordis_network, Timer, machine_facts, markdown_table
 
 
 def engine_cpu_per_permutation(net, reps: int = 100) -> tuple[float, float]:

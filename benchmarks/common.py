@@ -88,7 +88,6 @@ def synthetic_network(n_ties: int, *, seed: int = 0, directed: bool = False, mea
     np.fill_diagonal(pref, 3.0)
     pref[1, 2] = pref[2, 1] = 0.3
     # draw candidate pairs, accept by preference, until enough distinct ties
-    src, dst = [], []
     need = n_ties
     seen = np.zeros(0, dtype=np.int64)
     while need > 0:
@@ -139,3 +138,20 @@ def markdown_table(df: pd.DataFrame) -> str:
     for row in df.itertuples(index=False):
         out.append("| " + " | ".join("" if (isinstance(v, float) and np.isnan(v)) else str(v) for v in row) + " |")
     return "\n".join(out)
+
+
+def cordis_network(country: str | None = None):
+    """The CORDIS H2020 organisation co-participation network, built the way users build it:
+    :func:`netanalysis.io.participation.load_participation_network` (organisation × project incidence
+    B, ties = B·Bᵀ off the diagonal, weight = shared projects; sectors by the ``cordis`` scheme).
+
+    ``country`` keeps only that country's participation rows (e.g. ``"SI"``).
+    """
+    from netanalysis.io.participation import load_participation_network, make_participations, project
+
+    if country is None:
+        return load_participation_network(CORDIS_FILE, unit_column="rcn", org_column="pic",
+                                          sector_column="type", scheme="cordis")
+    frame = cordis_participations(country)
+    return project(make_participations(frame, unit_column="rcn", org_column="pic", sector_column="type",
+                                       scheme="cordis"))

@@ -7,7 +7,8 @@ sector gaps and communities, and write tables, findings and interactive maps.
 __version__ = "0.1.0"
 
 from .errors import EmptyNetworkError, InputError, NetAnalysisError, OptionError  # noqa: E402
-from .io import load_network, read_table  # noqa: E402
+from .io import (load_network, load_participation_network, load_survey, read_participations,  # noqa: E402
+                 read_table)
 from .network import StakeholderNetwork, build_network  # noqa: E402
 from .pipeline import Analysis, AnalysisOptions, analyze  # noqa: E402
 from .sectors import HELIX_SECTORS, SECTORS, SectorScheme, get_scheme  # noqa: E402
@@ -16,4 +17,10 @@ __all__ = [
     "__version__", "StakeholderNetwork", "build_network", "load_network", "read_table",
     "analyze", "Analysis", "AnalysisOptions", "SECTORS", "HELIX_SECTORS", "SectorScheme", "get_scheme",
     "NetAnalysisError", "InputError", "OptionError", "EmptyNetworkError",
+    "load_survey", "read_participations", "load_participation_network",
 ]
+
+# The analysis families are modules of the package (networkx style): netanalysis.metrics,
+# .brokerage, .mixing, .spanners, .recommend, .findings, .communities, .helix, .compare, .partner,
+# .viz (maps and figures), .report, .graphio. Import them by name, e.g.
+# ``from netanalysis.mixing import sector_mixing``.

@@ -2,7 +2,7 @@
 
 ``analyze(network)`` returns an :class:`Analysis` (pure, in memory); ``Analysis.write(folder)``
 writes the files of DESIGN.md's output contract. Each analysis family adds its part in its own
-block below; the CLI's ``analyze`` command is one call to :func:`run_analyze`.
+block below; the CLI's ``analyze`` command is one call to :func:`analyze` plus ``write``.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class Analysis:
     texts: dict[str, str] = field(default_factory=dict)             # file name -> text (md, html)
     json: dict[str, object] = field(default_factory=dict)           # file name -> JSON object
     timings: dict[str, float] = field(default_factory=dict)
+    partition: object | None = None   # communities.Partition (the consensus), when computed
 
     def data_quality(self) -> dict:
         """The provenance of the network plus anything the analyses add (response rates …)."""
@@ -160,7 +161,7 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
     # "importance"]} dicts).
     t = stage("findings")
     _extra = []
-    if getattr(res, "partition", None) is not None:
+    if res.partition is not None:
         from . import communities as _comm_f
 
         _extra += _comm_f.findings(res.partition, res.tables.get("communities.csv"))
@@ -178,7 +179,7 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
 
     res.texts["map.html"] = _render_map(
         net, metrics=res.node_metrics, mixing=res.tables.get("sector_mixing.csv"),
-        communities=getattr(res, "partition", None), seed=opts.seed,
+        communities=res.partition, seed=opts.seed,
         title=f"Network map: {net.provenance['dataset']}" if net.provenance.get("dataset") else None)
     res.timings["map"] = time.perf_counter() - t
 
