@@ -15,7 +15,7 @@ __all__ = ["DATASETS_DIR", "dataset_path", "load_cordis_slovenia", "load_almaty_
 
 #: The repository's ``datasets/`` folder (the package is installed in editable mode).
 DATASETS_DIR = Path(__file__).resolve().parent.parent / "datasets"
-DEFAULT_DATASET = "cordis_slovenia"
+DEFAULT_DATASET = "almaty_survey"
 
 
 def dataset_path(name: str, filename: str = "") -> Path:
@@ -113,5 +113,12 @@ def load_almaty_survey(*, symmetrize: str | None = None, source: str = "survey",
 
 
 def load_default() -> StakeholderNetwork:
-    """The dataset that ``netanalysis demo`` analyses."""
-    return load_cordis_slovenia()
+    """The dataset that ``netanalysis demo`` analyses: the SYNTHETIC Almaty survey, wave 1 (baseline).
+
+    Ties reported by either side count (``symmetrize="max"``); the reviewed alias table resolves the
+    partner names. Wave 1 shows what the toolkit is for: a science–business gap, a sector with low
+    response, and who could bridge the gap (``netanalysis compare`` shows how wave 2 changed it).
+    """
+    net = load_almaty_survey(symmetrize="max").view(wave="1")
+    net.provenance["dataset"] = "Almaty smart-community partnership survey, wave 1 (SYNTHETIC example)"
+    return net

@@ -138,8 +138,14 @@ class StakeholderNetwork:
             mask &= self.ties[col].astype(str).isin(vals)
         if ties is not None:
             mask &= ties.reindex(self.ties.index).fillna(False).astype(bool)
+        prov = dict(self.provenance)
+        selected = {k: ([v] if isinstance(v, str) else [str(x) for x in v])
+                    for k, v in (("type", type), ("wave", wave)) if v is not None}
+        if selected or ties is not None:
+            prov["view"] = {**prov.get("view", {}), **selected,
+                            "ties_in_view": int(mask.sum()), "ties_in_network": int(len(mask))}
         return StakeholderNetwork(self.nodes, self.ties[mask].reset_index(drop=True), self.directed,
-                                  self.provenance, self.merge)
+                                  prov, self.merge)
 
     def with_nodes(self, nodes: pd.DataFrame) -> "StakeholderNetwork":
         """Same ties, replaced node attributes (ids must be the same)."""
@@ -236,7 +242,7 @@ class StakeholderNetwork:
 
     def __repr__(self) -> str:
         kind = "directed" if self.directed else "undirected"
-        return f"<StakeholderNetwork {kind}: {self.n_nodes} nodes, {len(self.ties)} ties>"
+        return f"<StakeholderNetwork {kind}: {self.n_nodes} nodes, {self.n_ties} ties>"
 
 
 def id_sort_key(node_id: str) -> tuple:
