@@ -4,23 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
-from ..errors import InputError
 from ..network import StakeholderNetwork, build_network
-from .tables import Table, parse_numbers, read_table, resolve_column
+from .tables import optional_column, parse_numbers, read_table, resolve_column
 
 __all__ = ["load_network"]
-
-
-def _optional(table: Table, given: str | None, default: str, option: str) -> str | None:
-    """Column for an optional role: the given name (must exist) or the default name if present."""
-    if given is not None:
-        return resolve_column(table, given, option=option)
-    try:
-        return resolve_column(table, default)
-    except InputError:
-        return None
 
 
 def load_network(ties: str | Path, nodes: str | Path | None = None, *, directed: bool = False,
@@ -65,8 +52,8 @@ def load_network(ties: str | Path, nodes: str | Path | None = None, *, directed:
     if nodes is not None:
         nt = read_table(nodes, encoding=encoding)
         idc = resolve_column(nt, id_column, option="--id-column")
-        namec = _optional(nt, name_column, "name", "--name-column")
-        secc = _optional(nt, sector_column, "sector", "--sector-column")
+        namec = optional_column(nt, name_column, "name", "--name-column")
+        secc = optional_column(nt, sector_column, "sector", "--sector-column")
         node_frame = nt.frame.rename(columns={idc: "id"})
         if namec and namec != idc:
             node_frame = node_frame.rename(columns={namec: "name"})
@@ -81,9 +68,9 @@ def load_network(ties: str | Path, nodes: str | Path | None = None, *, directed:
     tt = read_table(ties, encoding=encoding)
     src = resolve_column(tt, source_column, option="--source-column")
     tgt = resolve_column(tt, target_column, option="--target-column")
-    wc = _optional(tt, weight_column, "weight", "--weight-column")
-    tyc = _optional(tt, type_column, "type", "--type-column")
-    wvc = _optional(tt, wave_column, "wave", "--wave-column")
+    wc = optional_column(tt, weight_column, "weight", "--weight-column")
+    tyc = optional_column(tt, type_column, "type", "--type-column")
+    wvc = optional_column(tt, wave_column, "wave", "--wave-column")
     frame = tt.frame.drop(columns=[wc] if wc else [])
     ren = {src: "source", tgt: "target"}
     for col, role in ((tyc, "type"), (wvc, "wave")):

@@ -57,7 +57,7 @@ import pandas as pd
 from ..errors import InputError, OptionError
 from ..network import StakeholderNetwork, build_network, id_sort_key
 from ..sectors import SectorScheme, get_scheme
-from .tables import Table, read_table, resolve_column
+from .tables import optional_column, read_table, resolve_column
 
 __all__ = ["Participations", "read_participations", "make_participations", "project",
            "load_participation_network", "WEIGHTINGS"]
@@ -132,15 +132,6 @@ class Participations:
                 f"{self.n_units} units>")
 
 
-def _optional(table: Table, given: str | None, default: str, option: str) -> str | None:
-    if given is not None:
-        return resolve_column(table, given, option=option)
-    try:
-        return resolve_column(table, default)
-    except InputError:
-        return None
-
-
 def _blank(s: pd.Series) -> np.ndarray:
     return (s.isna() | (s.astype(str).str.strip() == "")).to_numpy()
 
@@ -183,9 +174,9 @@ def read_participations(path: str | Path, *, unit_column: str, org_column: str,
     table = read_table(path, encoding=encoding)
     uc = resolve_column(table, unit_column, option="--unit-column")
     oc = resolve_column(table, org_column, option="--org-column")
-    sc = _optional(table, sector_column, "sector", "--sector-column")
-    nc = _optional(table, name_column, "name", "--name-column")
-    yc = _optional(table, year_column, "year", "--year-column")
+    sc = optional_column(table, sector_column, "sector", "--sector-column")
+    nc = optional_column(table, name_column, "name", "--name-column")
+    yc = optional_column(table, year_column, "year", "--year-column")
     acc = table.account("participations")
     acc.update(unit_column=uc, org_column=oc, sector_column=sc, name_column=nc, year_column=yc)
     if sc is None:

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..errors import InputError
 
-__all__ = ["Table", "read_table", "resolve_column", "parse_numbers", "sha256_of"]
+__all__ = ["Table", "read_table", "resolve_column", "optional_column", "parse_numbers", "sha256_of"]
 
 _DELIMS = [",", ";", "\t", "|"]
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
@@ -196,6 +196,16 @@ def resolve_column(table: Table, column: str, *, option: str | None = None) -> s
     opt = f" (set it with {option})" if option else ""
     raise InputError(f"no column '{column}'{opt}; available: {', '.join(cols)}{hint}",
                      file=str(table.path), column=column)
+
+
+def optional_column(table: Table, given: str | None, default: str, option: str) -> str | None:
+    """Column for an optional role: the given name (must exist) or the default name if present."""
+    if given is not None:
+        return resolve_column(table, given, option=option)
+    try:
+        return resolve_column(table, default)
+    except InputError:
+        return None
 
 
 def parse_numbers(values: pd.Series, *, file: str, rows: np.ndarray, column: str,
