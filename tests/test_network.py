@@ -10,7 +10,7 @@ import pytest
 from netanalysis import InputError, OptionError, build_network
 from netanalysis.metrics import density, network_metrics, node_metrics, reciprocity
 
-from .conftest import classic, net_from_edges
+from .conftest import classic
 
 
 def ties(rows, cols=("source", "target", "weight")):
