@@ -272,23 +272,41 @@ def _data_quality_summary(prov: dict, *, anonymize: bool) -> dict:
             "unmapped": [] if anonymize else list(sectors.get("unmapped_labels", []) or [])[:40],
             "added": added.get("count", 0), "network": net, "dataset": prov.get("dataset", ""),
             "survey": survey, "name_matches": sorted(matches.items()),
-            "response_rates": prov.get("response_rates")}
+            "response_rates": prov.get("response_rates"),
+            "view": prov.get("view") if isinstance(prov.get("view"), dict) else None}
+
+
+def _rates_in_view(dq: dict) -> tuple[object, str]:
+    """The response rates that match the analysed ties, and the wave they belong to ("" = all).
+
+    Survey provenance holds rates for "any wave" and per wave (``by_wave``); when the network is a
+    one-wave view (``provenance["view"]["wave"]``), that wave's rates are the ones to show.
+    """
+    rr = dq.get("response_rates") or dq.get("response") or None
+    waves = ((dq.get("view") or {}).get("wave") or []) if isinstance(dq.get("view"), dict) else []
+    if isinstance(waves, str):
+        waves = [waves]
+    if isinstance(rr, dict) and len(waves) == 1 and isinstance(rr.get("by_wave"), dict) \
+            and str(waves[0]) in rr["by_wave"]:
+        return rr["by_wave"][str(waves[0])], str(waves[0])
+    return rr, ""
 
 
 def _overall_response(dq: dict) -> str:
-    rr = dq.get("response_rates") if isinstance(dq.get("response_rates"), dict) else None
+    rr, wave = _rates_in_view(dq)
+    rr = rr if isinstance(rr, dict) else None
     ov = (rr or {}).get("overall") or {}
     if not isinstance(ov, dict) or _is_missing(ov.get("rate")) or ov.get("rate") is None:
         return ""
     txt = f"{100 * float(ov['rate']):.0f}%"
     if ov.get("respondents") is not None and ov.get("roster") is not None:
         txt += f" ({ov['respondents']} of {ov['roster']})"
-    return txt
+    return txt + " of the roster responded" + (f" in wave {wave}" if wave else "")
 
 
 def _response_rates(dq: dict) -> pd.DataFrame | None:
     """Response rates per sector from ``data_quality.json`` when survey input added them."""
-    rr = dq.get("response_rates") or dq.get("response") or None
+    rr, _ = _rates_in_view(dq)
     if not rr:
         return None
     try:

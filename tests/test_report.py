@@ -461,3 +461,18 @@ def test_no_heat_map_for_many_groups():
     assert mixing_matrix(mix, directed=False) is None
     assert mixing_matrix(mix[mix["sector_a"].isin(groups[:12]) & mix["sector_b"].isin(groups[:12])],
                          directed=False) is not None
+
+
+def test_response_rates_follow_a_one_wave_view():
+    """A wave-1 view shows wave 1's response rates, not 'any wave' (they differ in the Almaty example)."""
+    from netanalysis.report import _overall_response, _response_rates
+
+    rr = {"overall": {"roster": 10, "respondents": 9, "rate": 0.9},
+          "by_sector": [{"sector": "business", "roster": 4, "respondents": 4, "rate": 1.0}],
+          "by_wave": {"1": {"overall": {"roster": 10, "respondents": 5, "rate": 0.5},
+                            "by_sector": [{"sector": "business", "roster": 4, "respondents": 1, "rate": 0.25}]}}}
+    assert _overall_response({"response_rates": rr}) == "90% (9 of 10) of the roster responded"
+    view = {"response_rates": rr, "view": {"wave": ["1"]}}
+    assert _overall_response(view) == "50% (5 of 10) of the roster responded in wave 1"
+    assert _response_rates(view)["rate"].tolist() == [0.25]
+    assert _response_rates({"response_rates": rr})["rate"].tolist() == [1.0]
