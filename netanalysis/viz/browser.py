@@ -282,7 +282,7 @@ class Chromium:
         self.port: int | None = None
 
     def __enter__(self) -> "Chromium":
-        self.profile = tempfile.TemporaryDirectory(prefix="netanalysis-chromium-")
+        self.profile = tempfile.TemporaryDirectory(prefix="netanalysis-chromium-", ignore_cleanup_errors=True)
         args = [self.binary, *CHROMIUM_FLAGS, f"--user-data-dir={self.profile.name}",
                 f"--window-size={self.width},{self.height}", "--remote-debugging-port=0",
                 "--remote-debugging-address=127.0.0.1", "about:blank"]

