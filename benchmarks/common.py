@@ -52,12 +52,14 @@ class Timer:
     @contextmanager
     def stage(self, input_name: str, stage: str, **extra):
         _reset_peak()
+        start = _rss_peak_mb()              # after the reset: the memory already held
         t0 = time.perf_counter()
         box = {}
         yield box
         dt = time.perf_counter() - t0
         self.rows.append({"input": input_name, "stage": stage, "seconds": round(dt, 3),
-                          "peak_mb": round(_rss_peak_mb(), 1), **extra, **box})
+                          "peak_mb": round(_rss_peak_mb(), 1), "held_before_mb": round(start, 1),
+                          **extra, **box})
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows)
