@@ -14,9 +14,14 @@ from typing import Callable
 
 import pandas as pd
 
-from . import metrics
+from . import communities, findings, metrics
+from .brokerage import ROLES, brokerage_test
 from .export import write_csv, write_json, write_text
+from .mixing import mixing_analysis
 from .network import StakeholderNetwork
+from .recommend import recommend_partnerships
+from .spanners import boundary_spanners
+from .viz.map import render_map
 
 __all__ = ["Analysis", "analyze", "AnalysisOptions"]
 
@@ -101,9 +106,9 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
 
     # ---- survey input (survey issue): name review file, max-vs-min sensitivity ----
     if net.provenance.get("name_matches") is not None:
-        _nm = pd.DataFrame(net.provenance["name_matches"])
-        _lead = ["raw_name", "id", "score", "method"]
-        res.tables["name_matches.csv"] = _nm.reindex(columns=_lead + [c for c in _nm.columns if c not in _lead])
+        matches = pd.DataFrame(net.provenance["name_matches"])
+        lead = ["raw_name", "id", "score", "method"]
+        res.tables["name_matches.csv"] = matches.reindex(columns=lead + [c for c in matches.columns if c not in lead])
     if net.provenance.get("survey", {}).get("symmetrization_sensitivity"):
         res.tables["symmetrization_sensitivity.csv"] = pd.DataFrame(
             net.provenance["survey"]["symmetrization_sensitivity"])
@@ -112,32 +117,25 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
     # Gould–Fernandez role counts by sector (= R sna::brokerage) into node_metrics; network-level
     # totals vs the G&F expectation and a label-permutation null into network_metrics["brokerage"].
     t = stage("brokerage roles")
-    from .brokerage import ROLES as _ROLES, brokerage_test as _brokerage_test
-
-    _br = _brokerage_test(net, permutations=opts.permutations, seed=opts.seed)
-    for _c in _ROLES:
-        res.node_metrics[_c] = _br.nodes[_c]
+    br = brokerage_test(net, permutations=opts.permutations, seed=opts.seed)
+    for role in ROLES:
+        res.node_metrics[role] = br.nodes[role]
     res.network_metrics["brokerage"] = {
-        _r: {k: (None if pd.isna(v) else float(v)) for k, v in _row.items()}
-        for _r, _row in _br.network.to_dict("index").items()}
-    res.network_metrics["brokerage_permutations"] = _br.permutations
+        role: {k: (None if pd.isna(v) else float(v)) for k, v in row.items()}
+        for role, row in br.network.to_dict("index").items()}
+    res.network_metrics["brokerage_permutations"] = br.permutations
     res.timings["brokerage"] = time.perf_counter() - t
 
     # ---- sector gaps: mixing, segregation, spanners, recommendations (gaps issue) ----
     t = stage("sector gaps")
-    from . import findings as _gaps
-    from .mixing import mixing_analysis as _mixing
-    from .recommend import recommend_partnerships as _recommend
-    from .spanners import boundary_spanners as _spanners
-
-    _mix = _mixing(net, permutations=opts.permutations, seed=opts.seed)
-    res.tables["sector_mixing.csv"] = _mix.pairs
-    res.network_metrics.update(_mix.summary)
-    _spn = _spanners(net, brokerage=False)        # brokerage roles come from their own block
-    for _c in ("cross_sector_ties", "partner_sector_diversity", "ei_index", "helix_spanner"):
-        res.node_metrics[_c] = _spn[_c]
-    _rec = _recommend(net, _mix.pairs)
-    res.tables["recommendations.csv"] = _rec
+    mix = mixing_analysis(net, permutations=opts.permutations, seed=opts.seed)
+    res.tables["sector_mixing.csv"] = mix.pairs
+    res.network_metrics.update(mix.summary)
+    spanners = boundary_spanners(net, brokerage=False)        # brokerage roles come from their own block
+    for col in ("cross_sector_ties", "partner_sector_diversity", "ei_index", "helix_spanner"):
+        res.node_metrics[col] = spanners[col]
+    recs = recommend_partnerships(net, mix.pairs)
+    res.tables["recommendations.csv"] = recs
     res.timings["sector_gaps"] = time.perf_counter() - t
 
     # ---- communities (communities issue) ----
@@ -146,13 +144,11 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
     # sector_nmi, silo_communities, …), the Partition itself in res.partition, and
     # communities.findings(res.partition, table) gives ready-made plain-language facts.
     t = stage("communities")
-    from . import communities as _comm
-
-    res.partition = _comm.consensus_communities(net, seed=opts.seed)
-    _table = _comm.community_table(res.partition)
+    res.partition = communities.consensus_communities(net, seed=opts.seed)
+    table = communities.community_table(res.partition)
     res.node_metrics["community"] = res.partition.membership
-    res.tables["communities.csv"] = _table
-    res.network_metrics.update(_comm.community_summary(res.partition, _table))
+    res.tables["communities.csv"] = table
+    res.network_metrics.update(communities.community_summary(res.partition, table))
     res.timings["communities"] = time.perf_counter() - t
 
     # ---- findings (gaps issue; other families add their findings here) ----
@@ -160,24 +156,18 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
     # when present), communities (communities.csv), extra (a list of {"topic", "text", "numbers"[,
     # "importance"]} dicts).
     t = stage("findings")
-    _extra = []
-    if res.partition is not None:
-        from . import communities as _comm_f
-
-        _extra += _comm_f.findings(res.partition, res.tables.get("communities.csv"))
-    _g = _gaps.assemble_gaps(net, _mix, _spn, _rec, node_metrics=res.node_metrics,
-                             communities=res.tables.get("communities.csv"), extra=_extra)
-    res.json["findings.json"] = _g.findings_json()
-    res.texts["findings.md"] = _g.markdown
+    extra = communities.findings(res.partition, table)
+    gaps = findings.assemble_gaps(net, mix, spanners, recs, node_metrics=res.node_metrics,
+                                  communities=table, extra=extra)
+    res.json["findings.json"] = gaps.findings_json()
+    res.texts["findings.md"] = gaps.markdown
     res.timings["findings"] = time.perf_counter() - t
 
     # ---- map (maps issue) ----
     # map.html: one offline page (netanalysis.viz.map). Static figures for the report:
     # netanalysis.viz.figures.analysis_figures(res) -> {"network.png": bytes, "network.svg": str, ...}.
     t = stage("map")
-    from .viz.map import render_map as _render_map
-
-    res.texts["map.html"] = _render_map(
+    res.texts["map.html"] = render_map(
         net, metrics=res.node_metrics, mixing=res.tables.get("sector_mixing.csv"),
         communities=res.partition, seed=opts.seed,
         title=f"Network map: {net.provenance['dataset']}" if net.provenance.get("dataset") else None)
