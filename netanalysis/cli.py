@@ -211,11 +211,14 @@ def _account_lines(net) -> list[str]:
         lines.append("partner names: " + ", ".join(f"{n[k]} {k}" for k in ("exact", "alias", "normalised", "fuzzy",
                                                                           "unmatched") if n[k])
                      + (" (review name_matches.csv)" if n["fuzzy"] or n["unmatched"] else ""))
-    rates = net.provenance.get("response_rates")
+    from .io.survey import rates_for_view
+
+    rates, wave = rates_for_view(net.provenance)
     if rates:
         ov = rates["overall"]
         lines.append(f"response rate: {ov['rate']:.0%} ({ov['respondents']} of {ov['roster']} roster "
-                     f"organisations" + (", any wave" if "by_wave" in rates else "") + ")")
+                     f"organisations" + (f", wave {wave}" if wave else ", any wave" if "by_wave" in rates else "")
+                     + ")")
     unmapped = net.provenance.get("sectors", {}).get("unmapped_labels", [])
     if unmapped:
         shown = ", ".join(unmapped[:8]) + (" …" if len(unmapped) > 8 else "")

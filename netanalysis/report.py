@@ -58,6 +58,7 @@ from .columns import describe
 from .errors import OptionError
 from .export import write_csv, write_json, write_text, write_xlsx, to_jsonable
 from .network import StakeholderNetwork
+from .io.survey import rates_for_view
 from .pipeline import Analysis, AnalysisOptions, analyze
 
 __all__ = ["ReportOptions", "Report", "build_report", "render_html", "report_tables", "MANIFEST_MARKER",
@@ -276,24 +277,8 @@ def _data_quality_summary(prov: dict, *, anonymize: bool) -> dict:
             "view": prov.get("view") if isinstance(prov.get("view"), dict) else None}
 
 
-def _rates_in_view(dq: dict) -> tuple[object, str]:
-    """The response rates that match the analysed ties, and the wave they belong to ("" = all).
-
-    Survey provenance holds rates for "any wave" and per wave (``by_wave``); when the network is a
-    one-wave view (``provenance["view"]["wave"]``), that wave's rates are the ones to show.
-    """
-    rr = dq.get("response_rates") or dq.get("response") or None
-    waves = ((dq.get("view") or {}).get("wave") or []) if isinstance(dq.get("view"), dict) else []
-    if isinstance(waves, str):
-        waves = [waves]
-    if isinstance(rr, dict) and len(waves) == 1 and isinstance(rr.get("by_wave"), dict) \
-            and str(waves[0]) in rr["by_wave"]:
-        return rr["by_wave"][str(waves[0])], str(waves[0])
-    return rr, ""
-
-
 def _overall_response(dq: dict) -> str:
-    rr, wave = _rates_in_view(dq)
+    rr, wave = rates_for_view(dq)
     rr = rr if isinstance(rr, dict) else None
     ov = (rr or {}).get("overall") or {}
     if not isinstance(ov, dict) or _is_missing(ov.get("rate")) or ov.get("rate") is None:
@@ -306,7 +291,7 @@ def _overall_response(dq: dict) -> str:
 
 def _response_rates(dq: dict) -> pd.DataFrame | None:
     """Response rates per sector from ``data_quality.json`` when survey input added them."""
-    rr, _ = _rates_in_view(dq)
+    rr, _ = rates_for_view(dq)
     if not rr:
         return None
     try:

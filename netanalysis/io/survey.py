@@ -96,7 +96,7 @@ from .tables import Table, parse_numbers, read_table, resolve_column
 
 __all__ = ["SurveyReports", "load_survey", "read_survey", "survey_network", "read_name_generator", "read_roster",
            "read_register", "response_rates", "report_reciprocity", "symmetrization_sensitivity",
-           "SYMMETRIZE_RULES", "SURVEY_FORMATS", "PARTNER_ITEMS", "RESPONSE_THRESHOLDS"]
+           "SYMMETRIZE_RULES", "SURVEY_FORMATS", "PARTNER_ITEMS", "RESPONSE_THRESHOLDS", "rates_for_view"]
 
 SYMMETRIZE_RULES = ("max", "min", "mean", "respondent")
 SURVEY_FORMATS = ("name-generator", "roster", "register")
@@ -955,3 +955,19 @@ def load_survey(survey, nodes=None, *, format: str = "name-generator", symmetriz
                       sector_column=sector_column, aliases=aliases, threshold=threshold, strict=strict,
                       mapping=mapping, header_rows=header_rows, encoding=encoding)
     return survey_network(rep, symmetrize=rule, dichotomize=dichotomize, scheme=scheme)
+
+
+def rates_for_view(dq: dict) -> tuple[object, str]:
+    """The response rates that match the analysed ties, and the wave they belong to ("" = all).
+
+    Survey provenance holds rates for "any wave" and per wave (``by_wave``); when the network is a
+    one-wave view (``provenance["view"]["wave"]``), that wave's rates are the ones to show.
+    """
+    rr = dq.get("response_rates") or dq.get("response") or None
+    waves = ((dq.get("view") or {}).get("wave") or []) if isinstance(dq.get("view"), dict) else []
+    if isinstance(waves, str):
+        waves = [waves]
+    if isinstance(rr, dict) and len(waves) == 1 and isinstance(rr.get("by_wave"), dict) \
+            and str(waves[0]) in rr["by_wave"]:
+        return rr["by_wave"][str(waves[0])], str(waves[0])
+    return rr, ""
