@@ -252,6 +252,7 @@ def _pivot_distances(net: StakeholderNetwork, k: int, seed, mode: str, weighted:
     pivots = np.sort(rng(seed).choice(n, size=k, replace=False))
     walk = {"in": "out", "out": "in", "all": "all"}[mode]       # BFS from s along arcs s → u
     cnt, dsum, hsum = np.zeros(n), np.zeros(n), np.zeros(n)
+    row_sum, row_cnt, row_max = np.zeros(k), np.zeros(k), np.zeros(k)
     chunk = max(1, int(4e6 // max(n, 1)))
     for i in range(0, k, chunk):
         D = np.asarray(G.distances(source=pivots[i:i + chunk].tolist(), mode=walk,
@@ -260,11 +261,16 @@ def _pivot_distances(net: StakeholderNetwork, k: int, seed, mode: str, weighted:
         ok = np.isfinite(D)
         cnt += ok.sum(axis=0)
         dsum += np.where(ok, D, 0).sum(axis=0)
+        rows = slice(i, i + len(D))                               # per pivot, for distances_summary
+        row_sum[rows] = np.where(ok, D, 0).sum(axis=1)
+        row_cnt[rows] = ok.sum(axis=1)
+        row_max[rows] = np.where(ok, D, 0).max(axis=1) if n else 0
         with np.errstate(divide="ignore"):
             hsum += np.where(ok, 1.0 / D, 0).sum(axis=0)
     others = np.full(n, float(k))
     others[pivots] -= 1
     cache[key] = (cnt, dsum, hsum, others)
+    cache[("rows",) + key] = (pivots, row_sum, row_cnt, row_max)
     return cache[key]
 
 
@@ -619,7 +625,9 @@ def node_metrics(net: StakeholderNetwork, *, seed: int | None = DEFAULT_SEED,
     df["articulation_point"] = articulation_point(net)
     df["bridge_ties"] = bridge_ties(net)
     df["ego_size"] = ego_size(net)
-    _PIVOTS.pop(net, None)
+    cache = _PIVOTS.get(net, {})
+    for key in [k for k in cache if k[0] != "rows"]:     # free the n-sized arrays; keep the per-pivot
+        del cache[key]                                   # rows that distances_summary can reuse
     df.attrs.update(betweenness_sample=b.attrs["sample"], closeness_sample=c.attrs["sample"], seed=seed,
                     weighted=weighted)
     return df
@@ -729,6 +737,20 @@ def distances_summary(net: StakeholderNetwork, *, sample: int | str | None = "au
         out["diameter"] = float(big.diameter(directed=net.directed, unconn=True))
         out["mean_distance"] = float(big.average_path_length(directed=net.directed, unconn=True))
         return out
+    walk_mode = "in" if net.directed else "all"
+    for key, val in _PIVOTS.get(net, {}).items():
+        # closeness already ran a seeded pivot pass over the whole network (unweighted, BFS along
+        # out-arcs): its pivots that fall in the largest component are a uniform sample of it, so
+        # reuse their distances instead of a second pass
+        if key[0] == "rows" and key[2] == seed and key[3] == walk_mode and not key[4]:
+            pivots, row_sum, row_cnt, row_max = val
+            in_big = np.isin(pivots, np.asarray(comps[int(np.argmax(comps.sizes()))]))
+            if in_big.sum() >= min(k, MIN_SAMPLE):
+                c = row_cnt[in_big].sum()
+                out["mean_distance"] = float(row_sum[in_big].sum() / c) if c else float("nan")
+                out["diameter"] = float(row_max[in_big].max())
+                out["distance_sample"] = int(in_big.sum())
+                return out
     src = np.sort(rng(seed).choice(n, size=k, replace=False)).tolist()
     total, count, longest = 0.0, 0, 0.0
     chunk = max(1, int(4e6 // n))
