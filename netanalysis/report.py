@@ -38,7 +38,6 @@ import datetime as _dt
 import hashlib
 import io
 import json
-import math
 import os
 import platform
 import re
@@ -48,7 +47,7 @@ import time
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -58,6 +57,7 @@ from .columns import describe
 from .errors import OptionError
 from .export import write_csv, write_json, write_text, write_xlsx, to_jsonable
 from .network import StakeholderNetwork
+from .formatting import fmt, is_missing as _is_missing
 from .io.survey import rates_for_view
 from .pipeline import Analysis, AnalysisOptions, analyze
 
@@ -148,38 +148,6 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def _is_missing(v) -> bool:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return True
-    return isinstance(v, (float, np.floating)) and math.isnan(v)
-
-
-def fmt(v: Any, column: str = "") -> str:
-    """A cell as the page shows it: NaN → ``n/a``, p-values as ``< 0.001``, floats to 3 figures."""
-    if _is_missing(v):
-        return "n/a"
-    if isinstance(v, (bool, np.bool_)):
-        return "yes" if v else "no"
-    if isinstance(v, (int, np.integer)):
-        return f"{int(v):,}"
-    if isinstance(v, (float, np.floating)):
-        f = float(v)
-        if column.startswith("p_") or column in ("p", "p_value", "pvalue"):
-            return "< 0.001" if f < 0.001 else f"{f:.3f}"
-        if math.isinf(f):
-            return "∞" if f > 0 else "−∞"
-        if column in ("share", "rate") or column.endswith(("_share", "_rate")):
-            return f"{100 * f:.1f}%"
-        if f == int(f) and abs(f) < 1e15:
-            return f"{int(f):,}"
-        if abs(f) >= 100:
-            return f"{f:,.0f}"
-        if abs(f) >= 1:
-            return f"{f:.2f}"
-        return f"{f:.3g}"
-    return str(v)
 
 
 def _is_numeric_col(s: pd.Series) -> bool:

@@ -52,6 +52,7 @@ import pandas as pd
 
 from ..errors import OptionError
 from ..network import StakeholderNetwork
+from ..formatting import fmt
 from . import palette
 from .layout import layout_positions
 
@@ -230,21 +231,6 @@ def _is_weak(pairs: set, a: str, b: str, directed: bool) -> bool:
     return (a, b) in pairs or (not directed and (b, a) in pairs)
 
 
-def _fmt(v) -> str:
-    if v is None or (isinstance(v, float) and not math.isfinite(v)) or v is pd.NA:
-        return "n/a"
-    if isinstance(v, (bool, np.bool_)):
-        return "yes" if v else "no"
-    if isinstance(v, (int, np.integer)):
-        return f"{int(v):,}"
-    if isinstance(v, (float, np.floating)):
-        f = float(v)
-        if f.is_integer() and abs(f) < 1e15:
-            return f"{int(f):,}"
-        return f"{f:,.4g}" if abs(f) >= 1e-3 else f"{f:.3g}"
-    return str(v)
-
-
 def _short(label: str, limit: int = 32) -> str:
     """Label drawn on the canvas: at most ``limit`` characters (the tooltip has the full name)."""
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
@@ -330,7 +316,7 @@ def _actor_view(net: StakeholderNetwork, keep: np.ndarray, *, labels: pd.Series,
         for c in shown:
             if c == "community" and comm is not None:
                 continue
-            tip.append([c.replace("_", " "), _fmt(metric_vals[c][i])])
+            tip.append([c.replace("_", " "), fmt(metric_vals[c][i], c)])
         k = None if comm is None or pd.isna(comm.get(nid)) else int(comm[nid])
         if k is not None:
             tip.append(["community", str(k)])
@@ -425,11 +411,11 @@ def _sector_view(net: StakeholderNetwork, *, styles: dict, mixing: pd.DataFrame 
         if r is not None:
             ratio = float(r["ratio"]) if "ratio" in r and pd.notna(r["ratio"]) else None
             if "expected" in r and pd.notna(r["expected"]):
-                tip.append(["expected", _fmt(float(r["expected"]))])
+                tip.append(["expected", fmt(float(r["expected"]))])
             if ratio is not None:
-                tip.append(["observed / expected", _fmt(ratio)])
+                tip.append(["observed / expected", fmt(ratio)])
             if "p_adjusted" in r and pd.notna(r["p_adjusted"]):
-                tip.append(["p (adjusted)", _fmt(float(r["p_adjusted"]))])
+                tip.append(["p (adjusted)", fmt(float(r["p_adjusted"]), "p_adjusted")])
         is_weak = _is_weak(weak, sa, sb, net.directed)
         if is_weak:
             tip.append(["weak pair", "yes"])
