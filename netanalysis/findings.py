@@ -144,6 +144,10 @@ def response_rates(net: StakeholderNetwork, *, groups=None, wave: str | None = N
     *any* wave.
     """
     if groups is None:
+        if wave is None:                       # a one-wave view says which wave (io.survey.rates_for_view)
+            from .io.survey import rates_for_view
+
+            wave = rates_for_view(net.provenance)[1] or None
         if wave is None and "wave" in net.ties.columns:
             waves = set(net.ties["wave"].astype(str)) - {""}
             wave = waves.pop() if len(waves) == 1 else None
