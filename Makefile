@@ -11,7 +11,7 @@ $(VENV)/installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-.PHONY: install demo test browser bench clean
+.PHONY: install demo test lint bench clean
 install: $(VENV)/installed
 
 demo: install
@@ -19,6 +19,10 @@ demo: install
 
 test: install
 	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 bench: install
 	$(PY) -m benchmarks

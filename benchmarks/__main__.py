@@ -25,8 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks.common import (CORDIS_FILE, REPO, Timer, cordis_network, machine_facts, markdown_table,
-                               synthetic_network)
+from benchmarks.common import CORDIS_FILE, REPO, Timer, cordis_network, machine_facts, markdown_table, synthetic_network
 
 PERMUTATIONS = 1000
 SEED = 42

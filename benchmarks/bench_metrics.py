@@ -6,7 +6,8 @@ For each measure: our function (``netanalysis.metrics`` / ``netanalysis.brokerag
 igraph call(s) doing the same work on the cached ``net.to_igraph()`` graph (same pivots when
 sampled), and the ratio ours / raw (target < 1.3). Measures igraph does not have (effective size,
 brokerage roles) are timed alone, or beside the nearest igraph call, and marked so. Ours and raw
-run alternately; calls under 0.1 s are the best of 15, under 2 s the best of 7, slower ones of 2. Wall-clock seconds on a shared 2-core machine:
+run alternately; calls under 0.1 s are the best of 15, under 2 s the best of 7, slower ones of 2.
+Wall-clock seconds on a shared 2-core machine:
 noisy, read ratios near 1 as "no measurable overhead".
 """
 

@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from benchmarks.common import REPO, cordis_network, Timer, machine_facts, markdown_table
+from benchmarks.common import REPO, Timer, cordis_network, machine_facts, markdown_table
 
 
 def engine_cpu_per_permutation(net, reps: int = 100) -> tuple[float, float]:

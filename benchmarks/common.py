@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import platform
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,10 +37,8 @@ def _rss_peak_mb() -> float:
 
 
 def _reset_peak() -> None:
-    try:
+    with suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 @dataclass
@@ -123,10 +121,8 @@ def machine_facts() -> dict:
     import netanalysis
 
     mem = "?"
-    try:
+    with suppress(OSError):
         mem = f"{int(Path('/proc/meminfo').read_text().split()[1]) / 1024**2:.1f} GiB"
-    except OSError:
-        pass
     return {"date": time.strftime("%Y-%m-%d"), "python": platform.python_version(),
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, {mem}",
             "netanalysis": netanalysis.__version__, "igraph": igraph.__version__,

@@ -17,17 +17,17 @@ from __future__ import annotations
 import contextvars
 import functools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
 from .mixing import DEFAULT_ADJUST, DEFAULT_ALPHA, DEFAULT_MAX_RATIO, MixingResult, mixing_analysis
 from .network import StakeholderNetwork
-from .sectors import SECTORS
 from .recommend import recommend_partnerships
+from .sectors import SECTORS
 from .spanners import HELIX_CORE, boundary_spanners, pair_bridges
 
 __all__ = ["SectorGaps", "sector_gaps", "assemble_gaps", "build_findings", "findings_markdown", "response_rates",
@@ -313,7 +313,8 @@ def _build_findings(net: StakeholderNetwork, mixing: MixingResult, *, spanners: 
             add("no_weak_pair",
                 f"No {_K()} pair has significantly fewer ties than random mixing predicts "
                 f"(weak = at most {params.get('max_ratio', DEFAULT_MAX_RATIO):.2f}× expected, "
-                f"{adj} p ≤ {params.get('alpha', DEFAULT_ALPHA)}, and below the degree-preserving expectation). The least connected pair is "
+                f"{adj} p ≤ {params.get('alpha', DEFAULT_ALPHA)}, and below the degree-preserving expectation). "
+                f"The least connected pair is "
                 f"{_pair(r['sector_a'], r['sector_b'], directed)}: {r['ratio']:.2f}× expected "
                 f"({int(r['ties']):,} vs {_num(r['expected'])}; {_p(r['p_adjusted'], R)}, {adj}).",
                 {"sector_a": r["sector_a"], "sector_b": r["sector_b"], "ratio": r["ratio"], "ties": r["ties"],

@@ -64,8 +64,8 @@ EXACT_LIMIT = 2e8
 #: Smallest pivot sample used by ``sample="auto"``.
 MIN_SAMPLE = 100
 
-_UNDIRECTED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_IDS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_UNDIRECTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_IDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _series(net: StakeholderNetwork, values, name: str) -> pd.Series:
@@ -234,7 +234,7 @@ def _reach_counts(net: StakeholderNetwork, mode: str) -> np.ndarray:
     return np.asarray(G.neighborhood_size(order=net.n_nodes, mode=mode), float) - 1
 
 
-_PIVOTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_PIVOTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _pivot_distances(net: StakeholderNetwork, k: int, seed, mode: str, weighted: bool):

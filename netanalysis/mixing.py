@@ -401,7 +401,8 @@ def mixing_analysis(net: StakeholderNetwork, *, groups=None, permutations: int =
         "mixing_seed": seed if isinstance(seed, (int, type(None))) else str(seed),
     }
     params = {"permutations": int(R), "seed": summary["mixing_seed"], "adjust": adjust, "alpha": alpha,
-              "max_ratio": max_ratio, "degree_test": bool(degree_test), "directed": bool(directed), "groups": groups if isinstance(groups, str)
+              "max_ratio": max_ratio, "degree_test": bool(degree_test), "directed": bool(directed),
+              "groups": groups if isinstance(groups, str)
               else ("sector" if groups is None else "custom")}
     df.attrs.update(params)
     return MixingResult(df, sectors, summary, params)
@@ -425,8 +426,11 @@ def sector_mixing(net: StakeholderNetwork, *, groups=None, permutations: int = 1
     >>> nodes = pd.DataFrame({"id": list("abcd"), "sector": ["x", "x", "y", "y"]})
     >>> ties = pd.DataFrame({"source": ["a", "c"], "target": ["b", "d"]})
     >>> t = sector_mixing(build_network(nodes, ties, scheme="none"), permutations=0)
-    >>> t[["sector_a", "sector_b", "ties", "possible", "density"]].to_string(index=False)
-    'sector_a sector_b  ties  possible  density\\n       x        x     1         1      1.0\\n       x        y     0         4      0.0\\n       y        y     1         1      1.0'
+    >>> print(t[["sector_a", "sector_b", "ties", "possible", "density"]].to_string(index=False))
+    sector_a sector_b  ties  possible  density
+           x        x     1         1      1.0
+           x        y     0         4      0.0
+           y        y     1         1      1.0
     """
     return mixing_analysis(net, groups=groups, permutations=permutations, seed=seed, adjust=adjust,
                            alpha=alpha, max_ratio=max_ratio, degree_test=degree_test).pairs

@@ -11,8 +11,9 @@ from __future__ import annotations
 import copy
 import re
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -120,7 +121,7 @@ class StakeholderNetwork:
 
     # ------------------------------------------------------------------ views
     def view(self, *, type: str | Iterable[str] | None = None, wave: str | Iterable[str] | None = None,
-             ties: pd.Series | None = None) -> "StakeholderNetwork":
+             ties: pd.Series | None = None) -> StakeholderNetwork:
         """A network with the same nodes and only the ties of the given type(s) / wave(s).
 
         ``ties`` may be a boolean mask over :attr:`ties` for any other selection.
@@ -147,14 +148,14 @@ class StakeholderNetwork:
         return StakeholderNetwork(self.nodes, self.ties[mask].reset_index(drop=True), self.directed,
                                   prov, self.merge)
 
-    def with_nodes(self, nodes: pd.DataFrame) -> "StakeholderNetwork":
+    def with_nodes(self, nodes: pd.DataFrame) -> StakeholderNetwork:
         """Same ties, replaced node attributes (ids must be the same)."""
         if list(nodes["id"]) != list(self.nodes["id"]):
             raise OptionError("with_nodes needs the same ids in the same order")
         return StakeholderNetwork(nodes.reset_index(drop=True), self.ties, self.directed,
                                   self.provenance, self.merge)
 
-    def as_undirected(self, rule: str = "max") -> "StakeholderNetwork":
+    def as_undirected(self, rule: str = "max") -> StakeholderNetwork:
         """Symmetrised copy: a tie exists if either arc does; weights merged by ``rule``.
 
         ``rule`` is ``max`` (either side), ``min`` (both sides; unreciprocated arcs are dropped),

@@ -8,9 +8,9 @@ block below; the CLI's ``analyze`` command is one call to :func:`analyze` plus `
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 

@@ -26,7 +26,7 @@ import hmac
 import os
 import secrets
 import warnings
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 

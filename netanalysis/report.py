@@ -45,9 +45,9 @@ import shutil
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -55,10 +55,11 @@ import pandas as pd
 from . import __version__
 from .columns import describe
 from .errors import OptionError
-from .export import write_csv, write_json, write_text, write_xlsx, to_jsonable
-from .network import StakeholderNetwork
-from .formatting import fmt, is_missing as _is_missing
+from .export import to_jsonable, write_csv, write_json, write_text, write_xlsx
+from .formatting import fmt
+from .formatting import is_missing as _is_missing
 from .io.survey import rates_for_view
+from .network import StakeholderNetwork
 from .pipeline import Analysis, AnalysisOptions, analyze
 
 __all__ = ["ReportOptions", "Report", "build_report", "render_html", "report_tables", "MANIFEST_MARKER",
@@ -919,7 +920,7 @@ def build_report(net: StakeholderNetwork, out: str | Path | None = None, *,
     out = Path(out) if out is not None else default_out(opts.name)
     _check_target(out, opts.force)
     t_start = time.perf_counter()
-    started = _dt.datetime.now(_dt.timezone.utc)
+    started = _dt.datetime.now(_dt.UTC)
     timings: dict[str, float] = {}
 
     source_prov = net.provenance

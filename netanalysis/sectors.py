@@ -134,8 +134,8 @@ class SectorScheme:
             for sector, stems in self.stems.items():
                 for stem in stems:
                     for w in words:
-                        if (w == stem) or (len(stem) >= 4 and w.startswith(stem)):
-                            if best is None or len(stem) > best[1]:
+                        hit = (w == stem) or (len(stem) >= 4 and w.startswith(stem))
+                        if hit and (best is None or len(stem) > best[1]):
                                 best = (sector, len(stem))
             if best is not None:
                 return best[0], "keyword"

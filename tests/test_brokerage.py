@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from netanalysis import OptionError, brokerage as br
+from netanalysis import OptionError
+from netanalysis import brokerage as br
 from netanalysis.brokerage import ROLES, brokerage_roles, brokerage_test
 from tests.conftest import classic, net_from_edges
 

@@ -56,7 +56,7 @@ def test_xlsx_reads_ids_as_text(tmp_path):
 def test_tsv_and_gz(tmp_path):
     import gzip
 
-    (tmp_path / "t.tsv.gz").write_bytes(gzip.compress("source\ttarget\na\tb\n".encode()))
+    (tmp_path / "t.tsv.gz").write_bytes(gzip.compress(b"source\ttarget\na\tb\n"))
     net = load_network(tmp_path / "t.tsv.gz")
     assert net.n_ties == 1
 

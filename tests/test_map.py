@@ -20,8 +20,7 @@ from netanalysis.export import write_text
 from netanalysis.privacy import anonymize, pseudonym, pseudonyms
 from netanalysis.viz import palette
 from netanalysis.viz.layout import layout_positions
-from netanalysis.viz.map import (PHYSICS_MAX_NODES, build_map, escape_json, helix_map, render_map)
-
+from netanalysis.viz.map import PHYSICS_MAX_NODES, build_map, escape_json, helix_map, render_map
 from tests.conftest import net_from_edges
 
 NASTY = ["<img src=x onerror=alert(1)>", "</script><script>alert(1)</script>",
@@ -214,7 +213,7 @@ def test_layout_is_seeded(white_kinship):
 
 # --------------------------------------------------------------------------- privacy
 def test_pseudonym_is_hmac_sha256_of_the_id():
-    expect = "org-" + hmac.new(b"k3y", "007".encode(), hashlib.sha256).hexdigest()[:10]
+    expect = "org-" + hmac.new(b"k3y", b"007", hashlib.sha256).hexdigest()[:10]
     assert pseudonym("007", key="k3y") == expect
     p = pseudonyms(["007", "7", "ТОО"], key="k3y")
     assert p["007"] == expect and p.is_unique and p.index.tolist() == ["007", "7", "ТОО"]

@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from .conftest import CLASSIC, WHITE_FEMALES, WHITE_MALES, classic, needs_shared, net_from_edges
-from netanalysis import build_network, mixing as mx
+from netanalysis import build_network
+from netanalysis import mixing as mx
 from netanalysis.errors import OptionError
+
+from .conftest import CLASSIC, WHITE_FEMALES, WHITE_MALES, classic, needs_shared, net_from_edges
 
 
 def _row(t, a, b):

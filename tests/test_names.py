@@ -6,8 +6,14 @@ import pandas as pd
 import pytest
 
 from netanalysis.errors import InputError, OptionError
-from netanalysis.io.names import (DEFAULT_THRESHOLD, name_skeleton, normalise_name, read_aliases,
-                                  reconcile_names, transliterate)
+from netanalysis.io.names import (
+    DEFAULT_THRESHOLD,
+    name_skeleton,
+    normalise_name,
+    read_aliases,
+    reconcile_names,
+    transliterate,
+)
 
 ASTANA_VARIANTS = ["ТОО «Астана Инновейшнс»", "Astana Innovations LLP", "астана инновейшнс",
                    "TOO «Астана Иннoвейшнс»",           # Latin T, O, O and a Latin o inside the word

@@ -80,7 +80,8 @@ def test_input_row_order_does_not_matter():
 def test_symmetrisation_rules():
     t = ties([("a", "b", 4.0), ("b", "a", 2.0), ("a", "c", 3.0)])
     net = build_network(None, t, directed=True)
-    w = lambda n: {(s, g): x for s, g, x in n.edges[["source", "target", "weight"]].itertuples(index=False)}
+    def w(n):
+        return {(s, g): x for s, g, x in n.edges[["source", "target", "weight"]].itertuples(index=False)}
     assert w(net.as_undirected("max")) == {("a", "b"): 4.0, ("a", "c"): 3.0}
     assert w(net.as_undirected("min")) == {("a", "b"): 2.0}           # only confirmed ties
     assert w(net.as_undirected("mean")) == {("a", "b"): 3.0, ("a", "c"): 1.5}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -10,8 +9,7 @@ import pytest
 from networkx.algorithms import bipartite
 
 from netanalysis import InputError, OptionError
-from netanalysis.io.participation import (load_participation_network, make_participations, project,
-                                          read_participations)
+from netanalysis.io.participation import load_participation_network, make_participations, project, read_participations
 
 from .conftest import CLASSIC, CORDIS, REPO, needs_shared
 

@@ -14,8 +14,14 @@ from click.testing import CliRunner
 from netanalysis import build_network
 from netanalysis.errors import OptionError
 from netanalysis.pipeline import AnalysisOptions
-from netanalysis.report import (MANIFEST_MARKER, ReportOptions, build_report, is_previous_output,
-                                mixing_matrix, render_html)
+from netanalysis.report import (
+    MANIFEST_MARKER,
+    ReportOptions,
+    build_report,
+    is_previous_output,
+    mixing_matrix,
+    render_html,
+)
 
 FORMULA = '=HYPERLINK("http://x","y")'
 SCRIPT = "<script>alert('pwned')</script>"
@@ -131,6 +137,7 @@ def test_page_sections_and_missing_notes(built):
 
 def test_missing_analyses_render_as_not_computed(built):
     from dataclasses import replace as _  # noqa: F401
+
     from netanalysis.pipeline import Analysis, AnalysisOptions
 
     res = built.analysis
@@ -235,7 +242,8 @@ def test_analyze_output_folder_may_be_replaced(tmp_path):
 # --------------------------------------------------------------------------------------- privacy
 def test_anonymize_removes_names_and_ids_everywhere(tmp_path):
     out = tmp_path / "anon"
-    rep = build_report(_net(), out, analysis_options=FAST, options=ReportOptions(name="anon", anonymize=True, anonymize_key="k3y"))
+    rep = build_report(_net(), out, analysis_options=FAST, options=ReportOptions(name="anon", anonymize=True,
+                                                                                 anonymize_key="k3y"))
     secrets = ["Акимат", "Қазақ", "Org G2", "HYPERLINK", "pwned", "example.org", "c2@"]
     for rel, data in _files(out).items():
         text = data.decode("utf-8", errors="replace")

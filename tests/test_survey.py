@@ -21,8 +21,15 @@ from click.testing import CliRunner
 
 from netanalysis.cli import main
 from netanalysis.errors import InputError, OptionError
-from netanalysis.io.survey import (read_name_generator, read_register, read_roster, read_survey,
-                                   response_rates, survey_network, symmetrization_sensitivity)
+from netanalysis.io.survey import (
+    read_name_generator,
+    read_register,
+    read_roster,
+    read_survey,
+    response_rates,
+    survey_network,
+    symmetrization_sensitivity,
+)
 
 ROSTER = """id,name,sector
 g1,Акимат города Алматы,Акимат

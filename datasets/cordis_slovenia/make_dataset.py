@@ -46,7 +46,7 @@ def main(shared: Path) -> None:
         ["id", "name", "sector", "city", "n_participations"]].sort_values("id")
 
     weight, first = defaultdict(int), {}
-    for rcn, g in records.groupby("rcn"):
+    for _rcn, g in records.groupby("rcn"):
         year = g["start_year"].iloc[0]
         for a, b in itertools.combinations(sorted(g["pic"]), 2):
             weight[a, b] += 1

@@ -2,8 +2,7 @@
 
 from .load import load_network
 from .names import normalise_name, reconcile_names
-from .participation import (Participations, load_participation_network, make_participations, project,
-                            read_participations)
+from .participation import Participations, load_participation_network, make_participations, project, read_participations
 from .survey import load_survey, read_name_generator, read_register, read_roster, read_survey, survey_network
 from .tables import Table, read_table
 

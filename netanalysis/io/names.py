@@ -48,7 +48,8 @@ and the score is the mean over the words of both names. ``Astana Innovations LLP
 Инновейшнс»`` scores 97.5; ``Astana Innovation Hub`` vs the same scores 79.3 and ``Алматы
 Инновейшнс`` 73.8, below the default threshold of 90. On the bundled synthetic Almaty survey (336
 distinct spellings, answer key in ``datasets/almaty_survey/truth/aliases.csv``) every spelling but one
-abbreviation (``ZTU``: an alias-table case) resolves correctly and no two organisations merge. Words in :data:`STOPWORDS` ("of", "the",
+abbreviation (``ZTU``: an alias-table case) resolves correctly and no two organisations merge.
+Words in :data:`STOPWORDS` ("of", "the",
 "и", "им." …) are left out of the comparison. *Blocking*: only roster names sharing at least one word
 with similarity ≥ 80 are scored. The best candidate at or above ``threshold`` wins; ties between
 candidates are broken by roster order and reported as ``ambiguous`` in the ``note`` column.
@@ -58,9 +59,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -411,7 +412,7 @@ def reconcile_names(raw_names: Iterable, roster, *, aliases=None, threshold: flo
 
     ros_keys = [_keys(n) for n in ros["name"]]
     by_exact: dict[str, str] = {}
-    for i, n in zip(ros["id"], ros["name"]):
+    for i in ros["id"]:
         by_exact.setdefault(i, i)
     for i, n in zip(ros["id"], ros["name"]):
         by_exact.setdefault(n.strip(), i)

@@ -506,7 +506,7 @@ def _dyad_ties(reports: pd.DataFrame, respondents: dict, rule: str | None) -> pd
         rep = {(a, b, wv): (x, ts) for a, b, wv, x, ts in
                zip(r["respondent"], r["partner"], r["wave"], w, r["types"])}
         seen = set()
-        for (a, b, wv), (x, ts) in rep.items():
+        for (a, b, wv), (_x, _ts) in rep.items():
             lo, hi = (a, b) if a < b else (b, a)
             if (lo, hi, wv) in seen:
                 continue
@@ -701,7 +701,7 @@ def response_rates(nodes) -> dict:
                     return None
                 return [_blank(v) or w in [x.strip() for x in str(v).split(";")] for v in nodes["waves"]]
 
-            out["by_wave"] = {w: _rates(nodes, nodes["responded_waves"].map(lambda v: w in str(v).split(";")),
+            out["by_wave"] = {w: _rates(nodes, nodes["responded_waves"].map(lambda v, w=w: w in str(v).split(";")),
                                         member(w))
                               for w in waves}
             out["note"] = ("top level: responded in any wave" + ("; per wave, the roster is the organisations "

@@ -168,7 +168,8 @@ def read_table(path: str | Path, *, encoding: str | None = None, delimiter: str 
                  and (frame[c].astype(str).str.strip() == "").all()]
         frame = frame.drop(columns=empty)
     rows = np.arange(len(frame)) + 2
-    blank = (frame.astype(str).apply(lambda s: s.str.strip()) == "").all(axis=1).to_numpy() if len(frame.columns) else np.zeros(len(frame), bool)
+    blank = ((frame.astype(str).apply(lambda s: s.str.strip()) == "").all(axis=1).to_numpy() if len(frame.columns)
+             else np.zeros(len(frame), bool))
     blank_rows = [int(r) for r in rows[blank]]
     frame = frame[~blank].reset_index(drop=True)
     rows = rows[~blank]

@@ -19,6 +19,7 @@ Example
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -149,10 +150,8 @@ class _WebSocket:
                     return b"".join(parts).decode("utf-8")
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.sock.close()
-        except OSError:
-            pass
 
 
 class Page:
@@ -281,7 +280,7 @@ class Chromium:
         self.profile: tempfile.TemporaryDirectory | None = None
         self.port: int | None = None
 
-    def __enter__(self) -> "Chromium":
+    def __enter__(self) -> Chromium:
         self.profile = tempfile.TemporaryDirectory(prefix="netanalysis-chromium-", ignore_cleanup_errors=True)
         args = [self.binary, *CHROMIUM_FLAGS, f"--user-data-dir={self.profile.name}",
                 f"--window-size={self.width},{self.height}", "--remote-debugging-port=0",

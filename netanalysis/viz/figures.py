@@ -99,9 +99,7 @@ def network_figure(net: StakeholderNetwork, *, fmt: str = "png", metrics: pd.Dat
     from matplotlib.lines import Line2D
 
     from .layout import layout_positions
-    from .map import _metric_frame, _styles, _weak_pairs, _is_weak
-
-    from .map import FULL_MAP_MAX_NODES, TOP_ACTORS
+    from .map import FULL_MAP_MAX_NODES, TOP_ACTORS, _is_weak, _metric_frame, _styles, _weak_pairs
 
     max_nodes = FULL_MAP_MAX_NODES if max_nodes is None else max_nodes
     top_actors = TOP_ACTORS if top_actors is None else top_actors

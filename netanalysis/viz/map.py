@@ -42,7 +42,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -51,8 +51,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import OptionError
-from ..network import StakeholderNetwork
 from ..formatting import fmt
+from ..network import StakeholderNetwork
 from . import palette
 from .layout import layout_positions
 
@@ -136,7 +136,7 @@ def vis_network_js() -> str:
     return js.replace("</script", "<\\/script").replace("<!--", "<\\!--")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset(name: str) -> str:
     return resources.files("netanalysis.viz").joinpath("assets", name).read_text(encoding="utf-8")
 

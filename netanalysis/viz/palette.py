@@ -17,7 +17,7 @@ Wong, B. (2011). Points of view: Color blindness. Nature Methods 8, 441. doi:10.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 __all__ = ["OKABE_ITO", "SECTOR_COLORS", "HIGHLIGHT", "NEUTRAL", "TIE_GREY", "SHAPES",
            "sector_colors", "group_styles", "ratio_color"]
@@ -65,12 +65,10 @@ def group_styles(groups: Iterable[str], *, fixed: dict[str, str] | None = None) 
             out[g] = (fixed[g], "dot")
             used.add(fixed[g])
     free = [c for c in _EXTRA if c not in used] or list(_EXTRA)
-    i = 0
-    for g in sorted(x for x in labels if x not in out):
+    for i, g in enumerate(sorted(x for x in labels if x not in out)):
         colour = free[i % len(free)]
         shape = SHAPES[(i // len(free)) % len(SHAPES)]
         out[g] = (colour, shape)
-        i += 1
     return {g: out[g] for g in labels}
 
 
