@@ -67,7 +67,7 @@ from .sectors import SECTORS
 __all__ = ["Partition", "METHODS", "detect_communities", "leiden", "louvain", "label_propagation",
            "infomap", "walktrap", "greedy_modularity", "consensus_communities", "nmi", "ari",
            "sector_agreement", "community_table", "community_members", "community_links",
-           "community_summary", "findings", "write_communities", "DEFAULT_RUNS", "SILO_SHARE",
+           "community_summary", "findings", "DEFAULT_RUNS", "SILO_SHARE",
            "SILO_MIN_SIZE", "NETWORK_METRIC_DOCS"]
 
 #: Runs combined by :func:`consensus_communities` (and used for the stability figures).
@@ -807,22 +807,3 @@ def findings(partition: Partition, table: pd.DataFrame | None = None) -> list[di
                                 "conductance": float(r["conductance"]),
                                 "bridging_organisations": int(r["bridging_organisations"])}})
     return out
-
-
-def write_communities(partition: Partition, out) -> list:
-    """Write ``communities.csv``, ``community_members.csv``, ``community_links.csv`` and
-    ``communities.json`` (summary, method, parameters, seed, stability) into folder ``out``."""
-    from pathlib import Path
-
-    from .export import write_csv, write_json
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    table = community_table(partition)
-    summary = {**community_summary(partition, table), "parameters": partition.parameters,
-               "seed": partition.seed, "quality": partition.quality,
-               "stability": partition.stability or {}}
-    return [write_csv(out / "communities.csv", table),
-            write_csv(out / "community_members.csv", community_members(partition)),
-            write_csv(out / "community_links.csv", community_links(partition)),
-            write_json(out / "communities.json", summary)]

@@ -48,18 +48,17 @@ Statistics* 6(2), 65–70. https://www.jstor.org/stable/4615733
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .columns import COMPARE_ORGANISATIONS, COMPARE_SECTOR_PAIRS, COMPARE_SUMMARY, COMPARE_TIES
-from .errors import EmptyNetworkError, OptionError
+from .errors import OptionError
 from .mixing import adjust_p, group_labels
 from .network import StakeholderNetwork, id_sort_key
 from .random import rng as _rng
 
-__all__ = ["WaveComparison", "compare_waves", "wave_positions", "COMPARE_TIES", "COMPARE_ORGANISATIONS",
+__all__ = ["WaveComparison", "compare_waves", "two_waves", "union_nodes", "COMPARE_TIES", "COMPARE_ORGANISATIONS",
            "COMPARE_SECTOR_PAIRS", "COMPARE_SUMMARY"]
 
 #: Memory budget of one permutation batch (batch size × swappable dyads).
@@ -147,21 +146,9 @@ class WaveComparison:
                       f"change is marked at α = {alpha}.", ""]
         return "\n".join(lines)
 
-    def write(self, folder: str | Path) -> list[Path]:
-        """Write ``compare_ties.csv``, ``compare_organisations.csv``, ``compare_sector_pairs.csv``,
-        ``compare.json`` and ``compare.md`` into ``folder`` (through :mod:`netanalysis.export`)."""
-        from .export import write_csv, write_json, write_text
-
-        folder = Path(folder)
-        return [write_csv(folder / "compare_ties.csv", self.ties),
-                write_csv(folder / "compare_organisations.csv", self.organisations),
-                write_csv(folder / "compare_sector_pairs.csv", self.sector_pairs),
-                write_json(folder / "compare.json", self.to_dict()),
-                write_text(folder / "compare.md", self.markdown())]
-
 
 # ------------------------------------------------------------------------------------------ inputs
-def _two_waves(net: StakeholderNetwork, other: StakeholderNetwork | None, waves, symmetrize: str | None
+def two_waves(net: StakeholderNetwork, other: StakeholderNetwork | None, waves, symmetrize: str | None
                ) -> tuple[StakeholderNetwork, StakeholderNetwork, str, str]:
     if other is None:
         if waves is None or isinstance(waves, str) or len(waves) != 2:
@@ -186,7 +173,7 @@ def _two_waves(net: StakeholderNetwork, other: StakeholderNetwork | None, waves,
     return net_a, net_b, wa, wb
 
 
-def _union_nodes(net_a: StakeholderNetwork, net_b: StakeholderNetwork) -> pd.DataFrame:
+def union_nodes(net_a: StakeholderNetwork, net_b: StakeholderNetwork) -> pd.DataFrame:
     """Nodes of both waves (first wave's attributes win), sorted by id."""
     cols = ["id", "name", "sector"]
     if len(net_a.nodes) == len(net_b.nodes) and (net_a.nodes["id"].to_numpy() == net_b.nodes["id"].to_numpy()).all():
@@ -269,9 +256,9 @@ def compare_waves(net: StakeholderNetwork, other: StakeholderNetwork | None = No
     """
     if permutations < 0:
         raise OptionError("permutations must be ≥ 0")
-    net_a, net_b, wa, wb = _two_waves(net, other, waves, symmetrize)
+    net_a, net_b, wa, wb = two_waves(net, other, waves, symmetrize)
     directed = net_a.directed
-    nodes = _union_nodes(net_a, net_b)
+    nodes = union_nodes(net_a, net_b)
     if groups is not None and groups != "sector":
         ga, gb = net_a.attribute(groups), net_b.attribute(groups)
         lab = pd.concat([ga, gb[~gb.index.isin(ga.index)]])
@@ -433,44 +420,3 @@ def compare_waves(net: StakeholderNetwork, other: StakeholderNetwork | None = No
                       "changed dyads (two-sided)", "adjust": "holm",
               "groups": groups or "sector"}
     return WaveComparison(summary, ties, org, pairs_df, params)
-
-
-# ------------------------------------------------------------------------------------------ maps
-def wave_positions(net: StakeholderNetwork, other: StakeholderNetwork | None = None, *, waves=None,
-                   seed: int = 42) -> pd.DataFrame:
-    """Shared map positions for two waves: one layout of the union of both waves' organisations and ties.
-
-    Drawing both waves with these positions keeps every organisation in the same place, so the eye
-    sees ties appear and disappear. The layout is :func:`netanalysis.viz.layout.layout_positions`
-    (igraph Fruchterman–Reingold per component, seeded) of the union graph (a tie present in either
-    wave, unweighted, undirected).
-
-    Parameters
-    ----------
-    net, other, waves
-        As in :func:`compare_waves`.
-    seed : int
-        The same seed gives the same positions.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by id (union of both waves, sorted): ``x``, ``y`` (units: median tie length ≈ 1).
-    """
-    import igraph as ig
-
-    from .viz.layout import layout_positions
-
-    net_a, net_b, _, _ = _two_waves(net, other, waves, None)
-    nodes = _union_nodes(net_a, net_b)
-    pos = pd.Series(np.arange(len(nodes)), index=nodes["id"].to_numpy())
-    e = pd.concat([net_a.edges[["source", "target"]], net_b.edges[["source", "target"]]], ignore_index=True)
-    u, v = pos[e["source"]].to_numpy(), pos[e["target"]].to_numpy()
-    a, b = np.minimum(u, v), np.maximum(u, v)
-    dy = np.unique(np.c_[a, b], axis=0) if len(a) else np.zeros((0, 2), int)
-    dy = dy[dy[:, 0] != dy[:, 1]]
-    G = ig.Graph(n=len(nodes), edges=dy.tolist(), directed=False)
-    if len(nodes) == 0:
-        raise EmptyNetworkError("no organisations in either wave")
-    xy = layout_positions(G, seed=seed)
-    return pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1]}, index=pd.Index(nodes["id"], name="id"))

@@ -19,7 +19,6 @@ import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -586,18 +585,6 @@ class SectorGaps:
                 [{"sector": s, **{k: _json_num(v) for k, v in r.items()}}
                  for s, r in self.response.to_dict("index").items()],
                 "findings": self.findings}
-
-    def write(self, out: str | Path) -> list[Path]:
-        """Write sector_mixing.csv, boundary_spanners.csv, recommendations.csv, findings.json, findings.md."""
-        from .export import write_csv, write_json, write_text
-
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        return [write_csv(out / "sector_mixing.csv", self.mixing.pairs),
-                write_csv(out / "boundary_spanners.csv", self.spanners.reset_index()),
-                write_csv(out / "recommendations.csv", self.recommendations),
-                write_json(out / "findings.json", self.findings_json()),
-                write_text(out / "findings.md", self.markdown)]
 
 
 def sector_gaps(net: StakeholderNetwork, *, groups=None, permutations: int = 1000, seed=42,
