@@ -168,7 +168,7 @@ def _load(kw: dict):
             sector_column=kw["sector_column"], name_column=kw["name_column"], scheme=kw["scheme"],
             encoding=kw["encoding"], weighting=kw["projection"])
     if kw.get("survey") is not None:
-        from .io.survey import load_survey
+        from .survey_diagnostics import load_survey
 
         return load_survey(
             kw["survey"], kw["nodes"], format=kw["survey_format"], symmetrize=kw["symmetrize"],
