@@ -79,7 +79,7 @@ def symmetrization_sensitivity(reports: SurveyReports, *, rules=("max", "min"), 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")       # the main network already warned about the input
             net = survey_network(reports, symmetrize=rule, dichotomize=dichotomize, scheme=scheme, wave=wave)
-        res = {}
+        res: dict[str, object] = {}
         e = net.edges
         res["ties"] = float(net.n_ties)
         res["density"] = metrics.density(net)
