@@ -46,7 +46,7 @@ import scipy.sparse as sp
 
 from .errors import OptionError
 from .network import StakeholderNetwork
-from .random import DEFAULT_SEED, rng
+from .random import DEFAULT_SEED, rng, seeded_igraph
 
 __all__ = ["network_metrics", "node_metrics", "degree", "in_degree", "out_degree", "strength",
            "density", "reciprocity", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank",
@@ -379,7 +379,9 @@ def eigenvector(net: StakeholderNetwork, *, weighted: bool = False) -> pd.Series
     U = _undirected_ig(net)
     with warnings.catch_warnings():   # igraph warns on disconnected graphs (documented above)
         warnings.filterwarnings("ignore", message="Some eigenvector centralities are nearly zero")
-        vals = np.asarray(U.eigenvector_centrality(scale=True, weights="weight" if weighted else None), float)
+        with seeded_igraph(DEFAULT_SEED):   # ARPACK's start vector: the same answer every run, even
+            vals = np.asarray(U.eigenvector_centrality(  # when the leading eigenvalue is not unique
+                scale=True, weights="weight" if weighted else None), float)
     vals[np.abs(vals) < 1e-12] = 0.0
     return _series(net, vals, "eigenvector")
 
@@ -409,7 +411,8 @@ def _hits(net: StakeholderNetwork, weighted: bool, which: str) -> pd.Series:
     f = G.hub_score if which == "hub" else G.authority_score
     with warnings.catch_warnings():   # igraph warns when >30% are 0 (documented in the column doc)
         warnings.filterwarnings("ignore", message="More than 30% of hub or authority scores")
-        vals = np.asarray(f(weights="weight" if weighted else None, scale=True), float)
+        with seeded_igraph(DEFAULT_SEED):   # repeatable when the leading eigenvalue is not unique
+            vals = np.asarray(f(weights="weight" if weighted else None, scale=True), float)
     vals[np.abs(vals) < 1e-12] = 0.0
     return _series(net, vals, which)
 
