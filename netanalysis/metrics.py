@@ -37,7 +37,6 @@ Conventions pinned here (also in :mod:`netanalysis.columns`):
 from __future__ import annotations
 
 import math
-import warnings
 import weakref
 
 import numpy as np
@@ -377,13 +376,39 @@ def eigenvector(net: StakeholderNetwork, *, weighted: bool = False) -> pd.Series
     if net.n_ties == 0:
         return _series(net, np.zeros(net.n_nodes), "eigenvector")
     U = _undirected_ig(net)
-    with warnings.catch_warnings():   # igraph warns on disconnected graphs (documented above)
-        warnings.filterwarnings("ignore", message="Some eigenvector centralities are nearly zero")
-        with seeded_igraph(DEFAULT_SEED):   # ARPACK's start vector: the same answer every run, even
-            vals = np.asarray(U.eigenvector_centrality(  # when the leading eigenvalue is not unique
-                scale=True, weights="weight" if weighted else None), float)
+    w = "weight" if weighted else None
+    comps = [c for c in U.connected_components() if len(c) > 1]
+    if len(comps) == 1:
+        vals = np.zeros(net.n_nodes)
+        vals[comps[0]] = _leading(U.induced_subgraph(comps[0]), w)[0]
+        return _series(net, vals, "eigenvector")
+    return _series(net, _eigenvector_by_component(U, comps, w, net.n_nodes), "eigenvector")
+
+
+def _leading(G, weights) -> tuple[np.ndarray, float]:
+    """Eigenvector (maximum 1) and eigenvalue of a connected graph: unique (Perron–Frobenius)."""
+    with seeded_igraph(DEFAULT_SEED):
+        vec, lam = G.eigenvector_centrality(scale=True, weights=weights, return_eigenvalue=True)
+    vals = np.asarray(vec, float)
     vals[np.abs(vals) < 1e-12] = 0.0
-    return _series(net, vals, "eigenvector")
+    return vals, float(lam)
+
+
+def _eigenvector_by_component(U, comps, weights, n: int) -> np.ndarray:
+    """On a disconnected graph the leading eigenvalue may be shared by several components, and then the
+    leading eigenvector is not unique (ARPACK returns an arbitrary mix, different on every run). Each
+    component's own vector is unique: the components with the largest eigenvalue keep theirs (maximum 1
+    each), the others get 0 — the limit of the power iteration from a uniform start."""
+    vals, lams = np.zeros(n), np.zeros(len(comps))
+    parts = []
+    for i, c in enumerate(comps):
+        v, lams[i] = _leading(U.induced_subgraph(c), weights)
+        parts.append(v)
+    top = lams.max() if len(lams) else 0.0
+    for c, v, lam in zip(comps, parts, lams):
+        if lam >= top * (1 - 1e-9):
+            vals[c] = v
+    return vals
 
 
 def pagerank(net: StakeholderNetwork, *, weighted: bool = False, damping: float = 0.85) -> pd.Series:
@@ -402,19 +427,43 @@ def pagerank(net: StakeholderNetwork, *, weighted: bool = False, damping: float 
 
 
 def _hits(net: StakeholderNetwork, weighted: bool, which: str) -> pd.Series:
+    """Principal eigenvector of A·Aᵀ (hub) or Aᵀ·A (authority), maximum 1 (= igraph hub_score and
+    authority_score with scale=True). ARPACK starts from the all-ones vector, so the answer is the same
+    on every run and for any input order, even when the leading eigenvalue is not unique (a directed
+    cycle, a lone mutual pair), where igraph's random start gives a different mix each time."""
     if not net.directed:
         raise OptionError(f"{which} scores need a directed network (on an undirected one they equal "
                           "eigenvector centrality)")
-    G = net.to_igraph()
     if net.n_ties == 0:
         return _series(net, np.zeros(net.n_nodes), which)
-    f = G.hub_score if which == "hub" else G.authority_score
-    with warnings.catch_warnings():   # igraph warns when >30% are 0 (documented in the column doc)
-        warnings.filterwarnings("ignore", message="More than 30% of hub or authority scores")
-        with seeded_igraph(DEFAULT_SEED):   # repeatable when the leading eigenvalue is not unique
-            vals = np.asarray(f(weights="weight" if weighted else None, scale=True), float)
+    A = sp.csr_matrix(net.adjacency(weighted=weighted), dtype=float)
+    X, Y = (A, A.T.tocsr()) if which == "hub" else (A.T.tocsr(), A)     # M = X·Y, symmetric, PSD
+    vec = _power_iteration(X, Y)
+    vals = vec / vec.max() if vec.max() > 0 else vec
     vals[np.abs(vals) < 1e-12] = 0.0
     return _series(net, vals, which)
+
+
+def _power_iteration(X, Y, *, tol: float = 1e-13, max_iter: int = 2000) -> np.ndarray:
+    """Principal eigenvector of the PSD matrix X·Y by power iteration from the all-ones vector: the
+    projection of that start on the leading eigenspace, so ties between equal eigenvalues resolve the
+    same way every time. Falls back to ARPACK (also started from ones) if it has not converged."""
+    n = X.shape[0]
+    v = np.ones(n) / np.sqrt(n)
+    for _ in range(max_iter):
+        w = X @ (Y @ v)
+        norm = np.linalg.norm(w)
+        if norm == 0:
+            return np.zeros(n)
+        w /= norm
+        if np.abs(w - v).max() < tol:
+            return np.abs(w)
+        v = w
+    from scipy.sparse.linalg import LinearOperator, eigsh
+
+    op = LinearOperator((n, n), matvec=lambda x: X @ (Y @ x), dtype=float)
+    _, V = eigsh(op, k=1, which="LA", v0=np.ones(n) / np.sqrt(n), tol=1e-12)
+    return np.abs(V[:, 0])
 
 
 def hub(net: StakeholderNetwork, *, weighted: bool = False) -> pd.Series:

@@ -11,21 +11,21 @@ from netanalysis import build_network
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "datasets"
-CLASSIC = SHARED / "classic-sna"
+#: Classic networks copied into the repository (sources in tests/data/classic/README.md).
+CLASSIC = REPO / "tests" / "data" / "classic"
+#: The large CORDIS H2020 file stays outside the repository: tests that need it skip without it.
 CORDIS = SHARED / "cordis-h2020"
 
 
 def needs_shared(path: Path = SHARED):
-    """Skip marker for tests that read ../shared/datasets."""
+    """Skip marker for tests that read a file outside the repository (the large CORDIS data)."""
     return pytest.mark.skipif(not Path(path).exists(), reason=f"{path} not available")
 
 
 def classic(name: str, *, directed: bool, sector: str | None = None):
-    """A classic-sna network (e.g. ``law_advice``) as a StakeholderNetwork."""
+    """A classic network (e.g. ``law_advice``; tests/data/classic) as a StakeholderNetwork."""
     from netanalysis import load_network
 
-    if not CLASSIC.exists():
-        pytest.skip(f"{CLASSIC} not available")
     return load_network(CLASSIC / f"{name}_edges.csv", CLASSIC / f"{name}_nodes.csv", directed=directed,
                         source_column="from", target_column="to", sector_column=sector,
                         id_column="id" if "id" in (CLASSIC / f"{name}_nodes.csv").read_text().split("\n")[0]
