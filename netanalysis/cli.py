@@ -256,11 +256,27 @@ def _analysis_options(fn):
     return fn
 
 
-def _run_analyze(net, out: Path, seed: int, permutations: int):
+def _force_option(fn):
+    return click.option("--force", is_flag=True,
+                        help="Write into --out even if it is neither empty nor a previous netanalysis output "
+                             "(its other files are kept unless netanalysis writes a file of the same name).")(fn)
+
+
+def _writing(out: Path, command: str, force: bool):
+    """The one output-folder rule (netanalysis.outdir): yields a temporary folder to write into."""
+    from .outdir import output_folder
+
+    return output_folder(out, command=command, force=force)
+
+
+def _run_analyze(net, out: Path, seed: int, permutations: int, force: bool = False):
+    from .outdir import check_output_folder
     from .pipeline import AnalysisOptions, analyze
 
+    check_output_folder(out, force=force)          # fail before the analysis, not after
     res = analyze(net, AnalysisOptions(seed=seed, permutations=permutations), progress=_progress_printer())
-    res.write(out)
+    with _writing(out, "analyze", force) as folder:
+        res.write(folder)
     m = res.network_metrics
     for line in _account_lines(net):
         click.echo(line)
@@ -277,26 +293,31 @@ def _run_analyze(net, out: Path, seed: int, permutations: int):
 @survey_options
 @_analysis_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Output folder (created if needed).")
+              help="Output folder: new, empty or a previous netanalysis output (else --force).")
+@_force_option
 @handle_errors
-def analyze(out, seed, permutations, **kw):
+def analyze(out, seed, permutations, force, **kw):
     """Run every analysis and write the output contract into --out."""
-    _run_analyze(_load(kw), out, seed, permutations)
+    from .outdir import check_output_folder
+
+    check_output_folder(out, force=force)
+    _run_analyze(_load(kw), out, seed, permutations, force)
 
 
 @main.command()
 @_analysis_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/demo"),
               show_default=True, help="Output folder.")
+@_force_option
 @handle_errors
-def demo(out, seed, permutations):
+def demo(out, seed, permutations, force):
     """Make the full report on the bundled default dataset (writes reports/demo/index.html)."""
     from .datasets import load_default
 
     net = load_default()
     click.echo(f"dataset: {net.provenance.get('dataset', 'bundled default')}")
     _run_report(net, out=out, name="demo", title=f"Demo: {net.provenance.get('dataset', 'bundled dataset')}",
-                seed=seed, permutations=permutations)
+                seed=seed, permutations=permutations, force=force)
 
 
 @main.command()
@@ -312,17 +333,21 @@ def demo(out, seed, permutations):
               help="Resolution (Leiden, Louvain): higher gives more, smaller communities [default: 1].")
 @click.option("--unweighted", is_flag=True, help="Count every tie as 1 instead of using tie strengths.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Output folder (created if needed).")
+              help="Output folder: new, empty or a previous netanalysis output (else --force).")
+@_force_option
 @handle_errors
-def communities(out, seed, permutations, method, runs, resolution, unweighted, **kw):
+def communities(out, seed, permutations, method, runs, resolution, unweighted, force, **kw):
     """Find communities (consensus of seeded runs) and their sector make-up; writes communities.csv,
     community_members.csv, community_links.csv and communities.json into --out."""
     from .communities import consensus_communities, write_communities
+    from .outdir import check_output_folder
 
+    check_output_folder(out, force=force)
     net = _load(kw)
     opts = {"resolution": resolution} if resolution is not None else {}
     part = consensus_communities(net, method=method, runs=runs, weights=not unweighted, seed=seed, **opts)
-    write_communities(part, out)
+    with _writing(out, "communities", force) as folder:
+        write_communities(part, folder)
     for line in _account_lines(net):
         click.echo(line)
     st = part.stability or {}
@@ -353,16 +378,19 @@ def communities(out, seed, permutations, method, runs, resolution, unweighted, *
 @click.option("--drop-empty", is_flag=True, help="Leave out projects with none of the sectors.")
 @click.option("--encoding", default=None, help="Override encoding detection (e.g. cp1251).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Output folder (created if needed); writes helix.json.")
+              help="Output folder (new, empty or a previous netanalysis output, else --force); writes helix.json.")
+@_force_option
 @handle_errors
 def helix(participations, unit_column, org_column, sector_column, scheme, year_column, sectors, bootstrap,
-          seed, drop_empty, encoding, out):
+          seed, drop_empty, encoding, out, force):
     """Triple/Quadruple Helix synergy (mutual information in bits; negative T_UIG = synergy) of the
     sectors taking part in each project; writes helix.json into --out."""
     from .export import write_json
     from .helix import helix_synergy
     from .io.participation import read_participations
+    from .outdir import check_output_folder
 
+    check_output_folder(out, force=force)
     p = read_participations(participations, unit_column=unit_column, org_column=org_column,
                             sector_column=sector_column, year_column=year_column, scheme=scheme,
                             encoding=encoding)
@@ -370,8 +398,8 @@ def helix(participations, unit_column, org_column, sector_column, scheme, year_c
                         bootstrap=bootstrap, seed=seed, drop_empty=drop_empty)
     d = res.to_dict()
     d["input"] = p.provenance
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(out / "helix.json", d)
+    with _writing(out, "helix", force) as folder:
+        write_json(folder / "helix.json", d)
     click.echo(_helix_summary(res))
     click.echo(f"wrote {out / 'helix.json'}")
 
@@ -527,19 +555,23 @@ def init(path, force):
 @click.option("--wave", default=None,
               help="Analyse only the ties of this survey wave (its response rates are used, when known).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Output folder (created if needed).")
+              help="Output folder: new, empty or a previous netanalysis output (else --force).")
+@_force_option
 @handle_errors
-def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair, wave, **kw):
+def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair, wave, force, **kw):
     """Sector gap diagnosis alone: writes sector_mixing.csv, boundary_spanners.csv, recommendations.csv,
     findings.json and findings.md into --out."""
     from .findings import sector_gaps
+    from .outdir import check_output_folder
 
+    check_output_folder(out, force=force)
     net = _load(kw)
     if wave is not None:
         net = net.view(wave=wave)
     res = sector_gaps(net, permutations=permutations, seed=seed, adjust=adjust, alpha=alpha,
                       max_ratio=max_ratio, method=link_score, per_pair=per_pair, wave=wave)
-    res.write(out)
+    with _writing(out, "gaps", force) as folder:
+        res.write(folder)
     for line in _account_lines(net):
         click.echo(line)
     s = res.mixing.summary
@@ -592,9 +624,10 @@ def map_command(out, size_by, color_by, anonymize, title, permutations, seed, **
 @click.option("--from", "wave_from", required=True, help="First (earlier) wave, a value of the wave column.")
 @click.option("--to", "wave_to", required=True, help="Second (later) wave.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Output folder (created if needed).")
+              help="Output folder: new, empty or a previous netanalysis output (else --force).")
+@_force_option
 @handle_errors
-def compare(out, wave_from, wave_to, seed, permutations, **kw):
+def compare(out, wave_from, wave_to, seed, permutations, force, **kw):
     """Compare two waves: ties formed, kept and dissolved, organisations joining and leaving, and the
     change of density, E-I and sector mixing with permutation tests. Writes compare_ties.csv,
     compare_organisations.csv, compare_sector_pairs.csv, compare_positions.csv (shared map
@@ -602,13 +635,16 @@ def compare(out, wave_from, wave_to, seed, permutations, **kw):
     directed reports into undirected ties within each wave first."""
     from .compare import compare_waves, wave_positions
     from .export import write_csv
+    from .outdir import check_output_folder
 
+    check_output_folder(out, force=force)
     net = _load(kw)
     rule = None if kw.get("survey") is not None else kw.get("symmetrize")   # a survey is symmetrised on reading
     res = compare_waves(net, waves=(wave_from, wave_to), symmetrize=rule, permutations=permutations, seed=seed)
-    res.write(out)
-    write_csv(Path(out) / "compare_positions.csv", wave_positions(net, waves=(wave_from, wave_to), seed=seed),
-              index=True)
+    positions = wave_positions(net, waves=(wave_from, wave_to), seed=seed)
+    with _writing(out, "compare", force) as folder:
+        res.write(folder)
+        write_csv(folder / "compare_positions.csv", positions, index=True)
     s = res.summary
     click.echo(f"wave {s['wave_a']} → {s['wave_b']}: {s['ties_a']} → {s['ties_b']} ties: {s['formed']} formed, "
                f"{s['kept']} kept, {s['dissolved']} dissolved ({s['stronger']} stronger, {s['weaker']} weaker); "

@@ -37,12 +37,10 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import io
-import json
 import os
 import platform
 import re
 import shutil
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable
@@ -60,6 +58,14 @@ from .formatting import fmt
 from .formatting import is_missing as _is_missing
 from .io.survey import rates_for_view
 from .network import StakeholderNetwork
+from .outdir import (
+    check_output_folder,
+    install_folder,
+    is_previous_output,
+    open_permissions,
+    recover_leftovers,
+    temporary_folder,
+)
 from .pipeline import Analysis, AnalysisOptions, analyze
 
 __all__ = ["ReportOptions", "Report", "build_report", "render_html", "report_tables", "MANIFEST_MARKER",
@@ -69,12 +75,6 @@ __all__ = ["ReportOptions", "Report", "build_report", "render_html", "report_tab
 MANIFEST_MARKER = "netanalysis report"
 #: Version of the report folder layout (``manifest.json["format"]``).
 REPORT_FORMAT = 1
-#: Files an ``analyze`` output folder may hold (such a folder may be replaced by a report).
-_ANALYZE_FILES = {"network_metrics.json", "node_metrics.csv", "sector_mixing.csv", "communities.csv",
-                  "recommendations.csv", "findings.json", "findings.md", "data_quality.json", "map.html",
-                  "name_matches.csv", "symmetrization_sensitivity.csv", "helix.json", "boundary_spanners.csv",
-                  "community_members.csv", "community_links.csv", "communities.json", "compare.json",
-                  "compare.md", "compare_ties.csv", "compare_organisations.csv", "compare_sector_pairs.csv"}
 _NOT_COMPUTED = "not computed in this run"
 #: Above this many sectors (or groups of another attribute) the page shows the mixing table only.
 MAX_HEATMAP_GROUPS = 12
@@ -825,60 +825,9 @@ def default_out(name: str) -> Path:
     return Path("reports") / str(name)
 
 
-def is_previous_output(folder: str | Path) -> bool:
-    """True if ``folder`` may be replaced without ``force``: empty, a previous report (manifest with
-    :data:`MANIFEST_MARKER`) or an ``analyze`` output folder holding only contract files."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return False
-    entries = list(folder.iterdir())
-    if not entries:
-        return True
-    man = folder / "manifest.json"
-    if man.is_file():
-        try:
-            return json.loads(man.read_text(encoding="utf-8")).get("generator") == MANIFEST_MARKER
-        except (ValueError, OSError, AttributeError):
-            return False
-    names = {p.name for p in entries}
-    return "data_quality.json" in names and all(p.is_file() for p in entries) and names <= _ANALYZE_FILES
-
-
-def _check_target(out: Path, force: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise OptionError(f"{out} exists and is not a folder")
-    if out.exists() and not force and not is_previous_output(out):
-        raise OptionError(f"{out} exists and is not a previous netanalysis report; "
-                          "choose another --out or pass --force to replace it")
-    resolved = out.resolve()
-    for danger in (Path.cwd().resolve(), Path.home().resolve(), Path(resolved.anchor)):
-        if resolved == danger or resolved in danger.parents:
-            raise OptionError(f"refusing to replace {out}: it contains the current folder or home folder")
-
-
-def _open_permissions(folder: Path) -> None:
-    """Temporary files are created private (0600/0700); give the report the user's usual modes."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(folder, 0o777 & ~umask)
-    for p in folder.rglob("*"):
-        os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~umask)
-
-
-def _install(tmp: Path, out: Path) -> None:
-    """Move the finished ``tmp`` folder to ``out`` (replacing a previous report) in two renames."""
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        old.rmdir()
-        os.replace(out, old)
-        try:
-            os.replace(tmp, out)
-        except BaseException:
-            os.replace(old, out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, out)
+def _check_target(out: Path, force: bool) -> Path:
+    """The output-folder rule of :mod:`netanalysis.outdir` (returns the folder, a link resolved)."""
+    return check_output_folder(out, force=force)
 
 
 # ------------------------------------------------------------------------------------------- build
@@ -917,8 +866,8 @@ def build_report(net: StakeholderNetwork, out: str | Path | None = None, *,
     aopts = analysis_options or AnalysisOptions()
     if opts.min_cell_size < 0:
         raise OptionError("min_cell_size must be 0 or more")
-    out = Path(out) if out is not None else default_out(opts.name)
-    _check_target(out, opts.force)
+    out = _check_target(Path(out) if out is not None else default_out(opts.name), opts.force)
+    recover_leftovers(out)
     t_start = time.perf_counter()
     started = _dt.datetime.now(_dt.UTC)
     timings: dict[str, float] = {}
@@ -936,8 +885,7 @@ def build_report(net: StakeholderNetwork, out: str | Path | None = None, *,
     if opts.anonymize:
         res.tables.pop("name_matches.csv", None)   # raw names typed by respondents
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp = temporary_folder(out)
     try:
         if progress:
             progress("report")
@@ -993,9 +941,9 @@ def build_report(net: StakeholderNetwork, out: str | Path | None = None, *,
                              inputs=inputs, parameters=parameters, versions=versions, timings=timings,
                              started=started, key_source=key_source)
         write_json(tmp / "manifest.json", manifest)
-        _open_permissions(tmp)
+        open_permissions(tmp)
         _check_target(out, opts.force)   # the folder may have appeared meanwhile
-        _install(tmp, out)
+        install_folder(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
