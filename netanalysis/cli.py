@@ -249,10 +249,10 @@ def validate(**kw):
 
 
 def _analysis_options(fn):
-    fn = click.option("--permutations", type=click.IntRange(0), default=1000, show_default=True,
+    fn = click.option("--permutations", type=click.IntRange(0, 1_000_000), default=1000, show_default=True,
                       help="Label permutations for significance tests.")(fn)
-    fn = click.option("--seed", type=int, default=42, show_default=True,
-                      help="Seed for every random step.")(fn)
+    fn = click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=42, show_default=True,
+                      help="Seed for every random step (a whole number ≥ 0).")(fn)
     return fn
 
 
@@ -374,7 +374,7 @@ def communities(out, seed, permutations, method, runs, resolution, unweighted, f
                    "science,business,government,civil_society.")
 @click.option("--bootstrap", type=click.IntRange(0), default=1000, show_default=True,
               help="Bootstrap resamples of projects for the intervals (0 = none).")
-@click.option("--seed", type=int, default=42, show_default=True, help="Seed of the bootstrap.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=42, show_default=True, help="Seed of the bootstrap.")
 @click.option("--drop-empty", is_flag=True, help="Leave out projects with none of the sectors.")
 @click.option("--encoding", default=None, help="Override encoding detection (e.g. cp1251).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
@@ -601,7 +601,7 @@ def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair
 @click.option("--title", default=None, help="Page title.")
 @click.option("--permutations", type=click.IntRange(0), default=1000, show_default=True,
               help="Label permutations for the sector mixing test (weak pairs).")
-@click.option("--seed", type=int, default=42, show_default=True, help="Seed for layout and tests.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=42, show_default=True, help="Seed for layout and tests.")
 @handle_errors
 def map_command(out, size_by, color_by, anonymize, title, permutations, seed, **kw):
     """Write the interactive network map (one offline HTML file) to --out."""
