@@ -87,6 +87,10 @@ def input_options(fn):
         click.option("--strict", is_flag=True,
                      help="Error on ties naming ids missing from --nodes (default: add them as 'unknown')."),
         click.option("--encoding", default=None, help="Override encoding detection (e.g. cp1251)."),
+        click.option("--sheet", default=None,
+                     help="Workbook sheet of the ties/survey/participations file [default: the active "
+                          "visible sheet; a warning names other sheets holding data]."),
+        click.option("--nodes-sheet", default=None, help="Workbook sheet of the --nodes file [default: as --sheet]."),
     ]
     for opt in reversed(opts):
         fn = opt(fn)
@@ -149,6 +153,15 @@ def survey_options(fn):
 
 
 def _load(kw: dict):
+    """Read the network the options describe (the sheet choices apply to workbooks read meanwhile)."""
+    from .io.tables import use_sheets
+
+    main_file = next((kw[k] for k in ("ties", "participations", "survey") if kw.get(k) is not None), None)
+    with use_sheets({main_file: kw.pop("sheet", None), kw.get("nodes"): kw.pop("nodes_sheet", None)}):
+        return _load_tables(kw)
+
+
+def _load_tables(kw: dict):
     from .errors import OptionError
     from .io import load_network
 

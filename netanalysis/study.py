@@ -156,6 +156,7 @@ SCHEMA: dict[str, dict[str, Rule]] = {
         "match_threshold": Rule("float", 0, 100),
         "header_rows": Rule("int", 0, 1000),
         "projection": Rule("choice", choices=("count", "newman", "jaccard")),
+        "sheet": Rule("str", help="a sheet name"), "nodes_sheet": Rule("str", help="a sheet name"),
     },
     "analysis": {"seed": Rule("int", 0, 2**63 - 1), "permutations": Rule("int", 0, 1_000_000)},
     "report": {"out": Rule("path"), "anonymize": Rule("bool"), "min_cell_size": Rule("int", 0, 1_000_000)},

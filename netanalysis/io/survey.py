@@ -211,7 +211,8 @@ def _numbers(t: Table, col: str, idx=None) -> np.ndarray:
     out = np.full(len(vals), np.nan)
     ok = np.array([not _blank(v) for v in vals], bool)
     if ok.any():
-        out[ok] = parse_numbers(vals[ok], file=str(t.path), rows=rows[ok], column=col)
+        out[ok] = parse_numbers(vals[ok], file=str(t.path), rows=rows[ok], column=col,
+                                formulas=t.formulas.get(col))
     return out
 
 
