@@ -91,12 +91,13 @@ def real_out(out: str | Path) -> Path:
                               f"system allows {_name_max(out.parent)}")
     if out.is_symlink():
         try:
+            os.stat(out)
             target = out.resolve(strict=True)
         except RuntimeError:
             raise OptionError(f"--out {out} is a symbolic link that loops") from None
         except OSError as ex:
             if ex.errno == errno.ELOOP:
-                raise OptionError(f"--out {out} is a symbolic link that loops") from None
+                raise OptionError(f"--out {out} is a symbolic link that loops (it leads back to itself)") from None
             raise OptionError(f"--out {out} is a symbolic link to {os.readlink(out)}, which does not exist; "
                               "remove the link or choose another --out") from None
         if not target.is_dir():

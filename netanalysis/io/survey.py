@@ -244,7 +244,8 @@ def _respondent_ids(values: pd.Series, roster: pd.DataFrame, t: Table, column: s
         amb = ambiguous_matches(m)
         if len(amb):
             v = amb["raw_name"].iat[0]
-            raise InputError(f"respondent '{v}' is ambiguous: {amb['note'].iat[0]}; give the respondent's roster id",
+            raise InputError(f"respondent '{v}' is ambiguous ({amb['note'].iat[0].removeprefix('ambiguous: ')}); "
+                             "give the respondent's roster id",
                              file=str(t.path), row=int(t.rows[out.index(v)]), column=column)
         ok = m[m["method"].isin(["exact", "normalised", "alias"]) & m["id"].isin(ids)]
         found = dict(zip(ok["raw_name"], ok["id"]))

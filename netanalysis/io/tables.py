@@ -46,6 +46,8 @@ __all__ = ["Table", "read_table", "resolve_column", "optional_column", "parse_nu
            "choose_sheet", "use_sheets"]
 
 _DELIMS = [",", ";", "\t", "|"]
+#: Largest weight or rating accepted (larger ones overflow when summed into strengths).
+MAX_NUMBER = 1e15
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
@@ -421,4 +423,8 @@ def parse_numbers(values: pd.Series, *, file: str, rows: np.ndarray, column: str
     if not np.isfinite(nums).all():
         i = int((~np.isfinite(nums)).argmax())
         raise InputError(f"value {values.iloc[i]} is not finite", file=file, row=int(rows[i]), column=column)
+    if (np.abs(nums) > MAX_NUMBER).any():
+        i = int((np.abs(nums) > MAX_NUMBER).argmax())
+        raise InputError(f"value {values.iloc[i]} is too large (at most {MAX_NUMBER:.0e}: sums and means of larger "
+                         "weights overflow); rescale the column", file=file, row=int(rows[i]), column=column)
     return nums
