@@ -352,7 +352,7 @@ def _pair_scores(raw_words: list[list[str]], ros_words: list[list[str]]) -> np.n
     js = {w: j for j, w in enumerate(vocab_s)}
     ridx = [np.array([ir[w] for w in ws], int) for ws in raw_words]
     sidx = [np.array([js[w] for w in ws], int) for ws in ros_words]
-    names_with = [[] for _ in vocab_s]                       # roster word -> roster names using it
+    names_with: list[list[int]] = [[] for _ in vocab_s]                       # roster word -> roster names using it
     for b, sb in enumerate(sidx):
         for j in set(sb.tolist()):
             names_with[j].append(b)

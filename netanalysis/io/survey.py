@@ -315,6 +315,7 @@ def _long_rows(t: Table, roster, *, respondent_column, partner_column, rating_co
                wave_column):
     rc = resolve_column(t, respondent_column, option="--respondent-column")
     pc = resolve_column(t, partner_column, option="--partner-column")
+    wc: str | None
     if rating_column:
         wc = resolve_column(t, rating_column, option="--rating-column")
     else:
@@ -504,7 +505,7 @@ def _assemble(raw: pd.DataFrame, roster: pd.DataFrame, nacc: dict, sacc: dict, s
         sacc["merges"].append({"reason": "the same partner named twice by a respondent in a wave "
                                          "(largest rating kept, types combined)",
                                "rows": [int(r) for r in rep["row"][dup]]})
-        agg = {c: "max" for c in ["rating", *[i for i in PARTNER_ITEMS if i in rep.columns]]}
+        agg: dict[str, object] = {c: "max" for c in ["rating", *[i for i in PARTNER_ITEMS if i in rep.columns]]}
         agg.update(raw_partner="first", row="first",
                    types=lambda s: tuple(dict.fromkeys(t for ts in s for t in ts if t)) or ("",))
         rep = rep.groupby(key, sort=False, as_index=False).agg(agg)
@@ -525,7 +526,7 @@ def _assemble(raw: pd.DataFrame, roster: pd.DataFrame, nacc: dict, sacc: dict, s
         add = pd.DataFrame({"id": new["id"].to_numpy(), "name": new["raw_name"].to_numpy()})
         nodes = pd.concat([nodes, add], ignore_index=True)
     in_roster = nodes["id"].isin(set(roster["id"]))
-    waves_of = {i: [] for i in nodes["id"]}
+    waves_of: dict[str, list[str]] = {i: [] for i in nodes["id"]}
     for w in sorted(respondents, key=_wave_key):
         for i in respondents[w]:
             waves_of[i].append(w)
@@ -725,9 +726,9 @@ def _rates(nodes: pd.DataFrame, responded: pd.Series, member=None) -> dict:
         in_roster = in_roster & np.asarray(member, bool)
     sub, got = nodes[in_roster], responded[in_roster]
     n, k = len(sub), int(got.sum())
-    overall = {"roster": n, "respondents": k, "non_respondents": n - k,
-               "rate": (k / n) if n else float("nan")}
-    overall["level"] = _level(overall["rate"])
+    overall: dict[str, object] = {"roster": n, "respondents": k, "non_respondents": n - k,
+                                  "rate": (k / n) if n else float("nan")}
+    overall["level"] = _level(float(k / n) if n else float("nan"))
     by = []
     for sec, grp in sub.groupby("sector", sort=True):
         kk = int(got[grp.index].sum())
@@ -850,7 +851,7 @@ def symmetrization_sensitivity(reports: SurveyReports, *, rules=("max", "min"), 
             warnings.simplefilter("ignore")       # the main network already warned about the input
             net = survey_network(reports, symmetrize=rule, dichotomize=dichotomize, scheme=scheme,
                                  sensitivity=False, wave=wave)
-        res = {}
+        res: dict[str, object] = {}
         e = net.edges
         res["ties"] = float(net.n_ties)
         res["density"] = metrics.density(net)

@@ -68,7 +68,7 @@ class Table:
     def account(self, role: str) -> dict:
         """A provenance entry for this file (see :func:`netanalysis.io.load_network`)."""
         n_blank = len(self.blank_rows)
-        acc = {"role": role, "file": str(self.path), "sha256": self.sha256, "encoding": self.encoding,
+        acc: dict[str, Any] = {"role": role, "file": str(self.path), "sha256": self.sha256, "encoding": self.encoding,
                "delimiter": self.delimiter, "read": int(len(self.frame) + n_blank), "used": 0,
                "merged": 0, "dropped": n_blank, "drops": [], "merges": []}
         if self.sheet is not None:
@@ -229,7 +229,8 @@ def _frame_of(rows: list[list[Any]]) -> tuple[pd.DataFrame, int]:
     if not rows:
         return pd.DataFrame(), 2 + skip
     width = max(len(r) for r in rows)
-    header, seen = [], {}
+    header: list[str] = []
+    seen: dict[str, int] = {}
     for j in range(width):
         h = _cell_text(rows[0][j]) if j < len(rows[0]) else ""
         h = h if h.strip() else f"Unnamed: {j}"
@@ -324,7 +325,9 @@ def read_table(path: str | Path, *, encoding: str | None = None, delimiter: str 
     gz = suffixes[-1:] == [".gz"]
     suffix = suffixes[-2] if gz and len(suffixes) > 1 else (suffixes[-1] if suffixes else "")
     digest = sha256_of(path)
-    first, title, formulas = 2, None, {}
+    first: int = 2
+    title: str | None = None
+    formulas: dict[str, dict[int, str]] = {}
     if suffix in (".xlsx", ".xlsm"):
         if sheet is None:
             sheet = (_SHEETS.get() or {}).get(path.resolve())
