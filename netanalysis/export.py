@@ -45,24 +45,31 @@ _MD_ESCAPE = re.compile(r"[<>]|&(?=#?\w+;)")
 _MD_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 
 
+def _needs_mark(text: str) -> bool:
+    """True when ``text`` (after any apostrophes already there) starts like a formula."""
+    rest = text.lstrip("'")
+    return rest.startswith(_DANGER) and not _PLAIN_NUMBER.match(rest)
+
+
 def _neutralise_line(line: str) -> str:
-    if line.startswith(_DANGER) and not _PLAIN_NUMBER.match(line):
-        return "'" + line
-    return line
+    return "'" + line if _needs_mark(line) else line
 
 
 def neutralise_cell(value: Any) -> Any:
     """Make a text cell inert in spreadsheets; anything that is not text is returned unchanged.
 
-    The first character of the cell and of every line inside it (after CR, LF or CRLF) is checked.
+    The start of the cell and of every line inside it (after CR, LF or CRLF) is checked. A text that
+    already starts with apostrophes before a formula character gets one more, so the change can be
+    undone exactly: remove one leading ``'`` wherever the rest starts with ``'``* and ``= + - @``, tab,
+    CR or LF (and is not a plain number).
     """
     if not isinstance(value, str):
         return value
+    head = "'" if _needs_mark(value) else ""
     if "\r" not in value and "\n" not in value:
-        return _neutralise_line(value)
+        return head + value
     parts = _LINE_BREAK.split(value)          # text, break, text, break, …
-    first = _neutralise_line(parts[0]) if parts[0] else ("'" if len(parts) > 1 else "")
-    return first + "".join(p if k % 2 == 0 else _neutralise_line(p) for k, p in enumerate(parts[1:]))
+    return head + parts[0] + "".join(p if k % 2 == 0 else _neutralise_line(p) for k, p in enumerate(parts[1:]))
 
 
 def xlsx_text(value: Any) -> Any:

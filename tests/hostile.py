@@ -235,6 +235,10 @@ def corpus(folder: str | Path, seed: int = 0, *, permutations: int = 10) -> list
     cases.append(Case("duplicate id in a register roster", 8, ["validate", "--survey", str(sv / "reg.csv"),
                                                                "--survey-format", "register", "--nodes",
                                                                str(sv / "roster_dup.csv")], expect={2}))
+    (folder / "dupcol.csv").write_text("source,target,source\na,b,c\n", encoding="utf-8")
+    cases.append(Case("a column named twice", 8, ["validate", "--ties", str(folder / "dupcol.csv")], expect={2}))
+    if Path("/dev/zero").exists():
+        cases.append(Case("a device as input", 8, ["validate", "--ties", "/dev/zero"], expect={2}))
     cases.append(Case("negative seed", 8, ["analyze", "--nodes", str(nodes), "--ties", str(ties), "--seed", "-3",
                                            "--out", str(folder / "o_seed")], None, expect={2}))
     return cases

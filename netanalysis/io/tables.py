@@ -193,6 +193,17 @@ def choose_sheet(wb: Any, sheet: str | int | None, *, file: str) -> Any:
     return wb[visible[0]]
 
 
+def _unique_header(header: list[str], name: str) -> None:
+    """A column name given twice would make one of the columns a silent choice: an error."""
+    seen: dict[str, int] = {}
+    for j, h in enumerate(header):
+        h = str(h).strip().lstrip("\ufeff")
+        if h and h in seen:
+            raise InputError(f"column '{h}' appears twice in the header (columns {seen[h] + 1} and {j + 1}); "
+                             "rename one", file=name or None, row=1)
+        seen.setdefault(h, j)
+
+
 def _cell_text(v: Any) -> str:
     if v is None:
         return ""
@@ -220,7 +231,7 @@ def _has_formulas(path: Path) -> bool:
                    if i.startswith("xl/worksheets/") and i.endswith(".xml"))
 
 
-def _frame_of(rows: list[list[Any]]) -> tuple[pd.DataFrame, int]:
+def _frame_of(rows: list[list[Any]], name: str = "") -> tuple[pd.DataFrame, int]:
     """Header + records as text; returns the frame and the file row of its first record."""
     skip = 0
     while skip < len(rows) and all(v is None or not str(v).strip() for v in rows[skip]):
@@ -234,6 +245,8 @@ def _frame_of(rows: list[list[Any]]) -> tuple[pd.DataFrame, int]:
     for j in range(width):
         h = _cell_text(rows[0][j]) if j < len(rows[0]) else ""
         h = h if h.strip() else f"Unnamed: {j}"
+        if h in seen and not h.startswith("Unnamed: "):
+            _unique_header([_cell_text(v) for v in rows[0]], name)
         if h in seen:
             seen[h] += 1
             h = f"{h}.{seen[h]}"
@@ -276,7 +289,7 @@ def _read_xlsx(path: Path, sheet: str | int | None, name: str) -> tuple[pd.DataF
                          + (f": {ex}" if str(ex) else ""), file=name) from None
     try:
         ws = choose_sheet(wb, sheet, file=name)
-        frame, first = _frame_of(_sheet_rows(ws))
+        frame, first = _frame_of(_sheet_rows(ws), name)
         others = [n for n in wb.sheetnames if n != ws.title and _has_data(wb[n])]
         title = ws.title
     except InputError:
@@ -320,6 +333,16 @@ def read_table(path: str | Path, *, encoding: str | None = None, delimiter: str 
         raise InputError("file not found", file=name)
     if path.is_dir():
         raise InputError("is a folder, not a file", file=name)
+    if not path.is_file():
+        raise InputError("is not a regular file (a device or a pipe?)", file=name)
+    try:
+        return _read_table(path, name, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    except OSError as ex:
+        raise InputError(f"cannot read: {ex.strerror or ex}", file=name) from None
+
+
+def _read_table(path: Path, name: str, *, encoding: str | None, delimiter: str | None,
+                sheet: str | int | None) -> Table:
     check_file(path)
     suffixes = [s.lower() for s in path.suffixes]
     gz = suffixes[-1:] == [".gz"]
@@ -353,6 +376,7 @@ def read_table(path: str | Path, *, encoding: str | None = None, delimiter: str 
             raise InputError(f"cannot parse as a table with delimiter {delim!r}: {ex}", file=name) from None
         except pd.errors.EmptyDataError:
             raise InputError("the file is empty", file=name) from None
+        _unique_header(next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delim), []), name)
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     frame = frame.astype(object)
     if len(frame.columns) and any(c == "" or c.startswith("Unnamed: ") for c in frame.columns):
