@@ -239,7 +239,33 @@ def _account_lines(net) -> list[str]:
     return lines
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _OneLineErrors(click.Group):
+    """Usage errors (unknown option, bad value) as one line ``error: …`` with exit code 2, like every
+    other error of the command line (click prints usage and a hint on three lines otherwise)."""
+
+    def main(self, *args, **kwargs):
+        standalone = kwargs.pop("standalone_mode", True)
+        if not standalone:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as ex:
+            ex.show()
+            sys.exit(ex.exit_code)
+        except click.ClickException as ex:
+            msg = " ".join(ex.format_message().split())
+            ctx = getattr(ex, "ctx", None)
+            hint = f" (see {ctx.command_path} --help)" if isinstance(ex, click.UsageError) and ctx else ""
+            click.echo(f"error: {msg}{hint}", err=True)
+            sys.exit(ex.exit_code)
+        except click.exceptions.Abort:
+            click.echo("aborted", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+@click.group(cls=_OneLineErrors,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="netanalysis")
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def main(debug):
