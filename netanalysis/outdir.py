@@ -241,7 +241,7 @@ def recover_leftovers(out: str | Path) -> list[str]:
     """
     out = Path(out)
     parent = out.parent
-    if not parent.is_dir():
+    if not parent.is_dir() or not os.access(parent, os.R_OK | os.W_OK | os.X_OK):
         return []
     prefix = _prefix(out)
     done: list[str] = []
@@ -268,12 +268,22 @@ def recover_leftovers(out: str | Path) -> list[str]:
 
 def temporary_folder(out: Path) -> Path:
     """A new hidden folder beside ``out`` for building the output (named for :func:`recover_leftovers`)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{_prefix(out)}.tmp-{os.getpid()}-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f"{_prefix(out)}.tmp-{os.getpid()}-", dir=out.parent))
+    except OSError as ex:
+        raise OptionError(f"cannot create the output folder {out}: {ex.strerror or ex}") from None
 
 
 def install_folder(tmp: Path, out: Path) -> None:
     """Move the finished folder ``tmp`` to ``out`` (replacing the previous one) in two renames."""
+    try:
+        _swap(tmp, out)
+    except OSError as ex:
+        raise OptionError(f"cannot replace {out}: {ex.strerror or ex}") from None
+
+
+def _swap(tmp: Path, out: Path) -> None:
     if out.exists():
         old = Path(tempfile.mkdtemp(prefix=f"{_prefix(out)}.old-{os.getpid()}-", dir=out.parent))
         old.rmdir()
@@ -342,14 +352,14 @@ def output_folder(out: str | Path, *, command: str, force: bool = False) -> Iter
     """
     target = check_output_folder(out, force=force)
     recover_leftovers(target)
-    try:
-        tmp = temporary_folder(target)
-    except OSError as ex:
-        raise OptionError(f"cannot create {target}: {ex.strerror or ex}") from None
+    tmp = temporary_folder(target)
     try:
         yield tmp
         open_permissions(tmp)
         check_output_folder(target, force=force)      # the folder may have changed meanwhile
-        _move_in(tmp, target, command, force=force)
+        try:
+            _move_in(tmp, target, command, force=force)
+        except OSError as ex:
+            raise OptionError(f"cannot write into {target}: {ex.strerror or ex}") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
