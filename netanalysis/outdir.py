@@ -148,9 +148,16 @@ def _ours(folder: Path) -> set[str] | None:
     names = {p.name for p in entries}
     if (folder / "manifest.json").exists():
         return None
-    if "data_quality.json" in names and all(p.is_file() for p in entries) and names <= LEGACY_FILES:
+    if "data_quality.json" in names and all(p.is_file() for p in entries) and names <= _command_files():
         return names
     return None
+
+
+def _command_files() -> set[str]:
+    """Names the commands other than ``report`` write (the registry), plus those of 0.1."""
+    from .outputs import COMMANDS, written_names
+
+    return set(LEGACY_FILES) | {n for c in COMMANDS if c != "report" for n in written_names(c)}
 
 
 def _files_in(folder: Path) -> list[str]:
