@@ -10,8 +10,8 @@
   start a new row in a standard CSV reader.
 - XLSX cannot hold the control characters U+0000–U+0008, U+000B, U+000C, U+000E–U+001F: they are
   written as their visible Unicode "control pictures" (U+2400 + code, e.g. U+000B → ``␋``).
-- Markdown (``*.md``) is written with ``<``, ``>`` and entity-like ``&…;`` escaped as HTML entities,
-  so a name carrying ``<script>`` or ``<img onerror=…>`` is shown as text by viewers that render HTML.
+- Markdown (``*.md``) is written with ``<`` and ``>`` as HTML entities, so a name carrying
+  ``<script>`` or ``<img onerror=…>`` is shown as text by viewers that render HTML.
 - Every file is written to a temporary name in the same folder and moved into place, so a reader
   never sees half a file.
 """
@@ -41,8 +41,8 @@ _LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 #: Line end of every CSV row (RFC 4180): with it the csv writer quotes any cell holding CR or LF.
 CSV_LINE_END = "\r\n"
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_MD_ESCAPE = re.compile(r"[<>]|&(?=#?\w+;)")
-_MD_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+_MD_ESCAPE = re.compile(r"[<>]")
+_MD_ENTITIES = {"<": "&lt;", ">": "&gt;"}
 
 
 def _needs_mark(text: str) -> bool:
@@ -92,7 +92,11 @@ def safe_frame(df: pd.DataFrame, *, xlsx: bool = False) -> pd.DataFrame:
 
 
 def markdown_safe(text: str) -> str:
-    """Markdown text with HTML made inert: ``<``, ``>`` and entity-like ``&name;`` become entities."""
+    """Markdown text with HTML made inert: ``<`` and ``>`` become ``&lt;`` and ``&gt;``.
+
+    Idempotent on text that is already escaped (``findings.md`` escapes names itself): an entity can
+    never start a tag, so ``&`` is left as it is.
+    """
     return _MD_ESCAPE.sub(lambda m: _MD_ENTITIES[m.group()], text)
 
 

@@ -388,7 +388,7 @@ def test_odd_numbers(tmp_path):
 def test_markdown_escapes_html(tmp_path):
     from markdown_it import MarkdownIt
 
-    name = "<script>alert(1)</script> & <img src=x onerror=alert(1)> &amp;"
+    name = "<script>alert(1)</script> & <img src=x onerror=alert(1)> R&D"
     write_text(tmp_path / "f.md", f"# Findings\n\n1. {name} is a broker.\n")
     text = (tmp_path / "f.md").read_text(encoding="utf-8")
     assert "<script" not in text and "<img" not in text
@@ -396,6 +396,7 @@ def test_markdown_escapes_html(tmp_path):
     inline = [t for tok in tokens for t in (tok.children or [])]
     assert not [t for t in inline if t.type.startswith("html")]
     assert f"{name} is a broker." in "".join(t.content for t in inline if t.type == "text")
+    assert markdown_safe(markdown_safe(name)) == markdown_safe(name)        # already escaped text stays
 
 
 # --------------------------------------------------------------------------------- property test
@@ -459,7 +460,7 @@ def test_names_survive_every_writer_and_stay_inert(tmp_path_factory, name):
     assert not [t for tok in tokens for t in [tok, *(tok.children or [])] if t.type.startswith("html")]
     assert markdown_safe(name).count("<") == 0
     # HTML: the report page's jinja environment (autoescape) and the interactive map's page
-    from netanalysis.report import _environment  # the report page's own template environment
+    from netanalysis.report.page import _environment  # the report page's own template environment
 
     html = _environment().from_string("<p>{{ n }}</p>").render(n=name)
     parser = _Tags()
