@@ -308,6 +308,8 @@ class WebApp:
             return got
         job_id, folder, options, paths, names, account = got
         argv = to_argv(options, paths)
+        if not any(k.replace("-", "_") == "title" for k in options):
+            argv += ["--title", "Analysis of " + ", ".join(names.values())]
         st = self.store.create(job_id, options=options, files=names, argv=argv)
         return JSONResponse({"id": job_id, "state": st["state"], "account": account}, status_code=202)
 
