@@ -400,7 +400,7 @@ def _public(st: dict) -> dict:
     if st.get("state") == "done":
         base = f"/api/analyses/{st['id']}"
         out["links"] = {"report": f"{base}/files/index.html", "map": f"{base}/files/map.html",
-                        "download": f"{base}/download"}
+                        "manifest": f"{base}/files/manifest.json", "download": f"{base}/download"}
     return out
 
 
