@@ -29,7 +29,7 @@ from starlette.routing import Route
 
 from ..errors import NetAnalysisError, OptionError
 from .jobs import JobStore, display_name, readable_error, safe_suffix
-from .options import FILE_FIELDS, command_params, to_argv
+from .options import FILE_FIELDS, canonical_name, command_params, to_argv
 
 __all__ = ["AppConfig", "create_app"]
 
@@ -153,6 +153,7 @@ class WebApp:
         self.config = config
         self.store = JobStore(config.data_dir, workers=config.workers)
         self.secret = secrets.token_bytes(32)
+        self.checks = asyncio.Semaphore(config.workers)     # input checks at once (each a process)
 
     # ---------------------------------------------------------------- sessions and CSRF
     def _token(self, sid: str) -> str:
@@ -235,9 +236,8 @@ class WebApp:
     def _check_input(self, folder: Path, options: dict, paths: dict[str, str], names: dict[str, str]) -> list[str]:
         """Run ``netanalysis validate`` on the uploads: its row account, or a readable one-line error."""
         validate_params = command_params("validate")
-        argv_report = to_argv(options, paths)          # every option must be known to `report`
-        del argv_report
-        own = {k: v for k, v in options.items() if k.replace("-", "_").lstrip("_") in validate_params}
+        to_argv(options, paths)          # raises for an option `report` does not know
+        own = {k: v for k, v in options.items() if canonical_name(k) in validate_params}
         argv = to_argv(own, {k: v for k, v in paths.items() if k in validate_params}, command="validate")
         cmd = [sys.executable, "-m", "netanalysis.cli", "validate", *argv]
         try:
@@ -260,7 +260,8 @@ class WebApp:
             options, paths, names = await self._read_form(request, folder)
             if not paths:
                 raise OptionError("upload at least one input file (ties, survey or participations)")
-            account = await asyncio.to_thread(self._check_input, folder, options, paths, names)
+            async with self.checks:
+                account = await asyncio.to_thread(self._check_input, folder, options, paths, names)
         except _InputProblem as ex:
             _remove(folder)
             return _error(422, str(ex), **_error_details(str(ex), names))
@@ -308,7 +309,7 @@ class WebApp:
             return got
         job_id, folder, options, paths, names, account = got
         argv = to_argv(options, paths)
-        if not any(k.replace("-", "_") == "title" for k in options):
+        if not any(canonical_name(k) == "title" for k in options):
             argv += ["--title", "Analysis of " + ", ".join(names.values())]
         st = self.store.create(job_id, options=options, files=names, argv=argv)
         return JSONResponse({"id": job_id, "state": st["state"], "account": account}, status_code=202)

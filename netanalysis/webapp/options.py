@@ -16,7 +16,7 @@ import click
 
 from ..errors import OptionError
 
-__all__ = ["FILE_FIELDS", "SERVER_OWNED", "command_params", "to_argv", "column_roles"]
+__all__ = ["FILE_FIELDS", "SERVER_OWNED", "command_params", "canonical_name", "to_argv", "column_roles"]
 
 #: Upload fields: each is a file option of ``netanalysis report``.
 FILE_FIELDS: tuple[str, ...] = ("nodes", "ties", "survey", "participations", "aliases", "survey_mapping")
@@ -52,7 +52,8 @@ def command_params(command: str = "report") -> dict[str, Param]:
     return out
 
 
-def _canonical(key: str) -> str:
+def canonical_name(key: str) -> str:
+    """``--id-column``, ``id-column`` and ``id_column`` all name the parameter ``id_column``."""
     return str(key).strip().lstrip("-").replace("-", "_")
 
 
@@ -75,7 +76,7 @@ def to_argv(options: Mapping[str, object], files: Mapping[str, str], *, command:
     params = command_params(command)
     argv: list[str] = []
     for key, value in options.items():
-        name = _canonical(key)
+        name = canonical_name(key)
         p = params.get(name)
         if p is None or name in SERVER_OWNED:
             known = ", ".join(sorted(n.replace("_", "-") for n in params if n not in SERVER_OWNED))
