@@ -30,7 +30,7 @@ def app_url(tmp_path_factory):
     proc = subprocess.Popen([sys.executable, "-m", "netanalysis.cli", "serve", "--port", str(port), "--no-browser",
                              "--data-dir", str(tmp_path_factory.mktemp("app"))],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
