@@ -27,7 +27,6 @@ from .results import (
     HelixResult,
     MapResult,
     SurveyDiagnostics,
-    findings_from_records,
 )
 from .spanners import boundary_spanners
 
@@ -56,10 +55,9 @@ def _brokerage_metrics(br: BrokerageResult) -> dict:
 
 def _findings(net: StakeholderNetwork, mix: MixingResult, spanners: pd.DataFrame, recs: pd.DataFrame, *,
               wave: str | None = None, **kw) -> tuple:
-    """Typed findings, their Markdown and the response-rate table (through the adapter of results.py)."""
-    records = findings.build_findings(net, mix, spanners=spanners, recommendations=recs, wave=wave, **kw)
-    text = findings.findings_markdown(records, net=net, mixing=mix)
-    return findings_from_records(records), text, findings.response_rates(net, wave=wave)
+    """Typed, ranked findings, their Markdown and the response-rate table."""
+    g = findings.assemble_gaps(net, mix, spanners, recs, wave=wave, **kw)
+    return tuple(g.findings), g.markdown, g.response
 
 
 def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,

@@ -7,7 +7,7 @@ Nothing downstream guesses keys.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:   # the result types of the analysis families (imported for an
     from .network import StakeholderNetwork
 
 __all__ = ["Finding", "Severity", "SEVERITIES", "AnalysisOptions", "Analysis", "SurveyDiagnostics", "GapsResult",
-           "CommunitiesResult", "ComparisonResult", "HelixResult", "MapResult", "findings_from_records"]
+           "CommunitiesResult", "ComparisonResult", "HelixResult", "MapResult"]
 
 Severity = Literal["high", "medium", "low", "info"]
 #: Severity levels, most important first.
@@ -210,38 +210,3 @@ class MapResult:
     anonymize: bool = False
     seed: int = 42
     title: str | None = None
-
-
-# ------------------------------------------------------------------------------------------------
-# TEMPORARY adapter (issue 12 → issue 14): findings.build_findings still returns dicts; this turns
-# them into typed Findings so every writer reads Finding objects. Remove once findings.py's rule
-# functions return Finding themselves.
-_GOOD_NEWS = {"no_weak_pair", "strong_pair"}
-
-
-def findings_from_records(records: Iterable[Mapping]) -> tuple[Finding, ...]:
-    """Typed :class:`Finding` objects from the ranked dicts of ``findings.build_findings``.
-
-    Severity comes from the finding's importance (the ranking score, 0–100): ≥ 85 high, ≥ 65
-    medium, ≥ 50 low, below that info; good news (no weak pair, a strong pair) is info. The
-    organisations a finding names (``numbers["ids"]``) become its subjects; a sector pair's labels
-    (``sector_a``/``sector_b``) too.
-
-    >>> findings_from_records([{"importance": 90, "kind": "weak_pair", "text": "Few ties.",
-    ...                          "numbers": {"sector_a": "ngo", "sector_b": "business", "ratio": 0.2}}])[0].severity
-    'high'
-    """
-    out = []
-    for r in records:
-        kind = str(r.get("kind") or r.get("topic") or "other")
-        imp = float(r.get("importance", 0) or 0)
-        sev: Severity = ("info" if kind in _GOOD_NEWS else "high" if imp >= 85 else "medium" if imp >= 65
-                         else "low" if imp >= 50 else "info")
-        numbers = dict(r.get("numbers") or {})
-        subjects = [str(numbers[k]) for k in ("sector_a", "sector_b", "sector") if numbers.get(k) is not None]
-        ids = numbers.get("ids")
-        if isinstance(ids, (list, tuple)):
-            subjects += [str(i) for i in ids]
-        out.append(Finding(kind=kind, severity=sev, statement=str(r.get("text", "")), numbers=numbers,
-                           subjects=tuple(subjects), caution=r.get("caution") or None))
-    return tuple(out)
