@@ -147,7 +147,8 @@ SECTOR_MIXING: dict[str, str] = {
     "sector_b": "Second sector (the receiving sector when directed). Undirected: one row per unordered pair.",
     "ties": "Ties between the two sectors (within the sector when sector_a = sector_b); arcs a → b when directed.",
     "possible": "Possible dyads: n_a·n_b between; n_a(n_a−1)/2 within (n_a(n_a−1) directed).",
-    "density": "ties / possible. Empty (not 0) for the within pair of a one-member sector.",
+    "density": "ties / possible. Empty (not 0) for the within pair of a one-member sector (an impossible pair: "
+               "possible = 0; every expected value, ratio and p-value of such a pair is empty too).",
     "expected": "Ties expected under random mixing (sector labels shuffled over organisations, ties kept): "
                 "all ties × possible / all possible dyads.",
     "ratio": "ties / expected: 1 = as random mixing predicts, 0.5 = half as many.",
@@ -156,15 +157,26 @@ SECTOR_MIXING: dict[str, str] = {
                "with at most the observed ties, R = --permutations, seeded by --seed.",
     "p_adjusted": "p_value adjusted across all sector pairs (Holm by default; Benjamini–Hochberg optional).",
     "weak": "True when ratio ≤ 0.75, p_adjusted ≤ 0.05 and p_degree_adjusted ≤ 0.05 (defaults; parameters "
-            "max_ratio, alpha, degree_test): significantly fewer ties than random mixing predicts, and not only "
-            "because the sectors' members have fewer partners overall.",
-    "expected_degree": "Ties expected under degree-preserving random mixing (configuration model): K_a·K_b/(2m) "
-                       "between, K_a²/(4m) within (K = degree sum of the sector); K_a^out·K_b^in/m directed.",
+            "max_ratio, alpha, degree_test) and support is ok: significantly fewer ties than random mixing "
+            "predicts, not only because the sectors' members have fewer partners overall, and enough "
+            "organisations to judge.",
+    "expected_degree": "Ties expected under degree-preserving random mixing (configuration model) without "
+                       "self-pairs: Σ k_i·k_j/(2m) over the possible dyads, i.e. K_a·K_b/(2m) between and "
+                       "(K_a² − Σ k_i²)/(4m) within (K = degree sum of the sector); (K_a^out·K_b^in − "
+                       "[a = b] Σ out_i·in_i)/m directed; rescaled so the pairs sum to the ties. Empty for an "
+                       "impossible pair (possible = 0).",
     "ratio_degree": "ties / expected_degree: below 1 means fewer ties than the sectors' activity predicts.",
     "p_degree": "One-sided p-value for fewer ties than expected_degree: P(X ≤ ties), X ~ Poisson(expected_degree) "
                 "(sparse-graph approximation of the configuration model; conservative for dense blocks).",
     "p_degree_adjusted": "p_degree adjusted across pairs like p_adjusted.",
     "cross_sector": "True when the two sectors differ.",
+    "support": "ok: the pair can be judged; small_group: a sector has fewer than --min-group (5) organisations; "
+               "few_expected: random mixing predicts fewer than 5 ties; impossible: no possible dyad. Only ok "
+               "pairs can be weak; the others are 'too few organisations to judge'.",
+    "detectable_ratio": "The largest ratio the permutation test could flag at this network's size: the most "
+                        "ties with raw p ≤ alpha / number of tested pairs (the strictest step of the "
+                        "adjustment), from the same permutations, divided by expected; at most max_ratio. 0 = "
+                        "only a total absence of ties could be detected; empty = not even that.",
 }
 #: communities.csv columns (netanalysis.communities.community_table)
 COMMUNITIES: dict[str, str] = {
@@ -316,6 +328,13 @@ COMPARE_SECTOR_PAIRS = {
                 "(sparse-graph approximation of the configuration model; conservative for dense blocks).",
     "p_degree_adjusted": "p_degree adjusted across pairs like p_adjusted.",
     "cross_sector": "True when the two sectors differ.",
+    "support": "ok: the pair can be judged; small_group: a sector has fewer than --min-group (5) organisations; "
+               "few_expected: random mixing predicts fewer than 5 ties; impossible: no possible dyad. Only ok "
+               "pairs can be weak; the others are 'too few organisations to judge'.",
+    "detectable_ratio": "The largest ratio the permutation test could flag at this network's size: the most "
+                        "ties with raw p ≤ alpha / number of tested pairs (the strictest step of the "
+                        "adjustment), from the same permutations, divided by expected; at most max_ratio. 0 = "
+                        "only a total absence of ties could be detected; empty = not even that.",
 }
 #: compare.json "summary" keys (compare.md says the same in words)
 COMPARE_SUMMARY = {

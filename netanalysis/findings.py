@@ -36,7 +36,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .mixing import DEFAULT_ADJUST, DEFAULT_ALPHA, DEFAULT_MAX_RATIO, MixingResult, group_labels, mixing_analysis
+from .mixing import (
+    DEFAULT_ADJUST,
+    DEFAULT_ALPHA,
+    DEFAULT_MAX_RATIO,
+    DEFAULT_MIN_EXPECTED,
+    DEFAULT_MIN_GROUP,
+    MixingResult,
+    group_labels,
+    mixing_analysis,
+)
 from .network import StakeholderNetwork
 from .recommend import recommend_partnerships
 from .results import SEVERITIES, Finding, Severity
@@ -52,10 +61,6 @@ __all__ = ["FindingsOptions", "FindingInputs", "Wording", "SectorGaps", "sector_
 RESPONSE_SAFE = 0.80
 #: … and from which patterns (not individuals) can be reported; below: caution.
 RESPONSE_PATTERNS = 0.65
-#: Groups with fewer organisations than this are "too few to judge" (``--min-group``).
-DEFAULT_MIN_GROUP = 5
-#: Pairs for which random mixing predicts fewer ties than this are "too few to judge".
-DEFAULT_MIN_EXPECTED = 5.0
 #: Sectors that describe the data, not a helix sector: reported under data quality.
 DATA_QUALITY_SECTORS = ("other", "unknown")
 #: The one display name of each canonical sector in prose.
@@ -216,16 +221,18 @@ def _wave_rates(net: StakeholderNetwork, rows: dict, wave: str) -> pd.DataFrame:
 def pair_support(mixing: MixingResult, *, min_group: int = DEFAULT_MIN_GROUP,
                  min_expected: float = DEFAULT_MIN_EXPECTED) -> pd.Series:
     """Why a pair cannot be judged, per row of ``mixing.pairs``: ``""`` (it can), ``"data_quality"``
-    (an ``other``/``unknown`` sector), ``"small_group"`` (a group below ``min_group`` organisations) or
-    ``"few_expected"`` (random mixing predicts fewer than ``min_expected`` ties)."""
+    (an ``other``/``unknown`` sector), ``"impossible"`` (no possible dyad), ``"small_group"`` (a group
+    below ``min_group`` organisations) or ``"few_expected"`` (random mixing predicts fewer than
+    ``min_expected`` ties). The stricter of these options and the mixing table's own ``support`` wins."""
     pairs = mixing.pairs
-    if "support" in pairs.columns:
-        return pairs["support"].fillna("").astype(str)
     size = dict(zip(mixing.sectors["sector"], mixing.sectors["size"]))
+    given = pairs["support"].astype(str) if "support" in pairs.columns else pd.Series("ok", index=pairs.index)
     out = []
-    for a, b, ex in zip(pairs["sector_a"], pairs["sector_b"], pairs["expected"]):
+    for a, b, ex, g in zip(pairs["sector_a"], pairs["sector_b"], pairs["expected"], given):
         if a in DATA_QUALITY_SECTORS or b in DATA_QUALITY_SECTORS:
             out.append("data_quality")
+        elif g != "ok":
+            out.append(g)
         elif min(size.get(a, 0), size.get(b, 0)) < min_group:
             out.append("small_group")
         elif not ex >= min_expected:
@@ -463,17 +470,36 @@ def rule_possible_gap(inp: FindingInputs, r: pd.Series) -> Finding | None:
                    subjects=(a, b))
 
 
+def _detectable_words(inp: FindingInputs, sector: str) -> str:
+    """What the permutation test could detect for a group's cross pairs (from ``detectable_ratio``)."""
+    p = inp.pairs
+    if "detectable_ratio" not in p.columns:
+        return ""
+    mine = p[((p["sector_a"] == sector) | (p["sector_b"] == sector)) & p["cross_sector"]]
+    det = mine["detectable_ratio"]
+    if not len(det) or not inp.words.permutations:
+        return ""
+    if det.isna().all():
+        return "no gap at all could be detected"
+    if det.max() == 0:
+        return "only a total absence of ties could be detected"
+    return f"only a ratio of {det.max():.2f}× or lower could be detected"
+
+
 def rule_too_few_to_judge(inp: FindingInputs) -> Finding | None:
-    """Groups too small to judge: named once, never as a gap."""
+    """Groups too small to judge: named once, never as a gap, with what could have been detected."""
     sec, mg = inp.mixing.sectors, inp.options.min_group
     small = sec[(sec["size"] < mg) & ~sec["sector"].isin(DATA_QUALITY_SECTORS)]
     if not len(small):
         return None
     w = inp.words
-    lst = ", ".join(f"{w.label(s)} ({int(z)} organisation{'s' if z != 1 else ''})"
-                    for s, z in zip(small["sector"], small["size"]))
-    text = (f"Too few organisations to judge: {lst}. With fewer than {mg} organisations in a {w.kind}, "
-            f"ties to it cannot show a gap (or its absence) beyond chance; its pairs are not reported as gaps.")
+    parts = []
+    for s, z in zip(small["sector"], small["size"]):
+        det = _detectable_words(inp, str(s))
+        parts.append(f"with {int(z)} {w.label(s)} organisation{'s' if z != 1 else ''}"
+                     + (f" {det}" if det else ""))
+    text = (f"Too few organisations to judge: {'; '.join(parts)}. A {w.kind} needs at least {mg} organisations "
+            "before its ties can show a gap (or its absence) beyond chance, so its pairs are not reported as gaps.")
     return Finding("too_few_to_judge", "info", text,
                    _numbers({"min_group": mg, **{f"size_{s}": z for s, z in zip(small["sector"], small["size"])}}),
                    subjects=tuple(str(s) for s in small["sector"]))
@@ -824,12 +850,13 @@ def sector_gaps(net: StakeholderNetwork, *, groups: Any = None, permutations: in
     :func:`~netanalysis.recommend.recommend_partnerships` (``method``, ``per_pair``) and
     :func:`build_findings` (``node_metrics``, ``communities``, ``extra``, ``options``).
     """
+    opts = options or FindingsOptions()
     mix = mixing_analysis(net, groups=groups, permutations=permutations, seed=seed, adjust=adjust,
-                          alpha=alpha, max_ratio=max_ratio)
+                          alpha=alpha, max_ratio=max_ratio, min_group=opts.min_group, min_expected=opts.min_expected)
     spn = boundary_spanners(net, groups=groups)
     rec = recommend_partnerships(net, mix.pairs, groups=groups, method=method, per_pair=per_pair)
     return assemble_gaps(net, mix, spn, rec, groups=groups, node_metrics=node_metrics, communities=communities,
-                         extra=extra, wave=wave, options=options)
+                         extra=extra, wave=wave, options=opts)
 
 
 def assemble_gaps(net: StakeholderNetwork, mixing: MixingResult, spanners: pd.DataFrame,
