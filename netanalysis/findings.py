@@ -54,7 +54,7 @@ from .spanners import HELIX_CORE, boundary_spanners, pair_bridges
 
 __all__ = ["FindingsOptions", "FindingInputs", "Wording", "SectorGaps", "sector_gaps", "assemble_gaps",
            "build_findings", "rank_findings", "findings_markdown", "mixing_markdown", "response_rates",
-           "pair_support", "SECTOR_NAMES", "KIND_ORDER", "RESPONSE_SAFE", "RESPONSE_PATTERNS",
+           "pair_support", "missing_data_for", "SECTOR_NAMES", "KIND_ORDER", "RESPONSE_SAFE", "RESPONSE_PATTERNS",
            "DEFAULT_MIN_GROUP", "DEFAULT_MIN_EXPECTED", "DATA_QUALITY_SECTORS"]
 
 #: Response rate from which naming individual brokers is considered safe …
@@ -69,7 +69,7 @@ SECTOR_NAMES = {"government": "government", "business": "business", "science": "
 
 #: Order of the kinds of finding within one severity (earlier = read first).
 KIND_ORDER: tuple[str, ...] = (
-    "no_ties", "non_response", "weak_pair", "recommendations", "missing_data", "no_weak_pair",
+    "no_ties", "non_response", "weak_pair", "missing_data", "recommendations", "no_weak_pair",
     "segregation", "inward_sector", "helix_spanners", "silo", "communities", "activity_gap",
     "possible_gap", "strong_pair", "top_spanners", "brokers", "other", "too_few_to_judge", "data_quality")
 
@@ -91,6 +91,10 @@ class FindingsOptions:
         label); ``None`` = the ``sector`` column.
     wave : str, optional
         Survey wave the network shows (for that wave's response rates; see :func:`response_rates`).
+    imputations : int
+        Multiple imputations of the dyads non-respondents leave unobserved (survey input with
+        non-respondents; :mod:`netanalysis.missing_data`); 0 = none. Used by :func:`sector_gaps` and
+        :func:`assemble_gaps`.
     """
 
     min_group: int = DEFAULT_MIN_GROUP
@@ -98,6 +102,7 @@ class FindingsOptions:
     top: int = 5
     groups: Any = None
     wave: str | None = None
+    imputations: int = 50
 
 
 # ---------------------------------------------------------------------------------------- wording
@@ -256,6 +261,9 @@ class FindingInputs:
     recommendations: pd.DataFrame | None = None
     node_metrics: pd.DataFrame | None = None
     communities: pd.DataFrame | None = None
+    #: missing-data verdict per gap (subjects → "holds", "non_response", "uncertain"), from the
+    #: ``missing_data`` findings passed in ``extra``
+    verdicts: Mapping[tuple[str, ...], str] = field(default_factory=dict)
 
     @property
     def pairs(self) -> pd.DataFrame:
@@ -324,6 +332,14 @@ def _response_caution(inp: FindingInputs, a: str, b: str) -> str | None:
     low = inp.low_response(a, b)
     if not low:
         return None
+    rates = ", ".join(f"{inp.words.label(s)} {rate:.0%}" for s, rate in low)
+    verdict = inp.verdicts.get((a, b))
+    if verdict == "holds":
+        return (f"Response rate {rates}, but the gap holds when the unanswered ties are imputed (see the "
+                "missing-data finding).")
+    if verdict == "non_response":
+        return (f"Could be non-response rather than absence of ties (response rate {rates}): imputing the "
+                "unanswered ties removes the gap in most imputations.")
     return ("May be non-response rather than absence of ties: response rate "
             + ", ".join(f"{inp.words.label(s)} {rate:.0%}" for s, rate in low)
             + (" (below 65%: treat with caution)." if min(x for _, x in low) < RESPONSE_PATTERNS
@@ -413,7 +429,16 @@ def rule_non_response(inp: FindingInputs) -> Finding | None:
     nums = {"response_rate": overall, **{f"response_rate_{s}": x for s, x in rates["response_rate"].items()}}
     in_wave = f" (wave {rates.attrs['wave']})." if rates.attrs.get("wave") else "."
     gaps = inp.gaps()
-    affected = [w.pair(a, b) for a, b in zip(gaps["sector_a"], gaps["sector_b"]) if inp.low_response(a, b)]
+    low = [(str(a), str(b)) for a, b in zip(gaps["sector_a"], gaps["sector_b"]) if inp.low_response(a, b)]
+    affected = [w.pair(a, b) for a, b in low if inp.verdicts.get((a, b)) != "holds"]
+    held = [w.pair(a, b) for a, b in low if inp.verdicts.get((a, b)) == "holds"]
+    if held and not affected:
+        text = (f"Response rate {overall:.0%} overall ({per}). The {', '.join(held)} gap{'s' if len(held) > 1 else ''} "
+                f"hold{'' if len(held) > 1 else 's'} when the unanswered ties are imputed from the respondents' "
+                "answers, so non-response does not explain "
+                f"{'them' if len(held) > 1 else 'it'}; name individual organisations only where the response rate "
+                "is at least 80%" + in_wave)
+        return Finding("non_response", "low", text, _numbers({**nums, "robust_pairs": held}))
     if affected:
         text = (f"Check survey response before acting on the {', '.join(affected)} gap"
                 f"{'s' if len(affected) > 1 else ''}: a missing tie can be an organisation that did not answer. "
@@ -681,21 +706,21 @@ def _evidence(f: Finding) -> tuple[float, float]:
 
 
 def rank_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Evidence-first order: severity, then kind (:data:`KIND_ORDER`), then size and p-value; each
-    ``recommendations`` finding directly follows the gap it is about. Stable for ties."""
+    """Evidence-first order: severity, then kind (:data:`KIND_ORDER`), then size and p-value. The
+    ``missing_data`` and ``recommendations`` findings about a gap directly follow that gap; the others
+    are ranked like every finding. Stable for ties."""
     items = list(findings)
     order = {k: i for i, k in enumerate(KIND_ORDER)}
-    other = order["other"]
-    recs = [f for f in items if f.kind == "recommendations"]
-    main = sorted((f for f in items if f.kind != "recommendations"),
-                  key=lambda f: (SEVERITIES.index(f.severity), order.get(f.kind, other), _evidence(f)))
+    gaps = {f.subjects for f in items if f.kind == "weak_pair"}
+    attached = [f for f in items if f.kind in ("missing_data", "recommendations") and f.subjects in gaps]
+    main = sorted((f for f in items if not any(f is x for x in attached)),
+                  key=lambda f: (SEVERITIES.index(f.severity), order.get(f.kind, order["other"]), _evidence(f)))
     out: list[Finding] = []
     for f in main:
         out.append(f)
         if f.kind == "weak_pair":
-            out += [r for r in recs if r.subjects == f.subjects]
-    placed = {id(r) for r in out}
-    return out + [r for r in recs if id(r) not in placed]
+            out += sorted((x for x in attached if x.subjects == f.subjects), key=lambda x: order[x.kind])
+    return out
 
 
 # ---------------------------------------------------------------------------------------- build
@@ -731,10 +756,12 @@ def build_findings(net: StakeholderNetwork, *, mixing: MixingResult, spanners: p
     options : FindingsOptions
     """
     opts = options or FindingsOptions()
+    ext = [f if isinstance(f, Finding) else finding_from_dict(f) for f in extra]
     inp = FindingInputs(net=net, mixing=mixing, words=_wording(net, mixing, opts.groups), options=opts,
                         support=pair_support(mixing, min_group=opts.min_group, min_expected=opts.min_expected),
                         rates=response_rates(net, groups=opts.groups, wave=opts.wave), spanners=spanners,
-                        recommendations=recommendations, node_metrics=node_metrics, communities=communities)
+                        recommendations=recommendations, node_metrics=node_metrics, communities=communities,
+                        verdicts={f.subjects: str(f.numbers.get("verdict")) for f in ext if f.kind == "missing_data"})
     none = rule_no_ties(inp)
     if none is not None:
         return [none]
@@ -742,7 +769,6 @@ def build_findings(net: StakeholderNetwork, *, mixing: MixingResult, spanners: p
     pairs = mixing.pairs.sort_values(["ratio", "p_value"], na_position="last")
     found += [rule(inp, r) for rule in PAIR_RULES for _, r in pairs.iterrows()]
     found += [rule_inward_sector(inp, r) for _, r in mixing.sectors.sort_values("ei_p_value").iterrows()]
-    ext = [f if isinstance(f, Finding) else finding_from_dict(f) for f in extra]
     if not any(f.kind in ("silo", "communities") for f in ext):
         found.append(rule_silo_summary(inp))
     kept = [f for f in found if f is not None]
@@ -815,6 +841,7 @@ class SectorGaps:
     markdown: str
     response: pd.DataFrame | None = None
     parameters: dict = field(default_factory=dict)
+    missing: Any = None          # missing_data.MissingDataResult, for survey input with non-respondents
 
     def findings_json(self) -> dict:
         """The ``findings.json`` object: parameters, network-level figures, sectors, ranked findings."""
@@ -824,17 +851,26 @@ class SectorGaps:
                 "sectors": [_numbers(r) for r in sec.to_dict("records")],
                 "response_rates": None if self.response is None else
                 [{"sector": s, **_numbers(r)} for s, r in self.response.to_dict("index").items()],
+                "missing_data": None if self.missing is None else
+                {"parameters": _numbers(self.missing.parameters), "model": self.missing.model},
                 "findings": [{"rank": i, **f.to_dict()} for i, f in enumerate(self.findings, 1)]}
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """File name → table, for the CSV outputs."""
+        out = {"sector_mixing.csv": self.mixing.pairs, "boundary_spanners.csv": self.spanners.reset_index(),
+               "recommendations.csv": self.recommendations}
+        if self.missing is not None:
+            out["missing_data_sensitivity.csv"] = self.missing.table
+        return out
+
     def write(self, out: str | Path) -> list[Path]:
-        """Write sector_mixing.csv, boundary_spanners.csv, recommendations.csv, findings.json, findings.md."""
+        """Write sector_mixing.csv, boundary_spanners.csv, recommendations.csv (and
+        missing_data_sensitivity.csv for survey input with non-respondents), findings.json, findings.md."""
         from .export import write_csv, write_json, write_text
 
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
-        return [write_csv(out / "sector_mixing.csv", self.mixing.pairs),
-                write_csv(out / "boundary_spanners.csv", self.spanners.reset_index()),
-                write_csv(out / "recommendations.csv", self.recommendations),
+        return [*(write_csv(out / name, t) for name, t in self.tables().items()),
                 write_json(out / "findings.json", self.findings_json()),
                 write_text(out / "findings.md", self.markdown)]
 
@@ -844,7 +880,8 @@ def sector_gaps(net: StakeholderNetwork, *, groups: Any = None, permutations: in
                 method: str = "adamic_adar", per_pair: int = 10, node_metrics: pd.DataFrame | None = None,
                 communities: pd.DataFrame | None = None, extra: Iterable[Finding | Mapping] = (),
                 wave: str | None = None, options: FindingsOptions | None = None) -> SectorGaps:
-    """Run the whole gap diagnosis: mixing + segregation, boundary spanners, recommendations, findings.
+    """Run the whole gap diagnosis: mixing + segregation, boundary spanners, recommendations, the
+    missing-data sensitivity (survey input with non-respondents) and the findings.
 
     Parameters are those of :func:`~netanalysis.mixing.mixing_analysis`,
     :func:`~netanalysis.recommend.recommend_partnerships` (``method``, ``per_pair``) and
@@ -859,19 +896,46 @@ def sector_gaps(net: StakeholderNetwork, *, groups: Any = None, permutations: in
                          extra=extra, wave=wave, options=opts)
 
 
+def missing_data_for(net: StakeholderNetwork, mixing: MixingResult, options: FindingsOptions) -> Any:
+    """The missing-data sensitivity with the mixing run's own parameters (``None`` when nothing is missing
+    or ``options.imputations`` is 0)."""
+    if not options.imputations:
+        return None
+    from .missing_data import missing_data_sensitivity
+
+    p = mixing.parameters
+    return missing_data_sensitivity(
+        net, groups=options.groups, imputations=options.imputations, seed=p.get("seed", 42),
+        permutations=int(p.get("permutations", 1000)), adjust=str(p.get("adjust", DEFAULT_ADJUST)),
+        alpha=float(p.get("alpha", DEFAULT_ALPHA)), max_ratio=float(p.get("max_ratio", DEFAULT_MAX_RATIO)),
+        min_group=int(p.get("min_group", options.min_group)),
+        min_expected=float(p.get("min_expected", options.min_expected)), wave=options.wave)
+
+
 def assemble_gaps(net: StakeholderNetwork, mixing: MixingResult, spanners: pd.DataFrame,
                   recommendations: pd.DataFrame, *, groups: Any = None, node_metrics: pd.DataFrame | None = None,
                   communities: pd.DataFrame | None = None, extra: Iterable[Finding | Mapping] = (),
                   wave: str | None = None, options: FindingsOptions | None = None) -> SectorGaps:
     """Findings (typed, ranked; JSON and Markdown) from already computed parts; a thin wrapper over
-    :func:`build_findings` used by :func:`sector_gaps` and ``analyze``."""
+    :func:`build_findings` used by :func:`sector_gaps` and ``analyze``. For survey input with
+    non-respondents it also runs :func:`netanalysis.missing_data.missing_data_sensitivity` and adds its
+    findings."""
+    from .missing_data import METHODS_TEXT, missing_data_findings
+
     opts = options or FindingsOptions()
     opts = replace(opts, groups=groups if groups is not None else opts.groups, wave=wave or opts.wave)
+    missing = missing_data_for(net, mixing, opts)
+    words = _wording(net, mixing, opts.groups)
+    more = missing_data_findings(missing, directed=words.directed,
+                                 labels={str(x): words.label(x) for x in mixing.sectors["sector"]})
     fnd = build_findings(net, mixing=mixing, spanners=spanners, recommendations=recommendations,
-                         node_metrics=node_metrics, communities=communities, extra=extra or (), options=opts)
+                         node_metrics=node_metrics, communities=communities, extra=[*(extra or ()), *more],
+                         options=opts)
     md = findings_markdown(fnd) + "\n" + mixing_markdown(net, mixing)
+    if missing is not None:
+        md += "\n## Non-response\n\n" + METHODS_TEXT + "\n"
     method = recommendations["method"].iloc[0] if len(recommendations) else None
     return SectorGaps(mixing, spanners, recommendations, fnd, md,
                       response_rates(net, groups=opts.groups, wave=opts.wave),
                       {"recommendation_method": method, "min_group": opts.min_group,
-                       "min_expected": opts.min_expected})
+                       "min_expected": opts.min_expected, "imputations": opts.imputations}, missing)

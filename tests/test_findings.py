@@ -94,11 +94,19 @@ def test_non_response_caution():
     assert r2.loc["business", "response_rate"] == pytest.approx(1.0)
     g = sector_gaps(net, permutations=499, seed=1)
     assert ("government", "business") in set(zip(g.mixing.weak["sector_a"], g.mixing.weak["sector_b"]))
-    assert g.findings[0].kind == "non_response"
-    assert "government 48%" in g.findings[0].statement
-    weak = next(x for x in g.findings if x.kind == "weak_pair")
-    assert "non-response" in weak.caution and "below 65%" in weak.caution
+    # the planted gap is genuine: imputing the unanswered ties keeps it, and the findings say so
+    assert [f.kind for f in g.findings[:3]] == ["weak_pair", "missing_data", "recommendations"]
+    assert g.findings[1].numbers["verdict"] == "holds" and "holds" in g.findings[1].statement
+    assert "government 48%" in g.findings[0].caution and "holds" in g.findings[0].caution
+    nr = next(x for x in g.findings if x.kind == "non_response")
+    assert nr.severity == "low" and "government 48%" in nr.statement and "holds" in nr.statement
     assert g.findings_json()["response_rates"][0]["sector"] == "government"
+    assert "missing_data_sensitivity.csv" in g.tables()
+    # without imputation only the response rate speaks: read it first
+    g0 = sector_gaps(net, permutations=499, seed=1, options=FindingsOptions(imputations=0))
+    assert g0.findings[0].kind == "non_response" and "government 48%" in g0.findings[0].statement
+    weak = next(x for x in g0.findings if x.kind == "weak_pair")
+    assert "non-response" in weak.caution and "below 65%" in weak.caution
     # full response: no caution
     g2 = sector_gaps(_survey(non_respondent_share=0), permutations=499, seed=1)
     assert not any(x.caution for x in g2.findings)
@@ -173,7 +181,9 @@ def test_wave_response_rates_from_survey_provenance():
     g = sector_gaps(w1.as_undirected("max"), permutations=999, seed=42, wave="1")
     weak = set(zip(g.mixing.weak["sector_a"], g.mixing.weak["sector_b"]))
     assert ("business", "science") in weak         # the planted wave-1 gap
-    assert g.findings[0].kind == "non_response" and "business 50%" in g.findings[0].statement
+    top = g.findings[0]
+    assert top.kind == "weak_pair" and top.subjects == ("business", "science") and "business 50%" in top.caution
+    assert g.findings[1].kind == "missing_data" and g.findings[1].numbers["verdict"] == "holds"
 
 
 def test_gaps_cli_one_wave_of_a_survey(tmp_path):
@@ -186,7 +196,10 @@ def test_gaps_cli_one_wave_of_a_survey(tmp_path):
     assert r.exit_code == 0, r.output
     assert "business–science" in r.output
     j = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
-    assert j["findings"][0]["kind"] == "non_response"
+    assert [f["kind"] for f in j["findings"][:2]] == ["weak_pair", "missing_data"]
+    t = pd.read_csv(tmp_path / "missing_data_sensitivity.csv", encoding="utf-8-sig")
+    row = t[(t["sector_a"] == "business") & (t["sector_b"] == "science")].iloc[0]
+    assert row["weak_observed"] and row["weak_share_imputed"] >= 0.9 and row["imputations"] == 50
     bad = CliRunner().invoke(main, ["gaps", "--nodes", str(d / "organisations.csv"), "--survey",
                                     str(d / "survey.csv"), "--wave", "9", "--out", str(tmp_path)])
     assert bad.exit_code == 2 and "no ties with wave" in bad.output
