@@ -526,19 +526,28 @@ def init(path, force):
               help="Recommendations per weak sector pair.")
 @click.option("--wave", default=None,
               help="Analyse only the ties of this survey wave (its response rates are used, when known).")
+@click.option("--min-group", type=click.IntRange(1), default=5, show_default=True,
+              help="Sectors with fewer organisations (and pairs with fewer than 5 expected ties) are 'too few "
+                   "to judge': never reported as gaps.")
+@click.option("--imputations", type=click.IntRange(0), default=50, show_default=True,
+              help="Survey input with non-respondents: seeded multiple imputations of the unanswered ties "
+                   "(missing_data_sensitivity.csv); 0 = none.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Output folder (created if needed).")
 @handle_errors
-def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair, wave, **kw):
+def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair, wave, min_group, imputations,
+         **kw):
     """Sector gap diagnosis alone: writes sector_mixing.csv, boundary_spanners.csv, recommendations.csv,
-    findings.json and findings.md into --out."""
-    from .findings import sector_gaps
+    findings.json and findings.md (and missing_data_sensitivity.csv for survey input with
+    non-respondents) into --out."""
+    from .findings import FindingsOptions, sector_gaps
 
     net = _load(kw)
     if wave is not None:
         net = net.view(wave=wave)
     res = sector_gaps(net, permutations=permutations, seed=seed, adjust=adjust, alpha=alpha,
-                      max_ratio=max_ratio, method=link_score, per_pair=per_pair, wave=wave)
+                      max_ratio=max_ratio, method=link_score, per_pair=per_pair, wave=wave,
+                      options=FindingsOptions(min_group=min_group, imputations=imputations))
     res.write(out)
     for line in _account_lines(net):
         click.echo(line)
@@ -550,6 +559,12 @@ def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair
                + (": " + ", ".join(f"{a}{arrow}{b} {r:.2f}×" for a, b, r in
                                    zip(weak["sector_a"], weak["sector_b"], weak["ratio"])) if len(weak) else "")
                + f"; {len(res.recommendations)} recommendation(s)")
+    if res.missing is not None:
+        t = res.missing.table[res.missing.table["weak_observed"]]
+        click.echo(f"non-response ({res.missing.parameters['imputations']} imputations of the unanswered ties): "
+                   + (", ".join(f"{a}{arrow}{b} weak in {x:.0%}" for a, b, x in
+                                zip(t["sector_a"], t["sector_b"], t["weak_share_imputed"])) or "no weak pair")
+                   + "; see missing_data_sensitivity.csv")
     click.echo(f"wrote {out}")
 
 

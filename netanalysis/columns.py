@@ -18,7 +18,7 @@ from __future__ import annotations
 
 __all__ = ["NETWORK_METRICS", "NODE_METRICS", "SECTOR_MIXING", "COMMUNITIES", "RECOMMENDATIONS",
            "NAME_MATCHES", "SYMMETRIZATION_SENSITIVITY", "HELIX", "COMPARE_TIES", "COMPARE_ORGANISATIONS",
-           "COMPARE_SECTOR_PAIRS", "COMPARE_SUMMARY", "ALL_TABLES", "describe", "markdown"]
+           "COMPARE_SECTOR_PAIRS", "COMPARE_SUMMARY", "MISSING_DATA_SENSITIVITY", "ALL_TABLES", "describe", "markdown"]
 
 #: network_metrics.json keys
 NETWORK_METRICS = {
@@ -382,6 +382,29 @@ RESPONSE_RATES = {
              "can be read as absence of ties rather than non-response.",
 }
 
+#: missing_data_sensitivity.csv columns (netanalysis.missing_data.missing_data_sensitivity)
+MISSING_DATA_SENSITIVITY: dict[str, str] = {
+    "sector_a": "First sector of the pair (sending sector when directed), as in sector_mixing.csv.",
+    "sector_b": "Second sector of the pair.",
+    "support": "As in sector_mixing.csv: ok, small_group, few_expected or impossible.",
+    "ratio_observed": "ties / expected with missing reports counted as no tie (the analysis as run).",
+    "weak_observed": "The weak flag of sector_mixing.csv for the observed network.",
+    "ratio_reconstructed": "The ratio after reconstruction (Huisman 2009): a non-respondent's ties are those "
+                           "reported about it, reciprocated. Equal to ratio_observed for undirected networks "
+                           "(a respondent's report already makes the tie).",
+    "weak_reconstructed": "The weak flag after reconstruction.",
+    "ratio_imputed": "Median ratio over the multiple imputations of the unobserved dyads (pairs of "
+                     "non-respondents; directed: every arc a non-respondent would have reported), drawn from a "
+                     "logistic tie model (sector pair + popularity) fitted on the respondents' reports.",
+    "ratio_imputed_low": "2.5th percentile of the ratio over the imputations.",
+    "ratio_imputed_high": "97.5th percentile of the ratio over the imputations.",
+    "weak_share_imputed": "Share of imputations in which the pair is weak (same test, permutations and seed).",
+    "imputations": "Number of imputations (--imputations, default 50), seeded by --seed.",
+    "verdict": "holds: weak as observed and in ≥ 90% of imputations; non_response: weak as observed but in "
+               "< 50% of imputations (could be explained by non-response); uncertain: in between; hidden_gap: "
+               "not weak as observed but weak in ≥ 90% of imputations; not_weak: neither.",
+}
+
 ALL_TABLES = {
     "network_metrics.json": NETWORK_METRICS,
     "node_metrics.csv": NODE_METRICS,
@@ -397,6 +420,7 @@ ALL_TABLES = {
     "compare.json": COMPARE_SUMMARY,
     "sector_summary.csv": SECTOR_SUMMARY,
     "response_rates.csv": RESPONSE_RATES,
+    "missing_data_sensitivity.csv": MISSING_DATA_SENSITIVITY,
 }
 
 

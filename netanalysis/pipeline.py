@@ -161,6 +161,8 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
                                   communities=table, extra=extra)
     res.json["findings.json"] = gaps.findings_json()
     res.texts["findings.md"] = gaps.markdown
+    if gaps.missing is not None:          # survey input with non-respondents (netanalysis.missing_data)
+        res.tables["missing_data_sensitivity.csv"] = gaps.missing.table
     res.timings["findings"] = time.perf_counter() - t
 
     # ---- map (maps issue) ----
