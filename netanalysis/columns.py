@@ -193,7 +193,8 @@ COMMUNITIES: dict[str, str] = {
                    "network) (undirected tie counts; 0 = closed off, high = open). Empty when undefined.",
     "dominant_baseline": "Share of the dominant sector in the whole network (what a random group would show).",
     "silo": "True when the community has ≥ 3 members, the dominant sector holds ≥ 80% of them, that share "
-            "exceeds dominant_baseline, and the sector is known: a one-sector cluster.",
+            "exceeds dominant_baseline, the sector is known, and fewer than half of its members' ties leave it "
+            "(external_ties / (internal_ties + external_ties) < 0.5): a closed one-sector cluster.",
     "internal_ties": "Ties between members (undirected count).",
     "external_ties": "Ties from members to organisations in other communities (undirected count).",
     "bridging_organisations": "Members with at least one tie to another community.",
