@@ -203,3 +203,22 @@ def test_gaps_cli_one_wave_of_a_survey(tmp_path):
     bad = CliRunner().invoke(main, ["gaps", "--nodes", str(d / "organisations.csv"), "--survey",
                                     str(d / "survey.csv"), "--wave", "9", "--out", str(tmp_path)])
     assert bad.exit_code == 2 and "no ties with wave" in bad.output
+
+
+def test_one_wave_view_leaves_out_organisations_not_in_that_wave():
+    """Demo (wave 1): the roster column waves says ALM-049, ALM-050, ALM-064 were founded in wave 2; they
+    are not in wave 1's network, so its sector counts equal the wave-1 roster of the response table."""
+    from netanalysis.datasets import load_default
+
+    net = load_default()
+    assert {"ALM-049", "ALM-050", "ALM-064"}.isdisjoint(set(net.ids))
+    assert net.provenance["view"]["organisations_not_in_wave"] == ["ALM-049", "ALM-050", "ALM-064"]
+    rates = response_rates(net)
+    named_only = net.nodes["status"] == "named_only"
+    counts = net.nodes.loc[~named_only.to_numpy(), "sector"].value_counts()
+    assert {s: int(counts[s]) for s in rates.index} == {s: int(r) for s, r in rates["roster"].items()}
+    # a tie naming an organisation outside the wave keeps it (the data say it existed)
+    nodes = pd.DataFrame({"id": ["a", "b", "c"], "sector": ["x", "x", "y"], "waves": ["1;2", "2", "2"]})
+    ties = pd.DataFrame({"source": ["a", "a"], "target": ["b", "c"], "wave": ["1", "2"]})
+    v = build_network(nodes, ties, scheme="none").view(wave="1")
+    assert list(v.ids) == ["a", "b"] and v.provenance["view"]["organisations_not_in_wave"] == ["c"]
