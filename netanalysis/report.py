@@ -383,12 +383,13 @@ def _pale(hex_colour: str, keep: float = 0.3) -> str:
 
 def _heat_cell(r: dict, a: str, b: str, alpha: float) -> dict:
     """One heat-map cell showing the evidence: full colour only when the ratio differs significantly from
-    random mixing (fewer: adjusted p ≤ alpha; more: z ≥ 3), pale otherwise; "n/a" when the pair is too
-    small to judge (``support`` not ok) or impossible; a black border when weak."""
+    random mixing (fewer: adjusted p ≤ alpha; more: z ≥ 3), pale otherwise; "n/a" when a sector of the
+    pair has too few organisations to judge (``support`` small_group) or the pair is impossible; a black
+    border when weak."""
     ratio, p, z = r.get("ratio"), r.get("p_adjusted", r.get("p_value")), r.get("z")
     support = str(r.get("support", "ok")) if not _is_missing(r.get("support")) else "ok"
     weak = bool(r.get("weak")) if not _is_missing(r.get("weak")) else False
-    judged = support == "ok" and not _is_missing(ratio)
+    judged = support not in ("small_group", "impossible") and not _is_missing(ratio)
     fewer = not _is_missing(p) and float(p) <= alpha
     more = not _is_missing(z) and float(z) >= 3
     cell = {"observed": r.get("ties"), "expected": r.get("expected"), "ratio": ratio, "p": p, "weak": weak,

@@ -222,3 +222,87 @@ def test_one_wave_view_leaves_out_organisations_not_in_that_wave():
     ties = pd.DataFrame({"source": ["a", "a"], "target": ["b", "c"], "wave": ["1", "2"]})
     v = build_network(nodes, ties, scheme="none").view(wave="1")
     assert list(v.ids) == ["a", "b"] and v.provenance["view"]["organisations_not_in_wave"] == ["c"]
+
+
+# ------------------------------------------------------------------ words match numbers
+def _check_words(findings, mixing, min_group=5):
+    """Every finding's words against its own numbers (the acceptance rule 'no contradiction')."""
+    alpha = mixing.parameters["alpha"]
+    size = dict(zip(mixing.sectors["sector"], mixing.sectors["size"]))
+    small = {s for s, z in size.items() if z < min_group}
+    for i, f in enumerate(findings):
+        n, text = f.numbers, f.statement
+        if i < 3:
+            assert not (set(f.subjects) & small), (i, f.statement)        # small groups never lead
+        if f.kind == "weak_pair":
+            assert n["ratio"] <= mixing.parameters["max_ratio"] and n["p_adjusted"] <= alpha
+            assert min(size[n["sector_a"]], size[n["sector_b"]]) >= min_group
+            assert not {n["sector_a"], n["sector_b"]} & {"other", "unknown"}
+            assert f"{n['ratio']:.2f}×" in text
+        if "more than chance" in text or "fewer than chance" in text:
+            p = n.get("ei_p_value", n.get("ei_index_p_value", n.get("p_adjusted")))
+            assert p is not None and p <= alpha, text
+        if f.kind == "inward_sector":
+            tot = n["internal"] + n["external"]
+            assert n["internal"] / tot > (1 - n["ei_expected"]) / 2
+        if f.kind == "possible_gap":
+            assert n["p_adjusted"] > alpha and "not significant" in text
+        if f.kind == "helix_spanners" and n["helix_spanners"] and "(helix spanners)" in text:
+            assert 2 * n["helix_spanners"] <= n["organisations"]
+        if f.kind == "silo" and "internal_ties" in n:
+            assert n["internal_ties"] > n["external_ties"]
+            assert ("every member" in text) == (n["bridging_organisations"] == n["size"])
+        if f.kind == "too_few_to_judge":
+            assert f.severity == "info" and "gap" not in text.split(":")[0]
+        if f.kind == "missing_data":
+            share = n["weak_share_imputed"]
+            assert ("holds" in text) == (share >= 0.9 and n["verdict"] == "holds")
+            assert ("could be explained by non-response" in text) == (share < 0.5 and n["verdict"] == "non_response")
+        assert "civil_society" not in text                            # one display name per sector
+
+
+def test_words_match_numbers_on_demo_and_slovenia(slovenia):
+    from netanalysis.datasets import load_default
+
+    for net in (load_default(), slovenia):
+        g = sector_gaps(net, permutations=999, seed=42, options=FindingsOptions(imputations=10))
+        _check_words(g.findings, g.mixing)
+        assert "civil_society" not in g.markdown.split("## How to read this")[0]   # one display name
+
+
+def test_one_organisation_sector_never_leads_and_is_never_weak():
+    """Held-out style: a planted gap plus a one-organisation sector with no tie to the largest sector."""
+    rng = np.random.default_rng(7)
+    n_per = 20
+    grp = np.repeat(np.arange(4), n_per)
+    iu, ju = np.triu_indices(4 * n_per, 1)
+    prob = np.where((grp[iu] == 1) & (grp[ju] == 2), 0.005, 0.12)
+    keep = rng.random(len(iu)) < prob
+    ids = [f"n{i:02d}" for i in range(4 * n_per)]
+    nodes = pd.DataFrame({"id": ids + ["solo"], "sector": [SECTORS4[g] for g in grp] + ["Io"]})
+    src = [ids[i] for i in iu[keep]] + ["solo"] * 12
+    tgt = [ids[j] for j in ju[keep]] + [ids[j] for j in range(40, 52)]         # science only
+    net = build_network(nodes, pd.DataFrame({"source": src, "target": tgt}), scheme="none")
+    g = sector_gaps(net, permutations=999, seed=3)
+    _check_words(g.findings, g.mixing)
+    solo = g.mixing.pairs[(g.mixing.pairs["sector_a"] == "Io") | (g.mixing.pairs["sector_b"] == "Io")]
+    assert not solo["weak"].any() and set(solo["support"]) <= {"small_group", "impossible"}
+    assert all("Io" not in f.statement for f in g.findings[:3])
+    too_few = next(f for f in g.findings if f.kind == "too_few_to_judge")
+    assert "with 1 Io organisation" in too_few.statement            # raw label as given, not "io"/"IO"
+    assert g.findings[0].kind == "weak_pair" and g.findings[0].subjects == ("business", "science")
+    yy = solo[solo["sector_a"] == solo["sector_b"]].iloc[0]
+    assert np.isnan(yy["expected"]) and np.isnan(yy["expected_degree"])   # impossible pair: empty
+
+
+def test_directed_survey_ties_are_worded_as_nominations():
+    from netanalysis.datasets import load_almaty_survey
+
+    net = load_almaty_survey().view(wave="1")                     # directed reports
+    assert net.directed
+    g = sector_gaps(net, permutations=999, seed=42, options=FindingsOptions(imputations=5))
+    texts = " ".join(f.statement for f in g.findings)
+    assert "Ties from" not in texts
+    weak = [f for f in g.findings if f.kind in ("weak_pair", "possible_gap", "activity_gap")]
+    assert weak and all(f.statement.startswith("Nominations of ") for f in weak)
+    _check_words(g.findings, g.mixing)
