@@ -730,6 +730,12 @@ def _environment():
     return env
 
 
+def _missing_data_text() -> str:
+    from .missing_data import METHODS_TEXT
+
+    return METHODS_TEXT
+
+
 def _methods(res: Analysis, *, opts: ReportOptions, versions: dict) -> dict:
     o = asdict(res.options) if hasattr(res.options, "__dataclass_fields__") else dict(vars(res.options))
     mix = res.tables.get("sector_mixing.csv")
@@ -746,7 +752,9 @@ def _methods(res: Analysis, *, opts: ReportOptions, versions: dict) -> dict:
             "betweenness_sample": m.get("betweenness_sample"), "distance_sample": m.get("distance_sample"),
             "seed": o.get("seed"), "permutations": o.get("permutations"),
             "versions": list(versions.items()),
-            "has_mixing": mix is not None, "has_communities": "communities.csv" in res.tables,
+            "has_mixing": mix is not None,
+            "has_missing_data": "missing_data_sensitivity.csv" in res.tables,
+            "missing_data_text": _missing_data_text(), "has_communities": "communities.csv" in res.tables,
             "has_recommendations": "recommendations.csv" in res.tables,
             "directed": res.network.directed, "anonymized": opts.anonymize,
             "min_cell_size": opts.min_cell_size,
