@@ -299,7 +299,10 @@ def _wording(net: StakeholderNetwork, mixing: MixingResult, groups: Any) -> Word
         col = None if col in (None, "", "sector") else str(col)
     kind = "sector" if any(x in SECTORS for x in names) else (col or "group")
     directed = bool(params.get("directed", net.directed))
-    survey = "status" in net.nodes.columns or "reported_by" in net.ties.columns
+    status = net.nodes["status"].astype(str) if "status" in net.nodes.columns else pd.Series([], dtype=str)
+    reporter = net.ties["reported_by"].astype(str).str.strip() if "reported_by" in net.ties.columns \
+        else pd.Series([], dtype=str)
+    survey = bool(status.isin(["respondent", "non_respondent", "named_only"]).any()) or bool((reporter != "").any())
     n_tests = int(mixing.pairs["p_value"].notna().sum())
     adj = {"holm": "Holm-adjusted", "bh": "Benjamini–Hochberg-adjusted"}.get(str(params.get("adjust")), "adjusted")
     return Wording(kind=kind, column=col, directed=directed, reports=directed and survey,
@@ -523,7 +526,7 @@ def rule_too_few_to_judge(inp: FindingInputs) -> Finding | None:
         det = _detectable_words(inp, str(s))
         parts.append(f"with {int(z)} {w.label(s)} organisation{'s' if z != 1 else ''}"
                      + (f" {det}" if det else ""))
-    text = (f"Too few organisations to judge: {'; '.join(parts)}. A {w.kind} needs at least {mg} organisations "
+    text = (f"Too few organisations to judge: {'; '.join(parts)}. Each {w.kind} needs at least {mg} organisations "
             "before its ties can show a gap (or its absence) beyond chance, so its pairs are not reported as gaps.")
     return Finding("too_few_to_judge", "info", text,
                    _numbers({"min_group": mg, **{f"size_{s}": z for s, z in zip(small["sector"], small["size"])}}),
