@@ -300,7 +300,7 @@ def _wording(net: StakeholderNetwork, mixing: MixingResult, groups: Any) -> Word
     kind = "sector" if any(x in SECTORS for x in names) else (col or "group")
     directed = bool(params.get("directed", net.directed))
     status = net.nodes["status"].astype(str) if "status" in net.nodes.columns else pd.Series([], dtype=str)
-    reporter = net.ties["reported_by"].astype(str).str.strip() if "reported_by" in net.ties.columns \
+    reporter = net.ties["reported_by"].fillna("").astype(str).str.strip() if "reported_by" in net.ties.columns \
         else pd.Series([], dtype=str)
     survey = bool(status.isin(["respondent", "non_respondent", "named_only"]).any()) or bool((reporter != "").any())
     n_tests = int(mixing.pairs["p_value"].notna().sum())
