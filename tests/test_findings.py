@@ -306,3 +306,19 @@ def test_directed_survey_ties_are_worded_as_nominations():
     weak = [f for f in g.findings if f.kind in ("weak_pair", "possible_gap", "activity_gap")]
     assert weak and all(f.statement.startswith("Nominations of ") for f in weak)
     _check_words(g.findings, g.mixing)
+
+
+def test_helix_spanners_named_only_when_a_minority():
+    """Complete graph of four sectors: everyone reaches government, business and science — say so, name
+    nobody; a sparse ring: the few spanners are named."""
+    ids = [f"o{i}" for i in range(20)]
+    nodes = pd.DataFrame({"id": ids, "sector": [SECTORS4[i % 4] for i in range(20)]})
+    full = pd.DataFrame([(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]], columns=["source", "target"])
+    g = sector_gaps(build_network(nodes, full, scheme="none"), permutations=99, seed=1)
+    h = next(f for f in g.findings if f.kind == "helix_spanners")
+    assert h.severity == "info" and h.statement.startswith("Most organisations (20 of 20)") and not h.subjects
+    ring = pd.DataFrame({"source": ids, "target": ids[1:] + ids[:1]})
+    hub = pd.DataFrame({"source": ["o0"] * 3, "target": ["o4", "o6", "o7"]})     # o0 reaches all three
+    g2 = sector_gaps(build_network(nodes, pd.concat([ring, hub]), scheme="none"), permutations=99, seed=1)
+    h2 = next(f for f in g2.findings if f.kind == "helix_spanners")
+    assert 2 * h2.numbers["helix_spanners"] <= h2.numbers["organisations"] and "(helix spanners)" in h2.statement
