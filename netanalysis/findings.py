@@ -927,6 +927,9 @@ def assemble_gaps(net: StakeholderNetwork, mixing: MixingResult, spanners: pd.Da
 
     opts = options or FindingsOptions()
     opts = replace(opts, groups=groups if groups is not None else opts.groups, wave=wave or opts.wave)
+    rates = response_rates(net, groups=opts.groups, wave=opts.wave)
+    if opts.wave is None and rates is not None and rates.attrs.get("wave"):
+        opts = replace(opts, wave=str(rates.attrs["wave"]))     # a one-wave view: that wave's respondents
     missing = missing_data_for(net, mixing, opts)
     words = _wording(net, mixing, opts.groups)
     more = missing_data_findings(missing, directed=words.directed,
@@ -938,7 +941,6 @@ def assemble_gaps(net: StakeholderNetwork, mixing: MixingResult, spanners: pd.Da
     if missing is not None:
         md += "\n## Non-response\n\n" + METHODS_TEXT + "\n"
     method = recommendations["method"].iloc[0] if len(recommendations) else None
-    return SectorGaps(mixing, spanners, recommendations, fnd, md,
-                      response_rates(net, groups=opts.groups, wave=opts.wave),
+    return SectorGaps(mixing, spanners, recommendations, fnd, md, rates,
                       {"recommendation_method": method, "min_group": opts.min_group,
                        "min_expected": opts.min_expected, "imputations": opts.imputations}, missing)
