@@ -322,3 +322,12 @@ def test_helix_spanners_named_only_when_a_minority():
     g2 = sector_gaps(build_network(nodes, pd.concat([ring, hub]), scheme="none"), permutations=99, seed=1)
     h2 = next(f for f in g2.findings if f.kind == "helix_spanners")
     assert 2 * h2.numbers["helix_spanners"] <= h2.numbers["organisations"] and "(helix spanners)" in h2.statement
+
+
+def test_findings_markdown_escapes_names():
+    f = [Finding("top_spanners", "low", "Organisations with the most ties: <script>alert(1)</script> & <b>Co</b>.",
+                 caution="Check <img src=x onerror=alert(1)>")]
+    md = findings_markdown(f, title="Gaps <i>now</i>")
+    assert "<script>" not in md and "<b>" not in md and "<img" not in md and "<i>" not in md
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;Co&lt;/b&gt;" in md
+    assert md.startswith("# Gaps &lt;i&gt;now&lt;/i&gt;") and "1. Organisations" in md and "*Caution:*" in md
