@@ -368,7 +368,9 @@ def rule_weak_pair(inp: FindingInputs, r: pd.Series) -> Finding | None:
                               "expected_degree", "ratio_degree", "p_degree_adjusted")}
     if "detectable_ratio" in r.index:
         nums["detectable_ratio"] = r["detectable_ratio"]
-    return Finding("weak_pair", "high", text,
+    # a gap that imputing the unanswered ties removes is weaker evidence: below the gaps that hold
+    severity: Severity = "medium" if inp.verdicts.get((a, b)) == "non_response" else "high"
+    return Finding("weak_pair", severity, text,
                    _numbers({"sector_a": a, "sector_b": b, **nums, "permutations": w.permutations, **bnums}),
                    subjects=(a, b), caution=caution)
 

@@ -376,8 +376,9 @@ def _pair_finding(r: pd.Series, name: str, a: str, b: str, K: int) -> Finding:
                                f"answers: it is weak in {share:.0%} of {K} imputations ({band}).")
     elif v == "non_response":
         sev, text = "high", (f"The {name} gap could be explained by non-response: with the unanswered ties "
-                             f"imputed from the respondents' answers it is weak in only {share:.0%} of {K} "
-                             f"imputations ({band}). Do not act on it before more of these organisations answer.")
+                             f"imputed from the respondents' answers it is weak in "
+                             + (f"none of the {K}" if share == 0 else f"only {share:.0%} of {K}")
+                             + f" imputations ({band}). Do not act on it before more of these organisations answer.")
     elif v == "uncertain":
         sev, text = "medium", (f"The {name} gap is uncertain under non-response: it is weak in {share:.0%} of "
                                f"{K} imputations of the unanswered ties ({band}).")

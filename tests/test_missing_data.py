@@ -63,7 +63,8 @@ def test_planted_artefact_is_explained_by_non_response(seed):
     assert row["ratio_imputed_low"] <= 1 <= row["ratio_imputed_high"] or row["ratio_imputed"] > 0.75
     f = next(x for x in md.missing_data_findings(r) if x.subjects == ("business", "science"))
     assert f.severity == "high" and "could be explained by non-response" in f.statement
-    assert f"only {row['weak_share_imputed']:.0%} of 50" in f.statement
+    share = row["weak_share_imputed"]
+    assert ("none of the 50" if share == 0 else f"only {share:.0%} of 50") in f.statement
 
 
 def test_imputations_are_seeded_and_sized():
@@ -131,3 +132,17 @@ def test_tie_model_matches_generic_optimiser():
     t0, _ = md.fit_tie_model(y, pair, np.zeros((N, 1)), P, ridge=0.0)
     fitted = 1 / (1 + np.exp(-(t0[0] + t0[1:1 + P])))
     np.testing.assert_allclose(fitted, [y[pair == p].mean() for p in range(P)], atol=1e-6)
+
+
+def test_findings_rank_a_possible_artefact_below_a_gap_that_holds():
+    from netanalysis.findings import sector_gaps
+
+    art = sector_gaps(planted(1, bs_rate=0.08, response=[0.95, 0.15, 0.15, 0.95]), permutations=499, seed=1)
+    kinds = [f.kind for f in art.findings]
+    w = kinds.index("weak_pair")
+    assert art.findings[w].severity == "medium" and kinds[w + 1] == "missing_data"
+    assert "could be explained by non-response" in art.findings[w + 1].statement
+    assert "imputing the unanswered ties removes the gap" in art.findings[w].caution
+    real = sector_gaps(planted(0, bs_rate=0.008, response=[0.9] * 4), permutations=499, seed=0)
+    assert [f.kind for f in real.findings[:2]] == ["weak_pair", "missing_data"]
+    assert real.findings[0].severity == "high" and "holds" in real.findings[1].statement
