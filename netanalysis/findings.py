@@ -535,6 +535,21 @@ def rule_too_few_to_judge(inp: FindingInputs) -> Finding | None:
                    subjects=tuple(str(s) for s in small["sector"]))
 
 
+def rule_few_expected(inp: FindingInputs) -> Finding | None:
+    """Pairs of big enough groups for which random mixing predicts too few ties to judge."""
+    few = inp.pairs[(inp.support == "few_expected") & inp.pairs["cross_sector"]]
+    if not len(few):
+        return None
+    w, me = inp.words, inp.options.min_expected
+    lst = "; ".join(f"{w.pair(a, b)} ({int(t):,} vs {_num(e)})"
+                    for a, b, t, e in zip(few["sector_a"], few["sector_b"], few["ties"], few["expected"]))
+    return Finding("too_few_to_judge", "info",
+                   f"Too few ties expected to judge: random mixing predicts fewer than {me:g} ties for {lst}; "
+                   "whether these pairs are gaps cannot be told at this network's size.",
+                   _numbers({"min_expected": me, "pairs": [f"{a}|{b}" for a, b in zip(few["sector_a"], few["sector_b"])]}),
+                   subjects=tuple(dict.fromkeys([*map(str, few["sector_a"]), *map(str, few["sector_b"])])))
+
+
 def rule_data_quality(inp: FindingInputs) -> Finding | None:
     """Organisations in ``other``/``unknown``: a data-quality note, not a gap."""
     sec = inp.mixing.sectors
@@ -733,7 +748,7 @@ PairRule = Callable[[FindingInputs, pd.Series], "Finding | None"]
 NetworkRule = Callable[[FindingInputs], "Finding | None"]
 #: Rules run once per network …
 NETWORK_RULES: tuple[NetworkRule, ...] = (rule_no_weak_pair, rule_non_response, rule_too_few_to_judge,
-                                          rule_data_quality, rule_segregation, rule_strong_pairs,
+                                          rule_few_expected, rule_data_quality, rule_segregation, rule_strong_pairs,
                                           rule_helix_spanners, rule_top_spanners, rule_brokers)
 #: … and once per sector pair (rows of ``mixing.pairs``).
 PAIR_RULES: tuple[PairRule, ...] = (rule_weak_pair, rule_recommendations, rule_activity_gap, rule_possible_gap)

@@ -331,3 +331,23 @@ def test_findings_markdown_escapes_names():
     assert "<script>" not in md and "<b>" not in md and "<img" not in md and "<i>" not in md
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;Co&lt;/b&gt;" in md
     assert md.startswith("# Gaps &lt;i&gt;now&lt;/i&gt;") and "1. Organisations" in md and "*Caution:*" in md
+
+
+def test_pairs_with_few_expected_ties_are_too_few_to_judge():
+    """Two 5-member sectors in a sparse 60-organisation network: random mixing predicts under 5 ties
+    between them, so their lack of ties is 'too few to judge', not a gap."""
+    rng = np.random.default_rng(2)
+    sec = ["government"] * 5 + ["science"] * 5 + ["business"] * 25 + ["civil_society"] * 25
+    ids = [f"o{i:02d}" for i in range(60)]
+    iu, ju = np.triu_indices(60, 1)
+    keep = (rng.random(len(iu)) < 0.08) & ~((iu < 5) & (ju >= 5) & (ju < 10))    # no government–science tie
+    net = build_network(pd.DataFrame({"id": ids, "sector": sec}),
+                        pd.DataFrame({"source": [ids[i] for i in iu[keep]], "target": [ids[j] for j in ju[keep]]}),
+                        scheme="none")
+    g = sector_gaps(net, permutations=499, seed=1)
+    row = g.mixing.pairs[(g.mixing.pairs["sector_a"] == "government") & (g.mixing.pairs["sector_b"] == "science")]
+    assert row["support"].iloc[0] == "few_expected" and row["expected"].iloc[0] < 5 and not row["weak"].iloc[0]
+    few = next(f for f in g.findings if f.kind == "too_few_to_judge" and "ties expected" in f.statement)
+    assert "government–science (0 vs" in few.statement and few.severity == "info"
+    assert not any(f.kind in ("weak_pair", "possible_gap") and f.subjects == ("government", "science")
+                   for f in g.findings)
