@@ -146,3 +146,20 @@ def test_findings_rank_a_possible_artefact_below_a_gap_that_holds():
     real = sector_gaps(planted(0, bs_rate=0.008, response=[0.9] * 4), permutations=499, seed=0)
     assert [f.kind for f in real.findings[:2]] == ["weak_pair", "missing_data"]
     assert real.findings[0].severity == "high" and "holds" in real.findings[1].statement
+
+
+def test_directed_reports_impute_the_unreported_direction():
+    """Almaty survey wave 1, directed reports: every arc a non-respondent (17 roster + 4 named-only) would
+    have reported is unobserved (21 × 68); reconstruction gives business (half non-respondents) back the
+    arcs others reported about them, so business → government rises toward government → business."""
+    from netanalysis.datasets import load_almaty_survey
+
+    net = load_almaty_survey().view(wave="1")
+    r = md.missing_data_sensitivity(net, imputations=5, permutations=999, wave="1")
+    assert (r.parameters["respondents"], r.parameters["non_respondents"]) == (48, 21)
+    assert r.parameters["unobserved_dyads"] == 21 * 68
+    t = r.table.set_index(["sector_a", "sector_b"])
+    assert len(t) == 25                                              # ordered pairs
+    bg, gb = t.loc[("business", "government")], t.loc[("government", "business")]
+    assert bg["ratio_observed"] < bg["ratio_reconstructed"]
+    assert abs(bg["ratio_reconstructed"] - gb["ratio_reconstructed"]) < abs(bg["ratio_observed"] - gb["ratio_observed"])
