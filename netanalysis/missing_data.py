@@ -251,12 +251,15 @@ def _imputation_draws(s: _Survey, *, imputations: int, seed: Any,
     z = _popularity(n, s.u, s.v, s.resp, s.directed)
     Z = np.c_[z[i], z[j]] if s.directed else (z[i] + z[j])[:, None]
     pair = _pair_code(s.codes, i, j, k, s.directed)
-    theta, H = fit_tie_model(tied[observed], pair[observed], Z[observed], k * k, ridge=ridge)
+    y = tied[observed]
     miss = np.flatnonzero(~observed)
     gen = make_rng(seed)
-    cov = np.linalg.inv(H + 1e-9 * np.eye(len(theta)))
+    if not y.any():                     # no observed tie at all: nothing to learn, impute none
+        miss = miss[:0]
+    theta, H = fit_tie_model(y, pair[observed], Z[observed], k * k, ridge=ridge)
+    cov = np.linalg.pinv(H)
     cov = (cov + cov.T) / 2
-    thetas = gen.multivariate_normal(theta, cov, size=imputations, method="cholesky") if len(miss) else \
+    thetas = gen.multivariate_normal(theta, cov, size=imputations, method="eigh") if len(miss) else \
         np.tile(theta, (imputations, 1))
     P = k * k
     out = []
