@@ -30,7 +30,6 @@ import html
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -874,25 +873,6 @@ class SectorGaps:
                 "missing_data": None if self.missing is None else
                 {"parameters": _numbers(self.missing.parameters), "model": self.missing.model},
                 "findings": [{"rank": i, **f.to_dict()} for i, f in enumerate(self.findings, 1)]}
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """File name → table, for the CSV outputs."""
-        out = {"sector_mixing.csv": self.mixing.pairs, "boundary_spanners.csv": self.spanners.reset_index(),
-               "recommendations.csv": self.recommendations}
-        if self.missing is not None:
-            out["missing_data_sensitivity.csv"] = self.missing.table
-        return out
-
-    def write(self, out: str | Path) -> list[Path]:
-        """Write sector_mixing.csv, boundary_spanners.csv, recommendations.csv (and
-        missing_data_sensitivity.csv for survey input with non-respondents), findings.json, findings.md."""
-        from .export import write_csv, write_json, write_text
-
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        return [*(write_csv(out / name, t) for name, t in self.tables().items()),
-                write_json(out / "findings.json", self.findings_json()),
-                write_text(out / "findings.md", self.markdown)]
 
 
 def sector_gaps(net: StakeholderNetwork, *, groups: Any = None, permutations: int = 1000, seed: Any = 42,

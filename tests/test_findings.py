@@ -101,7 +101,7 @@ def test_non_response_caution():
     nr = next(x for x in g.findings if x.kind == "non_response")
     assert nr.severity == "low" and "government 48%" in nr.statement and "holds" in nr.statement
     assert g.findings_json()["response_rates"][0]["sector"] == "government"
-    assert "missing_data_sensitivity.csv" in g.tables()
+    assert g.missing is not None and len(g.missing.table) == len(g.mixing.pairs)
     # without imputation only the response rate speaks: read it first
     g0 = sector_gaps(net, permutations=499, seed=1, options=FindingsOptions(imputations=0))
     assert g0.findings[0].kind == "non_response" and "government 48%" in g0.findings[0].statement
@@ -156,7 +156,9 @@ def test_analyze_includes_gaps(white_kinship, tmp_path):
     for c in ("cross_sector_ties", "partner_sector_diversity"):
         assert c in res.node_metrics.columns
     assert res.node_metrics.loc["Mother", "cross_sector_ties"] == 4
-    res.write(tmp_path)
+    from netanalysis.outputs import write_outputs
+
+    write_outputs(res, tmp_path, command="analyze")
     for name in ("sector_mixing.csv", "recommendations.csv", "findings.json", "findings.md"):
         assert (tmp_path / name).exists(), name
 
