@@ -342,13 +342,6 @@ COMPARE_SECTOR_PAIRS = {
                "changed (conditional on the overall change), (b+1)/(R+1).",
     "p_adjusted": "p_value adjusted across sector pairs (Holm).",
     "cross_sector": "True when the two sectors differ.",
-    "support": "ok: the pair can be judged; small_group: a sector has fewer than --min-group (5) organisations; "
-               "few_expected: random mixing predicts fewer than 5 ties; impossible: no possible dyad. Only ok "
-               "pairs can be weak; the others are 'too few organisations to judge'.",
-    "detectable_ratio": "The largest ratio the permutation test could flag at this network's size: the most "
-                        "ties with raw p ≤ alpha / number of tested pairs (the strictest step of the "
-                        "adjustment), from the same permutations, divided by expected; at most max_ratio. 0 = "
-                        "only a total absence of ties could be detected; empty = not even that.",
 }
 #: compare.json → "summary" keys (compare.md says the same in words)
 COMPARE_SUMMARY = {
@@ -487,6 +480,9 @@ FINDINGS_JSON = {
                "coleman, degree_sum.",
     "response_rates": "Survey input: per sector respondents, non_respondents, named_only, roster, response_rate "
                       "(null otherwise).",
+    "missing_data": "Survey input with non-respondents: parameters of the non-response sensitivity (imputations, "
+                    "seed, respondents, unobserved dyads …) and the fitted tie model (null otherwise; the pairs "
+                    "are in missing_data_sensitivity.csv).",
     "findings": "Ranked findings, most important first; each: kind, severity, statement, numbers, subjects, "
                 "relation, caution (findings.json → findings).",
 }
