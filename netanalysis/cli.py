@@ -601,13 +601,21 @@ def init(path, force):
               help="Recommendations per weak sector pair.")
 @click.option("--wave", default=None,
               help="Analyse only the ties of this survey wave (its response rates are used, when known).")
+@click.option("--min-group", type=click.IntRange(1), default=5, show_default=True,
+              help="Sectors with fewer organisations (and pairs with fewer than 5 expected ties) are 'too few "
+                   "to judge': never reported as gaps.")
+@click.option("--imputations", type=click.IntRange(0), default=50, show_default=True,
+              help="Survey input with non-respondents: seeded multiple imputations of the unanswered ties "
+                   "(missing_data_sensitivity.csv); 0 = none.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Output folder: new, empty or a previous netanalysis output (else --force).")
 @_force_option
 @handle_errors
-def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair, wave, force, **kw):
+def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair, wave, min_group, imputations,
+         force, **kw):
     """Sector gap diagnosis alone: writes sector_mixing.csv, boundary_spanners.csv, recommendations.csv,
-    findings.json and findings.md into --out."""
+    findings.json and findings.md (and missing_data_sensitivity.csv for survey input with
+    non-respondents) into --out."""
     from .outdir import check_output_folder
     from .outputs import write_outputs
     from .pipeline import gaps as gap_diagnosis
@@ -617,7 +625,8 @@ def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair
     if wave is not None:
         net = net.view(wave=wave)
     res = gap_diagnosis(net, permutations=permutations, seed=seed, adjust=adjust, alpha=alpha,
-                        max_ratio=max_ratio, method=link_score, per_pair=per_pair, wave=wave)
+                        max_ratio=max_ratio, method=link_score, per_pair=per_pair, wave=wave,
+                        min_group=min_group, imputations=imputations)
     with _writing(out, "gaps", force) as folder:
         write_outputs(res, folder, command="gaps")
     for line in _account_lines(net):
@@ -630,6 +639,12 @@ def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair
                + (": " + ", ".join(f"{a}{arrow}{b} {r:.2f}×" for a, b, r in
                                    zip(weak["sector_a"], weak["sector_b"], weak["ratio"])) if len(weak) else "")
                + f"; {len(res.recommendations)} recommendation(s)")
+    if res.missing_data is not None:
+        t = res.missing_data.table[res.missing_data.table["weak_observed"]]
+        click.echo(f"non-response ({res.missing_data.parameters['imputations']} imputations of the unanswered ties): "
+                   + (", ".join(f"{a}{arrow}{b} weak in {x:.0%}" for a, b, x in
+                                zip(t["sector_a"], t["sector_b"], t["weak_share_imputed"])) or "no weak pair")
+                   + "; see missing_data_sensitivity.csv")
     click.echo(f"wrote {out}")
 
 

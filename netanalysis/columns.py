@@ -21,7 +21,7 @@ __all__ = ["NETWORK_METRICS", "NODE_METRICS", "SECTOR_MIXING", "COMMUNITIES", "R
            "NAME_MATCHES", "SYMMETRIZATION_SENSITIVITY", "HELIX", "COMPARE_TIES", "COMPARE_ORGANISATIONS",
            "COMPARE_SECTOR_PAIRS", "COMPARE_SUMMARY", "ALL_TABLES", "describe", "markdown", "BOUNDARY_SPANNERS",
            "COMMUNITY_MEMBERS", "COMMUNITY_LINKS", "COMMUNITIES_JSON", "COMPARE_POSITIONS", "COMPARE_JSON",
-           "FINDINGS_JSON", "FINDING", "DATA_QUALITY", "MANIFEST", "SECTOR_SUMMARY", "RESPONSE_RATES"]
+           "FINDINGS_JSON", "FINDING", "DATA_QUALITY", "MANIFEST", "SECTOR_SUMMARY", "RESPONSE_RATES", "MISSING_DATA_SENSITIVITY"]
 
 #: network_metrics.json keys
 NETWORK_METRICS = {
@@ -150,7 +150,8 @@ SECTOR_MIXING: dict[str, str] = {
     "sector_b": "Second sector (the receiving sector when directed). Undirected: one row per unordered pair.",
     "ties": "Ties between the two sectors (within the sector when sector_a = sector_b); arcs a → b when directed.",
     "possible": "Possible dyads: n_a·n_b between; n_a(n_a−1)/2 within (n_a(n_a−1) directed).",
-    "density": "ties / possible. Empty (not 0) for the within pair of a one-member sector.",
+    "density": "ties / possible. Empty (not 0) for the within pair of a one-member sector (an impossible pair: "
+               "possible = 0; every expected value, ratio and p-value of such a pair is empty too).",
     "expected": "Ties expected under random mixing (sector labels shuffled over organisations, ties kept): "
                 "all ties × possible / all possible dyads.",
     "ratio": "ties / expected: 1 = as random mixing predicts, 0.5 = half as many.",
@@ -159,15 +160,26 @@ SECTOR_MIXING: dict[str, str] = {
                "with at most the observed ties, R = --permutations, seeded by --seed.",
     "p_adjusted": "p_value adjusted across all sector pairs (Holm by default; Benjamini–Hochberg optional).",
     "weak": "True when ratio ≤ 0.75, p_adjusted ≤ 0.05 and p_degree_adjusted ≤ 0.05 (defaults; parameters "
-            "max_ratio, alpha, degree_test): significantly fewer ties than random mixing predicts, and not only "
-            "because the sectors' members have fewer partners overall.",
-    "expected_degree": "Ties expected under degree-preserving random mixing (configuration model): K_a·K_b/(2m) "
-                       "between, K_a²/(4m) within (K = degree sum of the sector); K_a^out·K_b^in/m directed.",
+            "max_ratio, alpha, degree_test) and support is ok: significantly fewer ties than random mixing "
+            "predicts, not only because the sectors' members have fewer partners overall, and enough "
+            "organisations to judge.",
+    "expected_degree": "Ties expected under degree-preserving random mixing (configuration model) without "
+                       "self-pairs: Σ k_i·k_j/(2m) over the possible dyads, i.e. K_a·K_b/(2m) between and "
+                       "(K_a² − Σ k_i²)/(4m) within (K = degree sum of the sector); (K_a^out·K_b^in − "
+                       "[a = b] Σ out_i·in_i)/m directed; rescaled so the pairs sum to the ties. Empty for an "
+                       "impossible pair (possible = 0).",
     "ratio_degree": "ties / expected_degree: below 1 means fewer ties than the sectors' activity predicts.",
     "p_degree": "One-sided p-value for fewer ties than expected_degree: P(X ≤ ties), X ~ Poisson(expected_degree) "
                 "(sparse-graph approximation of the configuration model; conservative for dense blocks).",
     "p_degree_adjusted": "p_degree adjusted across pairs like p_adjusted.",
     "cross_sector": "True when the two sectors differ.",
+    "support": "ok: the pair can be judged; small_group: a sector has fewer than --min-group (5) organisations; "
+               "few_expected: random mixing predicts fewer than 5 ties; impossible: no possible dyad. Only ok "
+               "pairs can be weak; the others are 'too few organisations to judge'.",
+    "detectable_ratio": "The largest ratio the permutation test could flag at this network's size: the most "
+                        "ties with raw p ≤ alpha / number of tested pairs (the strictest step of the "
+                        "adjustment), from the same permutations, divided by expected; at most max_ratio. 0 = "
+                        "only a total absence of ties could be detected; empty = not even that.",
 }
 #: communities.csv columns (netanalysis.communities.community_table)
 COMMUNITIES: dict[str, str] = {
@@ -184,7 +196,8 @@ COMMUNITIES: dict[str, str] = {
                    "network) (undirected tie counts; 0 = closed off, high = open). Empty when undefined.",
     "dominant_baseline": "Share of the dominant sector in the whole network (what a random group would show).",
     "silo": "True when the community has ≥ 3 members, the dominant sector holds ≥ 80% of them, that share "
-            "exceeds dominant_baseline, and the sector is known: a one-sector cluster.",
+            "exceeds dominant_baseline, the sector is known, and fewer than half of its members' ties leave it "
+            "(external_ties / (internal_ties + external_ties) < 0.5): a closed one-sector cluster.",
     "internal_ties": "Ties between members (undirected count).",
     "external_ties": "Ties from members to organisations in other communities (undirected count).",
     "bridging_organisations": "Members with at least one tie to another community.",
@@ -376,6 +389,29 @@ RESPONSE_RATES = {
              "can be read as absence of ties rather than non-response.",
 }
 
+#: missing_data_sensitivity.csv columns (netanalysis.missing_data.missing_data_sensitivity)
+MISSING_DATA_SENSITIVITY: dict[str, str] = {
+    "sector_a": "First sector of the pair (sending sector when directed), as in sector_mixing.csv.",
+    "sector_b": "Second sector of the pair.",
+    "support": "As in sector_mixing.csv: ok, small_group, few_expected or impossible.",
+    "ratio_observed": "ties / expected with missing reports counted as no tie (the analysis as run).",
+    "weak_observed": "The weak flag of sector_mixing.csv for the observed network.",
+    "ratio_reconstructed": "The ratio after reconstruction (Huisman 2009): a non-respondent's ties are those "
+                           "reported about it, reciprocated. Equal to ratio_observed for undirected networks "
+                           "(a respondent's report already makes the tie).",
+    "weak_reconstructed": "The weak flag after reconstruction.",
+    "ratio_imputed": "Median ratio over the multiple imputations of the unobserved dyads (pairs of "
+                     "non-respondents; directed: every arc a non-respondent would have reported), drawn from a "
+                     "logistic tie model (sector pair + popularity) fitted on the respondents' reports.",
+    "ratio_imputed_low": "2.5th percentile of the ratio over the imputations.",
+    "ratio_imputed_high": "97.5th percentile of the ratio over the imputations.",
+    "weak_share_imputed": "Share of imputations in which the pair is weak (same test, permutations and seed).",
+    "imputations": "Number of imputations (--imputations, default 50), seeded by --seed.",
+    "verdict": "holds: weak as observed and in ≥ 90% of imputations; non_response: weak as observed but in "
+               "< 50% of imputations (could be explained by non-response); uncertain: in between; hidden_gap: "
+               "not weak as observed but weak in ≥ 90% of imputations; not_weak: neither.",
+}
+
 # ---- files that 0.1 wrote without documenting them (issue 12) ----
 #: boundary_spanners.csv columns (`netanalysis gaps`; netanalysis.spanners.boundary_spanners)
 BOUNDARY_SPANNERS = {
@@ -444,6 +480,9 @@ FINDINGS_JSON = {
                "coleman, degree_sum.",
     "response_rates": "Survey input: per sector respondents, non_respondents, named_only, roster, response_rate "
                       "(null otherwise).",
+    "missing_data": "Survey input with non-respondents: parameters of the non-response sensitivity (imputations, "
+                    "seed, respondents, unobserved dyads …) and the fitted tie model (null otherwise; the pairs "
+                    "are in missing_data_sensitivity.csv).",
     "findings": "Ranked findings, most important first; each: kind, severity, statement, numbers, subjects, "
                 "relation, caution (findings.json → findings).",
 }
@@ -517,6 +556,7 @@ ALL_TABLES = {
     "compare.json": COMPARE_JSON,
     "sector_summary.csv": SECTOR_SUMMARY,
     "response_rates.csv": RESPONSE_RATES,
+    "missing_data_sensitivity.csv": MISSING_DATA_SENSITIVITY,
 }
 
 

@@ -65,14 +65,16 @@ __all__ = ["Partition", "METHODS", "detect_communities", "leiden", "louvain", "l
            "infomap", "walktrap", "greedy_modularity", "consensus_communities", "nmi", "ari",
            "sector_agreement", "community_table", "community_members", "community_links",
            "community_summary", "findings", "DEFAULT_RUNS", "SILO_SHARE",
-           "SILO_MIN_SIZE", "NETWORK_METRIC_DOCS"]
+           "SILO_MIN_SIZE", "SILO_MAX_EXTERNAL", "NETWORK_METRIC_DOCS"]
 
 #: Runs combined by :func:`consensus_communities` (and used for the stability figures).
 DEFAULT_RUNS = 25
 #: A community is a *silo* when one sector holds at least this share of its members …
 SILO_SHARE = 0.8
-#: … it has at least this many members, and that share exceeds the sector's share of the network.
+#: … it has at least this many members, and that share exceeds the sector's share of the network …
 SILO_MIN_SIZE = 3
+#: … and fewer than this share of its members' ties leave it (its ties mostly stay inside).
+SILO_MAX_EXTERNAL = 0.5
 
 #: Keys :func:`community_summary` adds to ``network_metrics.json`` (for ``columns.NETWORK_METRICS``).
 NETWORK_METRIC_DOCS = COMMUNITY_NETWORK_METRICS
@@ -620,8 +622,10 @@ def community_table(partition: Partition, *, silo_share: float = SILO_SHARE,
     Conductance of community S is cut(S) / min(vol(S), vol(rest)), vol = sum of degrees, on
     the undirected ties (NaN when either volume is 0). Internal density is internal ties /
     (s(s−1)/2) (NaN for a single member). A community is a silo when ``size ≥ silo_min_size``,
-    ``dominant_share ≥ silo_share``, the dominant sector is not ``unknown`` and its share exceeds
-    ``dominant_baseline`` (its share of the whole network).
+    ``dominant_share ≥ silo_share``, the dominant sector is not ``unknown``, its share exceeds
+    ``dominant_baseline`` (its share of the whole network), and its ties mostly stay inside:
+    external / (internal + external) ties < :data:`SILO_MAX_EXTERNAL` (a sector-dominated group whose
+    ties mostly leave it is open, not a silo).
     """
     net = partition._net()
     m = partition.membership.to_numpy()
@@ -644,7 +648,10 @@ def community_table(partition: Partition, *, silo_share: float = SILO_SHARE,
         density = np.where(possible > 0, internal / np.where(possible > 0, possible, 1), np.nan)
         denom = np.minimum(vol, total_vol - vol)
         conductance = np.where(denom > 0, cut / np.where(denom > 0, denom, 1), np.nan)
-    silo = (size >= silo_min_size) & (dom_share >= silo_share) & (dom != "unknown") & (dom_share > baseline)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        external_share = cut / (internal + cut)
+    silo = (size >= silo_min_size) & (dom_share >= silo_share) & (dom != "unknown") & (dom_share > baseline) \
+        & (external_share < SILO_MAX_EXTERNAL)
     bridging = np.bincount(m, weights=(outside_node > 0).astype(float), minlength=k).astype(np.int64)
     # top members: highest degree, ties by natural id order (vertex order)
     names = net.name.astype(str).to_numpy()
@@ -776,17 +783,31 @@ def findings(partition: Partition, table: pd.DataFrame | None = None) -> list[di
                                               "community_stability_nmi", "sector_nmi", "sector_ari",
                                               "silo_communities")}})
     for _, r in table[table["silo"]].iterrows():
-        out.append({"topic": "communities",
-                    "text": f"Community {r['community']} ({r['size']} organisations) is a "
-                            f"{r['dominant_sector']} silo: {r['dominant_share']:.0%} of its members are "
-                            f"{r['dominant_sector']} (network: {r['dominant_baseline']:.0%}); "
-                            + ("no member has ties outside it." if r["bridging_organisations"] == 0 else
-                               "1 member has ties outside it." if r["bridging_organisations"] == 1 else
-                               f"{r['bridging_organisations']} members have ties outside it."),
-                    "numbers": {"community": int(r["community"]), "size": int(r["size"]),
-                                "dominant_sector": r["dominant_sector"],
-                                "dominant_share": float(r["dominant_share"]),
-                                "dominant_baseline": float(r["dominant_baseline"]),
-                                "conductance": float(r["conductance"]),
-                                "bridging_organisations": int(r["bridging_organisations"])}})
+        out.append(_silo_fact(r))
     return out
+
+
+def _silo_fact(r: pd.Series) -> dict:
+    """One silo community in words that match its numbers (share of ties kept inside, members with ties
+    outside)."""
+    from .findings import SECTOR_NAMES
+
+    sector = SECTOR_NAMES.get(str(r["dominant_sector"]), str(r["dominant_sector"]))
+    inside, outside, size = int(r["internal_ties"]), int(r["external_ties"]), int(r["size"])
+    bridging = int(r["bridging_organisations"])
+    who = ("no member has ties outside it" if bridging == 0 else
+           "every member has ties outside it" if bridging == size else
+           f"{bridging} of its {size} members {'has' if bridging == 1 else 'have'} ties outside it")
+    cond = "" if r["conductance"] != r["conductance"] else f"; conductance {r['conductance']:.2f}"
+    return {"topic": "communities",
+            "text": f"Community {r['community']} ({size} organisations) is a {sector} silo: "
+                    f"{r['dominant_share']:.0%} of its members are {sector} (network: {r['dominant_baseline']:.0%}) "
+                    f"and {inside / max(1, inside + outside):.0%} of its members' ties stay inside it ({inside} of "
+                    f"{inside + outside}{cond}); {who}.",
+            "numbers": {"community": int(r["community"]), "size": size,
+                        "dominant_sector": r["dominant_sector"],
+                        "dominant_share": float(r["dominant_share"]),
+                        "dominant_baseline": float(r["dominant_baseline"]),
+                        "internal_ties": inside, "external_ties": outside,
+                        "conductance": float(r["conductance"]),
+                        "bridging_organisations": bridging}}

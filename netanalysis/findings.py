@@ -35,7 +35,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .mixing import DEFAULT_ADJUST, DEFAULT_ALPHA, DEFAULT_MAX_RATIO, MixingResult, group_labels, mixing_analysis
+from .mixing import (
+    DEFAULT_ADJUST,
+    DEFAULT_ALPHA,
+    DEFAULT_MAX_RATIO,
+    DEFAULT_MIN_EXPECTED,
+    DEFAULT_MIN_GROUP,
+    MixingResult,
+    group_labels,
+    mixing_analysis,
+)
 from .network import StakeholderNetwork
 from .recommend import recommend_partnerships
 from .results import SEVERITIES, Finding, Severity
@@ -44,17 +53,13 @@ from .spanners import HELIX_CORE, boundary_spanners, pair_bridges
 
 __all__ = ["FindingsOptions", "FindingInputs", "Wording", "SectorGaps", "sector_gaps", "assemble_gaps",
            "build_findings", "rank_findings", "findings_markdown", "mixing_markdown", "response_rates",
-           "pair_support", "SECTOR_NAMES", "KIND_ORDER", "RESPONSE_SAFE", "RESPONSE_PATTERNS",
+           "pair_support", "missing_data_for", "SECTOR_NAMES", "KIND_ORDER", "RESPONSE_SAFE", "RESPONSE_PATTERNS",
            "DEFAULT_MIN_GROUP", "DEFAULT_MIN_EXPECTED", "DATA_QUALITY_SECTORS"]
 
 #: Response rate from which naming individual brokers is considered safe …
 RESPONSE_SAFE = 0.80
 #: … and from which patterns (not individuals) can be reported; below: caution.
 RESPONSE_PATTERNS = 0.65
-#: Groups with fewer organisations than this are "too few to judge" (``--min-group``).
-DEFAULT_MIN_GROUP = 5
-#: Pairs for which random mixing predicts fewer ties than this are "too few to judge".
-DEFAULT_MIN_EXPECTED = 5.0
 #: Sectors that describe the data, not a helix sector: reported under data quality.
 DATA_QUALITY_SECTORS = ("other", "unknown")
 #: The one display name of each canonical sector in prose.
@@ -63,7 +68,7 @@ SECTOR_NAMES = {"government": "government", "business": "business", "science": "
 
 #: Order of the kinds of finding within one severity (earlier = read first).
 KIND_ORDER: tuple[str, ...] = (
-    "no_ties", "non_response", "weak_pair", "recommendations", "missing_data", "no_weak_pair",
+    "no_ties", "non_response", "weak_pair", "missing_data", "recommendations", "no_weak_pair",
     "segregation", "inward_sector", "helix_spanners", "silo", "communities", "activity_gap",
     "possible_gap", "strong_pair", "top_spanners", "brokers", "other", "too_few_to_judge", "data_quality")
 
@@ -85,6 +90,10 @@ class FindingsOptions:
         label); ``None`` = the ``sector`` column.
     wave : str, optional
         Survey wave the network shows (for that wave's response rates; see :func:`response_rates`).
+    imputations : int
+        Multiple imputations of the dyads non-respondents leave unobserved (survey input with
+        non-respondents; :mod:`netanalysis.missing_data`); 0 = none. Used by :func:`sector_gaps` and
+        :func:`assemble_gaps`.
     """
 
     min_group: int = DEFAULT_MIN_GROUP
@@ -92,6 +101,7 @@ class FindingsOptions:
     top: int = 5
     groups: Any = None
     wave: str | None = None
+    imputations: int = 50
 
 
 # ---------------------------------------------------------------------------------------- wording
@@ -215,16 +225,18 @@ def _wave_rates(net: StakeholderNetwork, rows: dict, wave: str) -> pd.DataFrame:
 def pair_support(mixing: MixingResult, *, min_group: int = DEFAULT_MIN_GROUP,
                  min_expected: float = DEFAULT_MIN_EXPECTED) -> pd.Series:
     """Why a pair cannot be judged, per row of ``mixing.pairs``: ``""`` (it can), ``"data_quality"``
-    (an ``other``/``unknown`` sector), ``"small_group"`` (a group below ``min_group`` organisations) or
-    ``"few_expected"`` (random mixing predicts fewer than ``min_expected`` ties)."""
+    (an ``other``/``unknown`` sector), ``"impossible"`` (no possible dyad), ``"small_group"`` (a group
+    below ``min_group`` organisations) or ``"few_expected"`` (random mixing predicts fewer than
+    ``min_expected`` ties). The stricter of these options and the mixing table's own ``support`` wins."""
     pairs = mixing.pairs
-    if "support" in pairs.columns:
-        return pairs["support"].fillna("").astype(str)
     size = dict(zip(mixing.sectors["sector"], mixing.sectors["size"]))
+    given = pairs["support"].astype(str) if "support" in pairs.columns else pd.Series("ok", index=pairs.index)
     out = []
-    for a, b, ex in zip(pairs["sector_a"], pairs["sector_b"], pairs["expected"]):
+    for a, b, ex, g in zip(pairs["sector_a"], pairs["sector_b"], pairs["expected"], given):
         if a in DATA_QUALITY_SECTORS or b in DATA_QUALITY_SECTORS:
             out.append("data_quality")
+        elif g != "ok":
+            out.append(g)
         elif min(size.get(a, 0), size.get(b, 0)) < min_group:
             out.append("small_group")
         elif not ex >= min_expected:
@@ -248,6 +260,9 @@ class FindingInputs:
     recommendations: pd.DataFrame | None = None
     node_metrics: pd.DataFrame | None = None
     communities: pd.DataFrame | None = None
+    #: missing-data verdict per gap (subjects → "holds", "non_response", "uncertain"), from the
+    #: ``missing_data`` findings passed in ``extra``
+    verdicts: Mapping[tuple[str, ...], str] = field(default_factory=dict)
 
     @property
     def pairs(self) -> pd.DataFrame:
@@ -283,7 +298,10 @@ def _wording(net: StakeholderNetwork, mixing: MixingResult, groups: Any) -> Word
         col = None if col in (None, "", "sector") else str(col)
     kind = "sector" if any(x in SECTORS for x in names) else (col or "group")
     directed = bool(params.get("directed", net.directed))
-    survey = "status" in net.nodes.columns or "reported_by" in net.ties.columns
+    status = net.nodes["status"].astype(str) if "status" in net.nodes.columns else pd.Series([], dtype=str)
+    reporter = net.ties["reported_by"].fillna("").astype(str).str.strip() if "reported_by" in net.ties.columns \
+        else pd.Series([], dtype=str)
+    survey = bool(status.isin(["respondent", "non_respondent", "named_only"]).any()) or bool((reporter != "").any())
     n_tests = int(mixing.pairs["p_value"].notna().sum())
     adj = {"holm": "Holm-adjusted", "bh": "Benjamini–Hochberg-adjusted"}.get(str(params.get("adjust")), "adjusted")
     return Wording(kind=kind, column=col, directed=directed, reports=directed and survey,
@@ -316,6 +334,14 @@ def _response_caution(inp: FindingInputs, a: str, b: str) -> str | None:
     low = inp.low_response(a, b)
     if not low:
         return None
+    rates = ", ".join(f"{inp.words.label(s)} {rate:.0%}" for s, rate in low)
+    verdict = inp.verdicts.get((a, b))
+    if verdict == "holds":
+        return (f"Response rate {rates}, but the gap holds when the unanswered ties are imputed (see the "
+                "missing-data finding).")
+    if verdict == "non_response":
+        return (f"Could be non-response rather than absence of ties (response rate {rates}): imputing the "
+                "unanswered ties removes the gap in most imputations.")
     return ("May be non-response rather than absence of ties: response rate "
             + ", ".join(f"{inp.words.label(s)} {rate:.0%}" for s, rate in low)
             + (" (below 65%: treat with caution)." if min(x for _, x in low) < RESPONSE_PATTERNS
@@ -341,7 +367,9 @@ def rule_weak_pair(inp: FindingInputs, r: pd.Series) -> Finding | None:
                               "expected_degree", "ratio_degree", "p_degree_adjusted")}
     if "detectable_ratio" in r.index:
         nums["detectable_ratio"] = r["detectable_ratio"]
-    return Finding("weak_pair", "high", text,
+    # a gap that imputing the unanswered ties removes is weaker evidence: below the gaps that hold
+    severity: Severity = "medium" if inp.verdicts.get((a, b)) == "non_response" else "high"
+    return Finding("weak_pair", severity, text,
                    _numbers({"sector_a": a, "sector_b": b, **nums, "permutations": w.permutations, **bnums}),
                    subjects=(a, b), caution=caution)
 
@@ -405,7 +433,16 @@ def rule_non_response(inp: FindingInputs) -> Finding | None:
     nums = {"response_rate": overall, **{f"response_rate_{s}": x for s, x in rates["response_rate"].items()}}
     in_wave = f" (wave {rates.attrs['wave']})." if rates.attrs.get("wave") else "."
     gaps = inp.gaps()
-    affected = [w.pair(a, b) for a, b in zip(gaps["sector_a"], gaps["sector_b"]) if inp.low_response(a, b)]
+    low = [(str(a), str(b)) for a, b in zip(gaps["sector_a"], gaps["sector_b"]) if inp.low_response(a, b)]
+    affected = [w.pair(a, b) for a, b in low if inp.verdicts.get((a, b)) != "holds"]
+    held = [w.pair(a, b) for a, b in low if inp.verdicts.get((a, b)) == "holds"]
+    if held and not affected:
+        text = (f"Response rate {overall:.0%} overall ({per}). The {', '.join(held)} gap{'s' if len(held) > 1 else ''} "
+                f"hold{'' if len(held) > 1 else 's'} when the unanswered ties are imputed from the respondents' "
+                "answers, so non-response does not explain "
+                f"{'them' if len(held) > 1 else 'it'}; name individual organisations only where the response rate "
+                "is at least 80%" + in_wave)
+        return Finding("non_response", "low", text, _numbers({**nums, "robust_pairs": held}))
     if affected:
         text = (f"Check survey response before acting on the {', '.join(affected)} gap"
                 f"{'s' if len(affected) > 1 else ''}: a missing tie can be an organisation that did not answer. "
@@ -462,20 +499,54 @@ def rule_possible_gap(inp: FindingInputs, r: pd.Series) -> Finding | None:
                    subjects=(a, b))
 
 
+def _detectable_words(inp: FindingInputs, sector: str) -> str:
+    """What the permutation test could detect for a group's cross pairs (from ``detectable_ratio``)."""
+    p = inp.pairs
+    if "detectable_ratio" not in p.columns:
+        return ""
+    mine = p[((p["sector_a"] == sector) | (p["sector_b"] == sector)) & p["cross_sector"]]
+    det = mine["detectable_ratio"]
+    if not len(det) or not inp.words.permutations:
+        return ""
+    if det.isna().all():
+        return "no gap at all could be detected"
+    if det.max() == 0:
+        return "only a total absence of ties could be detected"
+    return f"only a ratio of {det.max():.2f}× or lower could be detected"
+
+
 def rule_too_few_to_judge(inp: FindingInputs) -> Finding | None:
-    """Groups too small to judge: named once, never as a gap."""
+    """Groups too small to judge: named once, never as a gap, with what could have been detected."""
     sec, mg = inp.mixing.sectors, inp.options.min_group
     small = sec[(sec["size"] < mg) & ~sec["sector"].isin(DATA_QUALITY_SECTORS)]
     if not len(small):
         return None
     w = inp.words
-    lst = ", ".join(f"{w.label(s)} ({int(z)} organisation{'s' if z != 1 else ''})"
-                    for s, z in zip(small["sector"], small["size"]))
-    text = (f"Too few organisations to judge: {lst}. With fewer than {mg} organisations in a {w.kind}, "
-            f"ties to it cannot show a gap (or its absence) beyond chance; its pairs are not reported as gaps.")
+    parts = []
+    for s, z in zip(small["sector"], small["size"]):
+        det = _detectable_words(inp, str(s))
+        parts.append(f"with {int(z)} {w.label(s)} organisation{'s' if z != 1 else ''}"
+                     + (f" {det}" if det else ""))
+    text = (f"Too few organisations to judge: {'; '.join(parts)}. Each {w.kind} needs at least {mg} organisations "
+            "before its ties can show a gap (or its absence) beyond chance, so its pairs are not reported as gaps.")
     return Finding("too_few_to_judge", "info", text,
                    _numbers({"min_group": mg, **{f"size_{s}": z for s, z in zip(small["sector"], small["size"])}}),
                    subjects=tuple(str(s) for s in small["sector"]))
+
+
+def rule_few_expected(inp: FindingInputs) -> Finding | None:
+    """Pairs of big enough groups for which random mixing predicts too few ties to judge."""
+    few = inp.pairs[(inp.support == "few_expected") & inp.pairs["cross_sector"]]
+    if not len(few):
+        return None
+    w, me = inp.words, inp.options.min_expected
+    lst = "; ".join(f"{w.pair(a, b)} ({int(t):,} vs {_num(e)})"
+                    for a, b, t, e in zip(few["sector_a"], few["sector_b"], few["ties"], few["expected"]))
+    return Finding("too_few_to_judge", "info",
+                   f"Too few ties expected to judge: random mixing predicts fewer than {me:g} ties for {lst}; "
+                   "whether these pairs are gaps cannot be told at this network's size.",
+                   _numbers({"min_expected": me, "pairs": [f"{a}|{b}" for a, b in zip(few["sector_a"], few["sector_b"])]}),
+                   subjects=tuple(dict.fromkeys([*map(str, few["sector_a"]), *map(str, few["sector_b"])])))
 
 
 def rule_data_quality(inp: FindingInputs) -> Finding | None:
@@ -654,21 +725,21 @@ def _evidence(f: Finding) -> tuple[float, float]:
 
 
 def rank_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Evidence-first order: severity, then kind (:data:`KIND_ORDER`), then size and p-value; each
-    ``recommendations`` finding directly follows the gap it is about. Stable for ties."""
+    """Evidence-first order: severity, then kind (:data:`KIND_ORDER`), then size and p-value. The
+    ``missing_data`` and ``recommendations`` findings about a gap directly follow that gap; the others
+    are ranked like every finding. Stable for ties."""
     items = list(findings)
     order = {k: i for i, k in enumerate(KIND_ORDER)}
-    other = order["other"]
-    recs = [f for f in items if f.kind == "recommendations"]
-    main = sorted((f for f in items if f.kind != "recommendations"),
-                  key=lambda f: (SEVERITIES.index(f.severity), order.get(f.kind, other), _evidence(f)))
+    gaps = {f.subjects for f in items if f.kind == "weak_pair"}
+    attached = [f for f in items if f.kind in ("missing_data", "recommendations") and f.subjects in gaps]
+    main = sorted((f for f in items if not any(f is x for x in attached)),
+                  key=lambda f: (SEVERITIES.index(f.severity), order.get(f.kind, order["other"]), _evidence(f)))
     out: list[Finding] = []
     for f in main:
         out.append(f)
         if f.kind == "weak_pair":
-            out += [r for r in recs if r.subjects == f.subjects]
-    placed = {id(r) for r in out}
-    return out + [r for r in recs if id(r) not in placed]
+            out += sorted((x for x in attached if x.subjects == f.subjects), key=lambda x: order[x.kind])
+    return out
 
 
 # ---------------------------------------------------------------------------------------- build
@@ -676,7 +747,7 @@ PairRule = Callable[[FindingInputs, pd.Series], "Finding | None"]
 NetworkRule = Callable[[FindingInputs], "Finding | None"]
 #: Rules run once per network …
 NETWORK_RULES: tuple[NetworkRule, ...] = (rule_no_weak_pair, rule_non_response, rule_too_few_to_judge,
-                                          rule_data_quality, rule_segregation, rule_strong_pairs,
+                                          rule_few_expected, rule_data_quality, rule_segregation, rule_strong_pairs,
                                           rule_helix_spanners, rule_top_spanners, rule_brokers)
 #: … and once per sector pair (rows of ``mixing.pairs``).
 PAIR_RULES: tuple[PairRule, ...] = (rule_weak_pair, rule_recommendations, rule_activity_gap, rule_possible_gap)
@@ -704,10 +775,12 @@ def build_findings(net: StakeholderNetwork, *, mixing: MixingResult, spanners: p
     options : FindingsOptions
     """
     opts = options or FindingsOptions()
+    ext = [f if isinstance(f, Finding) else finding_from_dict(f) for f in extra]
     inp = FindingInputs(net=net, mixing=mixing, words=_wording(net, mixing, opts.groups), options=opts,
                         support=pair_support(mixing, min_group=opts.min_group, min_expected=opts.min_expected),
                         rates=response_rates(net, groups=opts.groups, wave=opts.wave), spanners=spanners,
-                        recommendations=recommendations, node_metrics=node_metrics, communities=communities)
+                        recommendations=recommendations, node_metrics=node_metrics, communities=communities,
+                        verdicts={f.subjects: str(f.numbers.get("verdict")) for f in ext if f.kind == "missing_data"})
     none = rule_no_ties(inp)
     if none is not None:
         return [none]
@@ -715,7 +788,6 @@ def build_findings(net: StakeholderNetwork, *, mixing: MixingResult, spanners: p
     pairs = mixing.pairs.sort_values(["ratio", "p_value"], na_position="last")
     found += [rule(inp, r) for rule in PAIR_RULES for _, r in pairs.iterrows()]
     found += [rule_inward_sector(inp, r) for _, r in mixing.sectors.sort_values("ei_p_value").iterrows()]
-    ext = [f if isinstance(f, Finding) else finding_from_dict(f) for f in extra]
     if not any(f.kind in ("silo", "communities") for f in ext):
         found.append(rule_silo_summary(inp))
     kept = [f for f in found if f is not None]
@@ -788,6 +860,7 @@ class SectorGaps:
     markdown: str
     response: pd.DataFrame | None = None
     parameters: dict = field(default_factory=dict)
+    missing: Any = None          # missing_data.MissingDataResult, for survey input with non-respondents
 
     def findings_json(self) -> dict:
         """The ``findings.json`` object: parameters, network-level figures, sectors, ranked findings."""
@@ -797,6 +870,8 @@ class SectorGaps:
                 "sectors": [_numbers(r) for r in sec.to_dict("records")],
                 "response_rates": None if self.response is None else
                 [{"sector": s, **_numbers(r)} for s, r in self.response.to_dict("index").items()],
+                "missing_data": None if self.missing is None else
+                {"parameters": _numbers(self.missing.parameters), "model": self.missing.model},
                 "findings": [{"rank": i, **f.to_dict()} for i, f in enumerate(self.findings, 1)]}
 
 
@@ -805,18 +880,36 @@ def sector_gaps(net: StakeholderNetwork, *, groups: Any = None, permutations: in
                 method: str = "adamic_adar", per_pair: int = 10, node_metrics: pd.DataFrame | None = None,
                 communities: pd.DataFrame | None = None, extra: Iterable[Finding | Mapping] = (),
                 wave: str | None = None, options: FindingsOptions | None = None) -> SectorGaps:
-    """Run the whole gap diagnosis: mixing + segregation, boundary spanners, recommendations, findings.
+    """Run the whole gap diagnosis: mixing + segregation, boundary spanners, recommendations, the
+    missing-data sensitivity (survey input with non-respondents) and the findings.
 
     Parameters are those of :func:`~netanalysis.mixing.mixing_analysis`,
     :func:`~netanalysis.recommend.recommend_partnerships` (``method``, ``per_pair``) and
     :func:`build_findings` (``node_metrics``, ``communities``, ``extra``, ``options``).
     """
+    opts = options or FindingsOptions()
     mix = mixing_analysis(net, groups=groups, permutations=permutations, seed=seed, adjust=adjust,
-                          alpha=alpha, max_ratio=max_ratio)
+                          alpha=alpha, max_ratio=max_ratio, min_group=opts.min_group, min_expected=opts.min_expected)
     spn = boundary_spanners(net, groups=groups)
     rec = recommend_partnerships(net, mix.pairs, groups=groups, method=method, per_pair=per_pair)
     return assemble_gaps(net, mix, spn, rec, groups=groups, node_metrics=node_metrics, communities=communities,
-                         extra=extra, wave=wave, options=options)
+                         extra=extra, wave=wave, options=opts)
+
+
+def missing_data_for(net: StakeholderNetwork, mixing: MixingResult, options: FindingsOptions) -> Any:
+    """The missing-data sensitivity with the mixing run's own parameters (``None`` when nothing is missing
+    or ``options.imputations`` is 0)."""
+    if not options.imputations:
+        return None
+    from .missing_data import missing_data_sensitivity
+
+    p = mixing.parameters
+    return missing_data_sensitivity(
+        net, groups=options.groups, imputations=options.imputations, seed=p.get("seed", 42),
+        permutations=int(p.get("permutations", 1000)), adjust=str(p.get("adjust", DEFAULT_ADJUST)),
+        alpha=float(p.get("alpha", DEFAULT_ALPHA)), max_ratio=float(p.get("max_ratio", DEFAULT_MAX_RATIO)),
+        min_group=int(p.get("min_group", options.min_group)),
+        min_expected=float(p.get("min_expected", options.min_expected)), wave=options.wave)
 
 
 def assemble_gaps(net: StakeholderNetwork, mixing: MixingResult, spanners: pd.DataFrame,
@@ -824,14 +917,27 @@ def assemble_gaps(net: StakeholderNetwork, mixing: MixingResult, spanners: pd.Da
                   communities: pd.DataFrame | None = None, extra: Iterable[Finding | Mapping] = (),
                   wave: str | None = None, options: FindingsOptions | None = None) -> SectorGaps:
     """Findings (typed, ranked; JSON and Markdown) from already computed parts; a thin wrapper over
-    :func:`build_findings` used by :func:`sector_gaps` and ``analyze``."""
+    :func:`build_findings` used by :func:`sector_gaps` and ``analyze``. For survey input with
+    non-respondents it also runs :func:`netanalysis.missing_data.missing_data_sensitivity` and adds its
+    findings."""
+    from .missing_data import METHODS_TEXT, missing_data_findings
+
     opts = options or FindingsOptions()
     opts = replace(opts, groups=groups if groups is not None else opts.groups, wave=wave or opts.wave)
+    rates = response_rates(net, groups=opts.groups, wave=opts.wave)
+    if opts.wave is None and rates is not None and rates.attrs.get("wave"):
+        opts = replace(opts, wave=str(rates.attrs["wave"]))     # a one-wave view: that wave's respondents
+    missing = missing_data_for(net, mixing, opts)
+    words = _wording(net, mixing, opts.groups)
+    more = missing_data_findings(missing, directed=words.directed,
+                                 labels={str(x): words.label(x) for x in mixing.sectors["sector"]})
     fnd = build_findings(net, mixing=mixing, spanners=spanners, recommendations=recommendations,
-                         node_metrics=node_metrics, communities=communities, extra=extra or (), options=opts)
+                         node_metrics=node_metrics, communities=communities, extra=[*(extra or ()), *more],
+                         options=opts)
     md = findings_markdown(fnd) + "\n" + mixing_markdown(net, mixing)
+    if missing is not None:
+        md += "\n## Non-response\n\n" + METHODS_TEXT + "\n"
     method = recommendations["method"].iloc[0] if len(recommendations) else None
-    return SectorGaps(mixing, spanners, recommendations, fnd, md,
-                      response_rates(net, groups=opts.groups, wave=opts.wave),
+    return SectorGaps(mixing, spanners, recommendations, fnd, md, rates,
                       {"recommendation_method": method, "min_group": opts.min_group,
-                       "min_expected": opts.min_expected})
+                       "min_expected": opts.min_expected, "imputations": opts.imputations}, missing)

@@ -12,10 +12,13 @@ Two null models give expected tie counts per sector pair:
   permutations, p = (b + 1) / (R + 1) with b the permutations with at most the observed count.
   Permutations are vectorised: a batch of label vectors is gathered at the tie end-points and the
   label-pair codes counted with one ``numpy.bincount`` (no Python loop over ties).
-- **degree-preserving random mixing** (configuration model, ``expected_degree``):
-  E[ties_gh] = K_g·K_h / (2m) between sectors and K_g² / (4m) within (undirected; K_g = degree sum of
-  sector g), E = K^out_g · K^in_h / m for the ordered pair g→h (directed). It asks whether sectors
-  mix less than their members' activity predicts.
+- **degree-preserving random mixing** (configuration model, ``expected_degree``), **without
+  self-pairs**: Σ k_i k_j / (2m) over the possible dyads {i, j}, i ≠ j — K_g·K_h / (2m) between
+  sectors and (K_g² − Σ_{i∈g} k_i²) / (4m) within (undirected; K_g = degree sum of sector g);
+  (K^out_g · K^in_h − [g = h] Σ_{i∈g} out_i in_i) / m for the ordered pair g→h (directed) — rescaled
+  so the pairs sum to the observed ties. An impossible pair (a one-member sector's within pair) expects
+  nothing: its expected values are empty. It asks whether sectors mix less than their members'
+  activity predicts.
 
 A pair is **weak** when ``ratio`` (observed / permutation expectation) ≤ ``max_ratio`` (default 0.75),
 ``p_adjusted`` ≤ ``alpha`` (default 0.05), p adjusted across all pairs by Holm's method (default,
@@ -24,7 +27,10 @@ controls the family-wise error) or Benjamini–Hochberg (``adjust="bh"``, false 
 degree-preserving expectation: ``p_degree_adjusted`` ≤ ``alpha``, where ``p_degree`` = P(X ≤ ties) for
 X ~ Poisson(``expected_degree``) — the usual sparse-graph approximation of the configuration model, on
 the conservative side for dense blocks (whose counts vary less than Poisson). So a pair is not called
-weak when its members simply have fewer partners overall.
+weak when its members simply have fewer partners overall. Finally a pair must be **supported**: both
+groups have at least ``min_group`` (5) organisations and random mixing predicts at least
+``min_expected`` (5) ties; smaller pairs are "too few organisations to judge" (``support`` column).
+``detectable_ratio`` says what the test could have flagged at this network's size.
 
 References
 ----------
@@ -50,6 +56,7 @@ import itertools
 import math
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,7 +71,8 @@ __all__ = ["MixingResult", "mixing_analysis", "sector_mixing", "mixing_matrix", 
            "expected_ei_from_sizes", "possible_dyads",
            "ei_index", "expected_ei_index", "ei_permutation_test", "ei_exact_test", "ExactTest",
            "sector_ei", "freeman_segregation", "coleman_homophily", "assortativity",
-           "sector_modularity", "adjust_p", "DEFAULT_MAX_RATIO", "DEFAULT_ALPHA", "DEFAULT_ADJUST"]
+           "sector_modularity", "adjust_p", "mixing_from_edges", "DEFAULT_MIN_GROUP", "DEFAULT_MIN_EXPECTED",
+           "DEFAULT_MAX_RATIO", "DEFAULT_ALPHA", "DEFAULT_ADJUST"]
 
 #: A pair is weak when observed / expected is at most this (a quarter fewer ties than chance) …
 DEFAULT_MAX_RATIO = 0.75
@@ -72,6 +80,10 @@ DEFAULT_MAX_RATIO = 0.75
 DEFAULT_ALPHA = 0.05
 #: Adjustment across pairs: ``holm`` (family-wise error) or ``bh`` (false discovery rate).
 DEFAULT_ADJUST = "holm"
+#: A group needs at least this many organisations to be judged (``--min-group``) …
+DEFAULT_MIN_GROUP = 5
+#: … and a pair at least this many ties expected under random mixing.
+DEFAULT_MIN_EXPECTED = 5.0
 #: Memory budget of one permutation batch, in gathered tie end-points (batch size × ties).
 _BATCH_CELLS = 4_000_000
 
@@ -254,10 +266,10 @@ class MixingResult:
         return self.pairs[self.pairs["weak"]].sort_values(["ratio", "p_value"])
 
 
-def mixing_analysis(net: StakeholderNetwork, *, groups=None, permutations: int = 1000, seed=42,
+def mixing_analysis(net: StakeholderNetwork, *, groups: Any = None, permutations: int = 1000, seed: Any = 42,
                     adjust: str = DEFAULT_ADJUST, alpha: float = DEFAULT_ALPHA,
-                    max_ratio: float = DEFAULT_MAX_RATIO,
-                    degree_test: bool = True) -> MixingResult:
+                    max_ratio: float = DEFAULT_MAX_RATIO, degree_test: bool = True,
+                    min_group: int = DEFAULT_MIN_GROUP, min_expected: float = DEFAULT_MIN_EXPECTED) -> MixingResult:
     """Sector mixing table, per-sector and network segregation, all from one permutation run.
 
     Parameters
@@ -274,7 +286,10 @@ def mixing_analysis(net: StakeholderNetwork, *, groups=None, permutations: int =
     alpha, max_ratio : float
         A pair is weak when ``p_adjusted <= alpha`` and ``ratio <= max_ratio`` …
     degree_test : bool
-        … and ``p_degree_adjusted <= alpha`` (fewer ties than the degree-preserving expectation too).
+        … and ``p_degree_adjusted <= alpha`` (fewer ties than the degree-preserving expectation too) …
+    min_group, min_expected
+        … and both groups have at least ``min_group`` organisations and random mixing predicts at
+        least ``min_expected`` ties (``support == "ok"``); smaller pairs are too few to judge.
 
     Returns
     -------
@@ -284,84 +299,173 @@ def mixing_analysis(net: StakeholderNetwork, *, groups=None, permutations: int =
     -----
     Directed networks give ordered pairs (``sector_a`` sends, ``sector_b`` receives) and count arcs.
     Self-loops are ignored. A one-member sector has no within-sector dyad: its ``possible`` is 0 and
-    ``density``, ``ratio``, ``z`` and ``p_value`` are NaN (missing, not 0).
+    every expected value, ratio and p-value is empty (NaN, not 0): no such pair can exist.
     """
+    net.require_nodes()
+    codes, names = group_labels(net, groups)
+    u, v = _ends(net)
+    res = mixing_from_edges(codes, names, u, v, directed=net.directed, permutations=permutations, seed=seed,
+                            adjust=adjust, alpha=alpha, max_ratio=max_ratio, degree_test=degree_test,
+                            min_group=min_group, min_expected=min_expected)
+    res.parameters["groups"] = groups if isinstance(groups, str) else ("sector" if groups is None else "custom")
+    res.pairs.attrs.update(res.parameters)
+    return res
+
+
+def mixing_from_edges(codes: np.ndarray, names: list[str], u: np.ndarray, v: np.ndarray, *, directed: bool,
+                      permutations: int = 1000, seed: Any = 42, adjust: str = DEFAULT_ADJUST,
+                      alpha: float = DEFAULT_ALPHA, max_ratio: float = DEFAULT_MAX_RATIO,
+                      degree_test: bool = True, min_group: int = DEFAULT_MIN_GROUP,
+                      min_expected: float = DEFAULT_MIN_EXPECTED) -> MixingResult:
+    """:func:`mixing_analysis` on arrays: group code per vertex, tie end-points ``u``, ``v`` (arcs u → v
+    when directed; self-loops are dropped). Used by the missing-data imputations, which re-test the
+    same vertices with other ties."""
     if permutations < 0:
         raise OptionError("permutations must be ≥ 0")
     if not 0 < alpha <= 1:
         raise OptionError("alpha must be in (0, 1]")
-    net.require_nodes()
-    codes, names = group_labels(net, groups)
-    k, n, directed = len(names), net.n_nodes, net.directed
-    u, v = _ends(net)
-    m = len(u)
-    sizes = np.bincount(codes, minlength=k).astype(float)
+    u, v = np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64)
+    keep = u != v
+    u, v = u[keep], v[keep]
+    k = len(names)
     obs_o = _ordered_counts(codes, u, v, k)
-    obs = _fold(obs_o, directed)
-    gen = _rng(seed)
-    perm_o = _permuted_counts(codes, u, v, k, permutations, gen)
-    perm = _fold(perm_o, directed)
+    perm_o = _permuted_counts(codes, u, v, k, permutations, _rng(seed))
+    df, exp_perm = _pair_table(codes, k, u, v, obs_o, perm_o, directed=directed)
+    sizes = np.bincount(codes, minlength=k).astype(float)
+    smallest = np.minimum(sizes[df["a"]], sizes[df["b"]])
+    df["support"] = np.where(df["possible"] == 0, "impossible", np.where(
+        smallest < min_group, "small_group", np.where(df["expected"] >= min_expected, "ok", "few_expected")))
+    df.insert(0, "sector_b", [names[b] for b in df.pop("b")])
+    df.insert(0, "sector_a", [names[a] for a in df.pop("a")])
+    df = _judge(df, permutations=permutations, adjust=adjust, alpha=alpha, max_ratio=max_ratio,
+                degree_test=degree_test)
+    sectors = _sector_table(names, sizes, obs_o, perm_o, exp_perm, directed)
+    summary = _network_summary(obs_o, perm_o, sizes, directed, len(u))
+    summary["weak_pairs"] = int(df["weak"].sum())
+    summary["mixing_permutations"] = int(permutations)
+    summary["mixing_seed"] = seed if isinstance(seed, int | type(None)) else str(seed)
+    params = {"permutations": int(permutations), "seed": summary["mixing_seed"], "adjust": adjust, "alpha": alpha,
+              "max_ratio": max_ratio, "degree_test": bool(degree_test), "directed": bool(directed),
+              "min_group": int(min_group), "min_expected": float(min_expected), "groups": "custom"}
+    df.attrs.update(params)
+    return MixingResult(df, sectors, summary, params)
 
-    # possible dyads
+
+def _configuration_expectation(codes: np.ndarray, k: int, u: np.ndarray, v: np.ndarray,
+                               directed: bool) -> np.ndarray:
+    """Degree-preserving expected ties per (ordered) group pair, **without self-pairs**.
+
+    Undirected: Σ k_i k_j / (2m) over the dyads {i, j}, i ≠ j: K_g K_h / (2m) between groups and
+    (K_g² − Σ_{i∈g} k_i²) / (4m) within. Directed: (Out_g In_h − [g = h] Σ_{i∈g} out_i in_i) / m.
+    The result is rescaled to sum to the observed ties m (the share a self-pair would take goes to the
+    possible dyads), so a one-member sector's within pair expects exactly 0.
+    """
+    n, m = len(codes), len(u)
+    if m == 0:
+        return np.zeros((k, k))
+    d_out = np.bincount(u, minlength=n).astype(float)
+    d_in = np.bincount(v, minlength=n).astype(float)
+    if directed:
+        out_g, in_g = np.bincount(codes, d_out, k), np.bincount(codes, d_in, k)
+        e = np.outer(out_g, in_g)
+        e[np.diag_indices(k)] -= np.bincount(codes, d_out * d_in, k)
+    else:
+        deg = d_out + d_in
+        kg = np.bincount(codes, deg, k)
+        e = np.outer(kg, kg)
+        e[np.diag_indices(k)] = (kg ** 2 - np.bincount(codes, deg ** 2, k)) / 2
+    e = np.clip(e, 0, None)
+    if not directed:     # unordered pairs: the upper triangle and the diagonal carry the pair
+        total = np.triu(e).sum()
+    else:
+        total = e.sum()
+    return e * (m / total) if total > 0 else np.zeros((k, k))
+
+
+def _pair_table(codes: np.ndarray, k: int, u: np.ndarray, v: np.ndarray, obs_o: np.ndarray,
+                perm_o: np.ndarray, *, directed: bool) -> tuple[pd.DataFrame, np.ndarray]:
+    """Per pair: observed, possible, the two expectations, z, raw p-values and the detectable ratio."""
+    n, m, R = len(codes), len(u), perm_o.shape[0]
+    sizes = np.bincount(codes, minlength=k).astype(float)
+    obs, perm = _fold(obs_o, directed), _fold(perm_o, directed)
     poss = np.outer(sizes, sizes)
     np.fill_diagonal(poss, sizes * (sizes - 1) / (1 if directed else 2))
     total_possible = n * (n - 1) / (1 if directed else 2)
     exp_perm = m * poss / total_possible if total_possible > 0 else np.zeros_like(poss)
-
-    # configuration model
-    deg_out = np.bincount(codes[u], minlength=k).astype(float)
-    deg_in = np.bincount(codes[v], minlength=k).astype(float)
-    if directed:
-        exp_deg = np.outer(deg_out, deg_in) / m if m else np.zeros((k, k))
-        kdeg = deg_out + deg_in
-    else:
-        kdeg = deg_out + deg_in   # each tie adds 1 to both ends
-        exp_deg = np.outer(kdeg, kdeg) / (2 * m) if m else np.zeros((k, k))
-        np.fill_diagonal(exp_deg, kdeg ** 2 / (4 * m) if m else 0)
-
-    rows = []
-    pairs = [(a, b) for a in range(k) for b in range(k)] if directed else \
-        [(a, b) for a in range(k) for b in range(a, k)]
-    R = permutations
-    for a, b in pairs:
-        o, p_ = int(obs[a, b]), poss[a, b]
-        defined = p_ > 0
-        ex = exp_perm[a, b]
-        if R and defined:
-            dist = perm[:, a, b]
-            sd = dist.std(ddof=1) if R > 1 else float("nan")
-            z = (o - ex) / sd if sd > 0 else float("nan")
-            pv = (int((dist <= o).sum()) + 1) / (R + 1)
+    exp_deg = _configuration_expectation(codes, k, u, v, directed)
+    a, b = (np.repeat(np.arange(k), k), np.tile(np.arange(k), k)) if directed else np.triu_indices(k)
+    o, p_, ex, ed = obs[a, b].astype(float), poss[a, b], exp_perm[a, b], exp_deg[a, b]
+    ok = p_ > 0
+    nan = np.full(len(a), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if R:
+            dist = perm[:, a, b].astype(float)                     # R × pairs
+            sd = dist.std(axis=0, ddof=1) if R > 1 else nan
+            z = np.where(ok & (sd > 0), (o - ex) / sd, np.nan)
+            pv = np.where(ok, ((dist <= o[None, :]).sum(axis=0) + 1) / (R + 1), np.nan)
         else:
-            z = pv = float("nan")
-        rows.append({
-            "sector_a": names[a], "sector_b": names[b], "ties": o, "possible": int(p_),
-            "density": o / p_ if defined else float("nan"),
-            "expected": float(ex) if defined else float("nan"),
-            "ratio": o / ex if defined and ex > 0 else float("nan"),
-            "z": float(z), "p_value": float(pv),
-            "expected_degree": float(exp_deg[a, b]),
-            "ratio_degree": o / exp_deg[a, b] if exp_deg[a, b] > 0 else float("nan"),
-            "p_degree": float(poisson.cdf(o, exp_deg[a, b])) if exp_deg[a, b] > 0 else float("nan"),
-        })
-    df = pd.DataFrame(rows)
+            dist, z, pv = None, nan, nan
+        df = pd.DataFrame({
+            "a": a, "b": b, "ties": o.astype(np.int64), "possible": p_.astype(np.int64),
+            "density": np.where(ok, o / p_, np.nan), "expected": np.where(ok, ex, np.nan),
+            "ratio": np.where(ok & (ex > 0), o / ex, np.nan), "z": z, "p_value": pv,
+            "expected_degree": np.where(ok, ed, np.nan),
+            "ratio_degree": np.where(ok & (ed > 0), o / ed, np.nan),
+            "p_degree": np.where(ok & (ed > 0), poisson.cdf(o, np.where(ed > 0, ed, 1)), np.nan)})
+    df.attrs["_dist"] = dist
+    return df, exp_perm
+
+
+def _detectable(dist: np.ndarray | None, expected: np.ndarray, ok: np.ndarray, threshold: float,
+                max_ratio: float) -> np.ndarray:
+    """Per pair: the largest observed/expected ratio that the permutation test would still flag at the
+    strictest step of the adjustment (raw p ≤ ``threshold``) and at most ``max_ratio``; NaN when even no
+    tie at all would be flagged (or no permutations)."""
+    out = np.full(len(expected), np.nan)
+    if dist is None or not len(dist):
+        return out
+    R = dist.shape[0]
+    B = int(math.floor(threshold * (R + 1) + 1e-9)) - 1      # at most B permutations may be ≤ c
+    if B < 0:
+        return out
+    s = np.sort(dist, axis=0)
+    c = (s[B] - 1) if B < R else np.full(len(expected), np.inf)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.minimum(c, np.floor(max_ratio * expected + 1e-9))
+        out = np.where(ok & (c >= 0) & (expected > 0), c / expected, np.nan)
+    return out
+
+
+def _judge(df: pd.DataFrame, *, permutations: int, adjust: str, alpha: float, max_ratio: float,
+           degree_test: bool) -> pd.DataFrame:
+    """Adjusted p-values, detectable ratio and the weak flag; the columns in sector_mixing.csv order."""
     df["p_adjusted"] = adjust_p(df["p_value"].to_numpy(), adjust)
     df["p_degree_adjusted"] = adjust_p(df["p_degree"].to_numpy(), adjust)
     n_tests = int(df["p_value"].notna().sum())
+    R = permutations
     if R and n_tests and (n_tests if adjust == "holm" else 1) / (R + 1) > alpha:
         warnings.warn(f"with {R} permutations and {n_tests} sector pairs no adjusted p-value can reach "
                       f"alpha={alpha}: no pair can be flagged weak; use more permutations", UserWarning,
-                      stacklevel=2)
+                      stacklevel=3)
+    ok = (df["possible"] > 0).to_numpy()
+    strictest = alpha if adjust == "none" else alpha / max(1, n_tests)
+    df["detectable_ratio"] = _detectable(df.attrs.pop("_dist", None), df["expected"].to_numpy(), ok,
+                                         strictest, max_ratio)
     weak = (df["p_adjusted"] <= alpha) & (df["ratio"] <= max_ratio)
     if degree_test:
         weak &= df["p_degree_adjusted"] <= alpha
-    df["weak"] = weak.fillna(False).astype(bool)
+    df["weak"] = (weak & (df["support"] == "ok")).fillna(False).astype(bool)
     df["cross_sector"] = df["sector_a"] != df["sector_b"]
-    df = df[["sector_a", "sector_b", "ties", "possible", "density", "expected", "ratio", "z", "p_value",
-             "p_adjusted", "weak", "expected_degree", "ratio_degree", "p_degree", "p_degree_adjusted",
-             "cross_sector"]]
+    return df[["sector_a", "sector_b", "ties", "possible", "density", "expected", "ratio", "z", "p_value",
+               "p_adjusted", "weak", "expected_degree", "ratio_degree", "p_degree", "p_degree_adjusted",
+               "cross_sector", "support", "detectable_ratio"]]
 
-    # ---- per sector
+
+def _sector_table(names: list[str], sizes: np.ndarray, obs_o: np.ndarray, perm_o: np.ndarray,
+                  exp_perm: np.ndarray, directed: bool) -> pd.DataFrame:
+    """Per sector: internal and external ties, E-I with its expectation and permutation p, Coleman."""
+    k, R = len(names), perm_o.shape[0]
+    obs, perm = _fold(obs_o, directed), _fold(perm_o, directed)
     internal = np.diag(obs).astype(float)
     touching = obs_o.sum(axis=0) + obs_o.sum(axis=1) - np.diag(obs_o)   # ties with ≥1 end in g
     external = touching - internal
@@ -381,13 +485,18 @@ def mixing_analysis(net: StakeholderNetwork, *, groups=None, permutations: int =
         ei_g_p = np.where(np.isnan(ei_g), np.nan, ei_g_p)
     else:
         ei_g_p = np.full(k, np.nan)
-    sectors = pd.DataFrame({
+    kdeg = obs_o.sum(axis=1) + obs_o.sum(axis=0)
+    return pd.DataFrame({
         "sector": names, "size": sizes.astype(int), "internal": internal.astype(int),
         "external": external.astype(int), "ei_index": ei_g, "ei_expected": ei_g_exp, "ei_p_value": ei_g_p,
         "coleman": _coleman(obs_o, sizes, directed), "degree_sum": kdeg.astype(int),
     })
 
-    # ---- network level
+
+def _network_summary(obs_o: np.ndarray, perm_o: np.ndarray, sizes: np.ndarray, directed: bool,
+                     m: int) -> dict[str, Any]:
+    """Network-level E-I (with expectation and permutation p), Freeman, assortativity, modularity."""
+    R = perm_o.shape[0]
     E = int(m - np.trace(obs_o))
     ei = (E - (m - E)) / m if m else float("nan")
     if R and m:
@@ -395,29 +504,15 @@ def mixing_analysis(net: StakeholderNetwork, *, groups=None, permutations: int =
         ei_p = (int((E_perm <= E).sum()) + 1) / (R + 1)
     else:
         ei_p = float("nan")
-    summary = {
-        "ei_index": float(ei),
-        "ei_index_expected": _expected_ei(sizes),
-        "ei_index_p_value": float(ei_p),
-        "freeman_segregation": _freeman(E, m, sizes),
-        "assortativity": _assortativity(obs_o, directed),
-        "sector_modularity": _modularity(obs_o, directed),
-        "weak_pairs": int(df["weak"].sum()),
-        "mixing_permutations": int(R),
-        "mixing_seed": seed if isinstance(seed, (int, type(None))) else str(seed),
-    }
-    params = {"permutations": int(R), "seed": summary["mixing_seed"], "adjust": adjust, "alpha": alpha,
-              "max_ratio": max_ratio, "degree_test": bool(degree_test), "directed": bool(directed),
-              "groups": groups if isinstance(groups, str)
-              else ("sector" if groups is None else "custom")}
-    df.attrs.update(params)
-    return MixingResult(df, sectors, summary, params)
+    return {"ei_index": float(ei), "ei_index_expected": _expected_ei(sizes), "ei_index_p_value": float(ei_p),
+            "freeman_segregation": _freeman(E, m, sizes), "assortativity": _assortativity(obs_o, directed),
+            "sector_modularity": _modularity(obs_o, directed)}
 
 
-def sector_mixing(net: StakeholderNetwork, *, groups=None, permutations: int = 1000, seed=42,
+def sector_mixing(net: StakeholderNetwork, *, groups: Any = None, permutations: int = 1000, seed: Any = 42,
                   adjust: str = DEFAULT_ADJUST, alpha: float = DEFAULT_ALPHA,
-                  max_ratio: float = DEFAULT_MAX_RATIO,
-                  degree_test: bool = True) -> pd.DataFrame:
+                  max_ratio: float = DEFAULT_MAX_RATIO, degree_test: bool = True,
+                  min_group: int = DEFAULT_MIN_GROUP, min_expected: float = DEFAULT_MIN_EXPECTED) -> pd.DataFrame:
     """The ``sector_mixing.csv`` table: one row per sector pair (ordered when directed).
 
     Columns: ``sector_a``, ``sector_b``, ``ties``, ``possible``, ``density``, ``expected`` (label
@@ -439,7 +534,8 @@ def sector_mixing(net: StakeholderNetwork, *, groups=None, permutations: int = 1
            y        y     1         1      1.0
     """
     return mixing_analysis(net, groups=groups, permutations=permutations, seed=seed, adjust=adjust,
-                           alpha=alpha, max_ratio=max_ratio, degree_test=degree_test).pairs
+                           alpha=alpha, max_ratio=max_ratio, degree_test=degree_test, min_group=min_group,
+                           min_expected=min_expected).pairs
 
 
 # ---------------------------------------------------------------------------------------- measures
@@ -642,8 +738,10 @@ def coleman_homophily(net: StakeholderNetwork | None = None, *, groups=None, con
     if contacts is not None:
         m = np.asarray(contacts, dtype=float)
         s = np.asarray(sizes, dtype=float)
-        names = list(contacts.index) if isinstance(contacts, pd.DataFrame) else list(range(len(s)))
-        return pd.Series(_coleman_from_contacts(m, s), index=names, name="coleman")
+        labels = list(contacts.index) if isinstance(contacts, pd.DataFrame) else list(range(len(s)))
+        return pd.Series(_coleman_from_contacts(m, s), index=labels, name="coleman")
+    if net is None:
+        raise OptionError("coleman_homophily needs a network or a contacts matrix with sizes")
     codes, names = group_labels(net, groups)
     u, v = _ends(net)
     k = len(names)

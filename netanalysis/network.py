@@ -122,9 +122,13 @@ class StakeholderNetwork:
     # ------------------------------------------------------------------ views
     def view(self, *, type: str | Iterable[str] | None = None, wave: str | Iterable[str] | None = None,
              ties: pd.Series | None = None) -> StakeholderNetwork:
-        """A network with the same nodes and only the ties of the given type(s) / wave(s).
+        """A network with only the ties of the given type(s) / wave(s).
 
-        ``ties`` may be a boolean mask over :attr:`ties` for any other selection.
+        ``ties`` may be a boolean mask over :attr:`ties` for any other selection. With ``wave`` and a
+        node column ``waves`` (the roster's waves in which the organisation existed, ``;``-separated,
+        e.g. ``1;2``; blank = unknown, kept), organisations that did not exist in the selected wave(s)
+        are not part of the view (unless a tie of the view names them); their ids are listed in
+        ``provenance["view"]["organisations_not_in_wave"]``.
         """
         mask = pd.Series(True, index=self.ties.index)
         for col, val in (("type", type), ("wave", wave)):
@@ -142,11 +146,14 @@ class StakeholderNetwork:
         prov = dict(self.provenance)
         selected = {k: ([v] if isinstance(v, str) else [str(x) for x in v])
                     for k, v in (("type", type), ("wave", wave)) if v is not None}
+        kept = self.ties[mask].reset_index(drop=True)
+        nodes = self.nodes if wave is None else _nodes_in_waves(self.nodes, selected["wave"], kept)
         if selected or ties is not None:
             prov["view"] = {**prov.get("view", {}), **selected,
                             "ties_in_view": int(mask.sum()), "ties_in_network": int(len(mask))}
-        return StakeholderNetwork(self.nodes, self.ties[mask].reset_index(drop=True), self.directed,
-                                  prov, self.merge)
+            if len(nodes) < len(self.nodes):
+                prov["view"]["organisations_not_in_wave"] = sorted(set(self.nodes["id"]) - set(nodes["id"]))
+        return StakeholderNetwork(nodes.reset_index(drop=True), kept, self.directed, prov, self.merge)
 
     def with_nodes(self, nodes: pd.DataFrame) -> StakeholderNetwork:
         """Same ties, replaced node attributes (ids must be the same)."""
@@ -460,3 +467,15 @@ def _drop(acc: dict, reason: str, rows: Any) -> None:
     rows = [int(r) for r in np.asarray(rows)]
     acc["dropped"] += len(rows)
     acc["drops"].append({"reason": reason, "count": len(rows), "rows": rows[:1000]})
+
+
+def _nodes_in_waves(nodes: pd.DataFrame, waves: list[str], ties: pd.DataFrame) -> pd.DataFrame:
+    """The organisations that existed in any of ``waves`` (roster column ``waves``; blank = unknown,
+    kept) or that a tie of the view names."""
+    if "waves" not in nodes.columns:
+        return nodes
+    cell = nodes["waves"].astype("string").fillna("").str.strip()
+    listed = cell.map(lambda c: {w.strip() for w in str(c).replace(",", ";").split(";") if w.strip()})
+    exists = (cell == "") | listed.map(lambda ws: bool(ws & set(waves)))
+    named = nodes["id"].astype(str).isin(set(ties["source"].astype(str)) | set(ties["target"].astype(str)))
+    return nodes[(exists | named).to_numpy()]

@@ -91,6 +91,8 @@ def findings_document(res) -> dict:
             "sectors": mix.sectors.to_dict("records"),
             "response_rates": None if rates is None else
             [{"sector": s, **r} for s, r in rates.to_dict("index").items()],
+            "missing_data": None if getattr(res, "missing_data", None) is None else
+            {"parameters": dict(res.missing_data.parameters), "model": dict(res.missing_data.model)},
             "findings": [{"rank": i, **f.to_dict()} for i, f in enumerate(res.findings, 1)]}
 
 
@@ -190,6 +192,11 @@ OUTPUTS: tuple[Output, ...] = (
     Output("data_quality.json", ("analyze",), lambda r: r.data_quality(), "json",
            "What happened to the input: every file's rows read, used, merged and dropped, with reasons.",
            C.DATA_QUALITY, frozenset(C.DATA_QUALITY)),
+    Output("missing_data_sensitivity.csv", ("analyze", "gaps"),
+           lambda r: None if getattr(r, "missing_data", None) is None else r.missing_data.table, "csv",
+           "Each sector pair's ratio and weak flag as observed, reconstructed and over multiple imputations of "
+           "the ties non-respondents leave unobserved (is a gap real, or non-response?).",
+           C.MISSING_DATA_SENSITIVITY, when="survey input with non-respondents only"),
     # ---- gaps
     Output("boundary_spanners.csv", ("gaps",), lambda r: r.spanners.reset_index(), "csv",
            "One row per organisation: cross-sector ties, partner sector diversity, helix reach, brokerage.",

@@ -55,9 +55,9 @@ def _brokerage_metrics(br: BrokerageResult) -> dict:
 
 def _findings(net: StakeholderNetwork, mix: MixingResult, spanners: pd.DataFrame, recs: pd.DataFrame, *,
               wave: str | None = None, **kw) -> tuple:
-    """Typed, ranked findings, their Markdown and the response-rate table."""
+    """Typed, ranked findings, their Markdown, the response-rate table and the missing-data sensitivity."""
     g = findings.assemble_gaps(net, mix, spanners, recs, wave=wave, **kw)
-    return tuple(g.findings), g.markdown, g.response
+    return tuple(g.findings), g.markdown, g.response, g.missing
 
 
 def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
@@ -108,27 +108,30 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
     node["community"] = part.membership
     netm.update(communities.community_summary(part, table))
     stage("findings", "communities")
-    fnd, text, rates = _findings(net, mix, spanners, recs, node_metrics=node, communities=table,
-                                 extra=communities.findings(part, table))
+    fnd, text, rates, missing = _findings(net, mix, spanners, recs, node_metrics=node, communities=table,
+                                          extra=communities.findings(part, table))
     stage("", "findings")
     return Analysis(network=net, options=opts, node_metrics=node, network_metrics=netm, mixing=mix,
                     brokerage=br, spanners=spanners, recommendations=recs, partition=part, communities=table,
                     findings=fnd, findings_text=text, response_rates=rates, survey=survey_diagnostics(net),
-                    timings=timings)
+                    timings=timings, missing_data=missing)
 
 
 def gaps(net: StakeholderNetwork, *, permutations: int = 1000, seed: int = 42, adjust: str = "holm",
          alpha: float = 0.05, max_ratio: float = 0.75, method: str = "adamic_adar", per_pair: int = 10,
-         wave: str | None = None) -> GapsResult:
+         wave: str | None = None, min_group: int = findings.DEFAULT_MIN_GROUP,
+         imputations: int = 50) -> GapsResult:
     """The sector gap diagnosis alone: mixing and segregation, boundary spanners, recommendations,
-    findings (``wave``: the network is that survey wave's view; its response rates are used)."""
+    findings (``wave``: the network is that survey wave's view; its response rates are used), and for
+    survey input with non-respondents the missing-data sensitivity (``imputations``; 0 = none)."""
+    opts = findings.FindingsOptions(min_group=min_group, imputations=imputations)
     mix = mixing_analysis(net, permutations=permutations, seed=seed, adjust=adjust, alpha=alpha,
-                          max_ratio=max_ratio)
+                          max_ratio=max_ratio, min_group=min_group)
     spn = boundary_spanners(net)
     rec = recommend_partnerships(net, mix.pairs, method=method, per_pair=per_pair)
-    fnd, text, rates = _findings(net, mix, spn, rec, wave=wave)
+    fnd, text, rates, missing = _findings(net, mix, spn, rec, wave=wave, options=opts)
     return GapsResult(network=net, mixing=mix, spanners=spn, recommendations=rec, findings=fnd,
-                      findings_text=text, response_rates=rates)
+                      findings_text=text, response_rates=rates, missing_data=missing)
 
 
 def find_communities(net: StakeholderNetwork, *, method: str = "leiden", runs: int = communities.DEFAULT_RUNS,

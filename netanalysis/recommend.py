@@ -102,7 +102,8 @@ def recommend_partnerships(net: StakeholderNetwork, mixing: pd.DataFrame | None 
     ids = net.ids.to_numpy()
     nm = net.name.to_numpy()
     arrow = "→" if net.directed else "–"
-    rows, seen = [], set()
+    rows: list[dict] = []
+    seen: set[tuple[int, int]] = set()
     for a, b in zip(weak["sector_a"], weak["sector_b"]):
         if a not in names or b not in names:
             continue

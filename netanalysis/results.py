@@ -153,6 +153,8 @@ class Analysis:
     response_rates: pd.DataFrame | None = None
     survey: SurveyDiagnostics = SurveyDiagnostics()
     timings: Mapping[str, float] = field(default_factory=dict)
+    #: missing_data.MissingDataResult: non-response sensitivity (survey input with non-respondents)
+    missing_data: Any = None
 
     def data_quality(self) -> dict:
         """The provenance of the network plus anything the analyses add (response rates …)."""
@@ -170,6 +172,8 @@ class GapsResult:
     findings: tuple[Finding, ...]
     findings_text: str
     response_rates: pd.DataFrame | None = None
+    #: missing_data.MissingDataResult (survey input with non-respondents)
+    missing_data: Any = None
 
 
 @dataclass(frozen=True)

@@ -423,3 +423,33 @@ def test_coassignment_on_ties_equals_dense_consensus_matrix_entries():
     dense = np.mean([np.equal.outer(r, r) for r in runs], axis=0)     # n × n, fine for 45 nodes
     assert cm._coassignment(runs, u, v) == pytest.approx(dense[u, v])
     assert len(set(np.round(dense[u, v], 6))) > 2                       # the runs do disagree
+
+
+def _given(net, groups_of):
+    """A partition fixed by hand (membership given), to test the silo rule on known counts."""
+    lab = pd.Series([groups_of(i) for i in net.ids], index=net.ids, name="community")
+    return cm.Partition(lab, "given", {}, None, float("nan"), float("nan"), None, net)
+
+
+@pytest.mark.parametrize("outside_each, silo", [(1, True), (3, False)])
+def test_silo_needs_ties_that_stay_inside(outside_each, silo):
+    """A one-sector K4 (6 internal ties) whose members each have 1 or 3 ties to a science ring outside:
+    4 of 10 ties leave it (closed enough: a silo) or 12 of 18 (open: not a silo, whatever its make-up)."""
+    g = [f"g{i}" for i in range(4)]
+    s = [f"s{i}" for i in range(12)]
+    edges = [(a, b) for i, a in enumerate(g) for b in g[i + 1:]]
+    edges += [(s[i], s[(i + 1) % 12]) for i in range(12)]
+    edges += [(g[i], s[3 * i + j]) for i in range(4) for j in range(outside_each)]
+    net = net_from_edges(edges, groups={**{x: "government" for x in g}, **{x: "science" for x in s}})
+    p = _given(net, lambda i: 0 if i.startswith("g") else 1)
+    t = cm.community_table(p)
+    row = t[t["community"] == 0].iloc[0]
+    assert (row["internal_ties"], row["external_ties"]) == (6, 4 * outside_each)
+    assert row["dominant_share"] == 1.0 and bool(row["silo"]) is silo
+    facts = [f for f in cm.findings(p, t) if f["numbers"].get("community") == 0]
+    if silo:
+        assert facts[0]["text"] == ("Community 0 (4 organisations) is a government silo: 100% of its members are "
+                                    "government (network: 25%) and 60% of its members' ties stay inside it (6 of "
+                                    f"10; conductance {row['conductance']:.2f}); every member has ties outside it.")
+    else:
+        assert not facts

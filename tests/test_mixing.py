@@ -112,13 +112,68 @@ def test_configuration_expectation_sums_to_ties(white_kinship):
     t = mx.sector_mixing(white_kinship, permutations=0)
     assert t["expected_degree"].sum() == pytest.approx(22)
     assert t["expected"].sum() == pytest.approx(22)
-    # K_F = 21, K_M = 23, 2m = 44
-    assert _row(t, "F", "M")["expected_degree"] == pytest.approx(21 * 23 / 44)
-    assert _row(t, "F", "F")["expected_degree"] == pytest.approx(21 ** 2 / 88)
-    # Poisson P(X ≤ 9), λ = 21·23/44, by hand
-    lam = 21 * 23 / 44
+    # by hand, no self-pairs: K_F = 21, K_M = 23, 2m = 44; Σk² over F = 7²+5²+1²+3²+5² = 109, over M
+    # 7²+5²+2²+4²+5² = 119. Raw Chung–Lu sums: FM = 21·23/44, FF = (21² − 109)/88, MM = (23² − 119)/88,
+    # rescaled to sum to the 22 ties.
+    raw = {"FM": 21 * 23 / 44, "FF": (21 ** 2 - 109) / 88, "MM": (23 ** 2 - 119) / 88}
+    s = 22 / sum(raw.values())
+    assert _row(t, "F", "M")["expected_degree"] == pytest.approx(raw["FM"] * s)
+    assert _row(t, "F", "F")["expected_degree"] == pytest.approx(raw["FF"] * s)
+    assert _row(t, "M", "M")["expected_degree"] == pytest.approx(raw["MM"] * s)
+    # Poisson P(X ≤ 9), λ = expected_degree, by hand
+    lam = raw["FM"] * s
     assert _row(t, "F", "M")["p_degree"] == pytest.approx(sum(math.exp(-lam) * lam ** i / math.factorial(i)
                                                               for i in range(10)))
+
+
+def test_impossible_pairs_have_empty_expectations():
+    """A one-member sector has no within pair: no expectation of either model counts a self-pair."""
+    net = net_from_edges([("a", "b"), ("a", "c"), ("b", "c"), ("c", "d")],
+                         groups={"a": "x", "b": "x", "c": "y", "d": "x"})
+    t = mx.sector_mixing(net, permutations=99, seed=1)
+    yy = _row(t, "y", "y")
+    assert yy["possible"] == 0 and yy["support"] == "impossible" and not yy["weak"]
+    for col in ("expected", "expected_degree", "ratio", "ratio_degree", "p_value", "p_degree", "detectable_ratio"):
+        assert math.isnan(yy[col]), col
+    # the remaining pairs share all 4 ties: degrees a2 b2 c3 d1; K_x = 5, K_y = 3; Σk²_x = 9
+    raw_xy, raw_xx = 5 * 3 / 8, (25 - 9) / 16
+    assert _row(t, "x", "y")["expected_degree"] == pytest.approx(raw_xy * 4 / (raw_xy + raw_xx))
+    assert _row(t, "x", "x")["expected_degree"] == pytest.approx(raw_xx * 4 / (raw_xy + raw_xx))
+    # directed: Σ out·in of the one member is removed too
+    d = mx.sector_mixing(net_from_edges([("a", "c"), ("c", "a"), ("b", "c")], directed=True,
+                                        groups={"a": "x", "b": "x", "c": "y"}), permutations=0)
+    assert math.isnan(_row(d, "y", "y")["expected_degree"])
+    assert d["expected_degree"].sum() == pytest.approx(3)
+
+
+def test_small_groups_are_never_weak_and_detectable_ratio():
+    """A 1-member sector with no ties to a large one: significant, but too few organisations to judge."""
+    grp = {f"b{i}": "business" for i in range(30)} | {f"s{i}": "science" for i in range(30)} | {"o": "lonely"}
+    rng = np.random.default_rng(1)
+    ids = list(grp)
+    edges = [(ids[i], ids[j]) for i in range(60) for j in range(i + 1, 60) if rng.random() < 0.2]
+    edges += [("o", f"s{i}") for i in range(30)]                      # no business partner
+    net = net_from_edges(edges, groups=grp)
+    loose = mx.sector_mixing(net, permutations=999, seed=1, min_group=1, min_expected=0)
+    assert _row(loose, "business", "lonely")["weak"]            # what a small-group rule must prevent
+    t = mx.sector_mixing(net, permutations=999, seed=1, min_group=5)
+    lone = t[(t["sector_a"] == "lonely") | (t["sector_b"] == "lonely")]
+    assert set(lone["support"]) <= {"small_group", "impossible"} and not lone["weak"].any()
+    bs = _row(t, "business", "science")
+    assert bs["support"] == "ok"
+    # detectable ratio: from the same permutation distribution, Holm's strictest step alpha/n_tests
+    r = mx.mixing_analysis(net, permutations=999, seed=1)
+    n_tests = int(r.pairs["p_value"].notna().sum())
+    det = _row(r.pairs, "business", "science")["detectable_ratio"]
+    ex = _row(r.pairs, "business", "science")["expected"]
+    c = round(det * ex)
+    # c ties would have raw p ≤ alpha/n_tests, c + 1 would not (or c + 1 is above max_ratio · expected)
+    u, v = mx._ends(net)
+    codes, names = mx.group_labels(net)
+    perm = mx._fold(mx._permuted_counts(codes, u, v, len(names), 999, mx._rng(1)), False)
+    dist = perm[:, names.index("business"), names.index("science")]
+    assert ((dist <= c).sum() + 1) / 1000 <= 0.05 / n_tests
+    assert ((dist <= c + 1).sum() + 1) / 1000 > 0.05 / n_tests or c + 1 > 0.75 * ex
 
 
 @pytest.mark.parametrize("cells", [4_000_000, 50])      # batched engine and one-permutation-at-a-time engine

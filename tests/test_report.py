@@ -21,6 +21,7 @@ from netanalysis.report import (
     is_previous_output,
     mixing_matrix,
 )
+from netanalysis.report import heatmap as rp
 
 FORMULA = '=HYPERLINK("http://x","y")'
 SCRIPT = "<script>alert('pwned')</script>"
@@ -143,6 +144,26 @@ def test_heat_map_model():
     assert cells[("science", "business")] is cells[("business", "science")]   # symmetric when undirected
     assert cells[("business", "science")]["weak"] and cells[("business", "science")]["ratio_text"] == "0.25×"
     assert mixing_matrix(mix, directed=True)["grid"][2]["cell"] is None         # (science, business) absent
+
+
+def test_heat_map_shows_evidence():
+    """Significant cells in full colour, non-significant ones pale, too-small pairs n/a — a
+    one-organisation cell at ratio 0 must not look like a real gap."""
+    mix = pd.DataFrame({"sector_a": ["business", "business", "business", "other"],
+                        "sector_b": ["science", "civil_society", "other", "other"],
+                        "ties": [2, 3, 0, 0], "expected": [8.0, 12.0, 1.3, float("nan")],
+                        "ratio": [0.25, 0.25, 0.0, float("nan")], "z": [-4.0, -1.0, -1.2, float("nan")],
+                        "p_adjusted": [0.001, 0.4, 1.0, float("nan")], "weak": [True, False, False, False],
+                        "support": ["ok", "ok", "small_group", "impossible"]})
+    cells = {(g["row"], g["col"]): g["cell"] for g in mixing_matrix(mix, directed=False)["grid"]}
+    gap, chance = cells[("business", "science")], cells[("business", "civil_society")]
+    small, impossible = cells[("business", "other")], cells[("other", "other")]
+    assert gap["significant"] and not chance["significant"]
+    assert gap["fill"] != chance["fill"] and chance["ratio_text"] == gap["ratio_text"] == "0.25×"
+    assert chance["fill"] == rp._pale(gap["fill"]) and "within chance" in chance["title"]
+    assert small["ratio_text"] == "n/a" and small["fill"] == "#f1f1f1" and "too few" in small["title"]
+    assert impossible["ratio_text"] == "n/a" and "impossible" in impossible["title"]
+    assert rp._pale("#ffffff") == "#ffffff" and rp._pale("#d55e00") == "#f2cfb2"   # 255 − (255 − c)·0.3
 
 
 # ------------------------------------------------------------------------------- reproducibility

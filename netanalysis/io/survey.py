@@ -61,7 +61,8 @@ Response rates (``provenance["response_rates"]``)
 Respondents / roster organisations (named-only organisations are not in the denominator), overall and
 per sector, per wave when there are several waves (top level: responded in any wave; per wave, a
 roster column ``waves`` such as ``1;2``, when present, limits the roster to the organisations that
-existed in that wave). Warnings are per wave when there are several. Levels:
+existed in that wave; ``network.view(wave=…)`` leaves the others out of that wave's network, so its
+sector counts and the wave's roster agree). Warnings are per wave when there are several. Levels:
 ``safe`` (≥ 80 %), ``patterns_only`` (65–79 %: describe overall patterns, not individual positions),
 ``caution`` (< 65 %: results may be badly biased; Kossinets 2006). A warning is issued for every
 sector (and the whole survey) below 80 %.

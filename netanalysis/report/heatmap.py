@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from ..formatting import fmt, is_missing
@@ -24,6 +26,46 @@ def _text_on(hex_colour: str) -> str:
     return "#000000" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "#ffffff"
 
 
+def _pale(hex_colour: str, keep: float = 0.3) -> str:
+    """The colour mixed with white (``keep`` of the colour): a cell whose ratio is within chance."""
+    h = hex_colour.lstrip("#")
+    rgb = [int(h[i:i + 2], 16) for i in (0, 2, 4)]
+    return "#" + "".join(f"{round(255 - (255 - c) * keep):02x}" for c in rgb)
+
+
+def _heat_cell(r: dict[str, Any], a: str, b: str, alpha: float) -> dict[str, Any]:
+    """One heat-map cell showing the evidence: full colour only when the ratio differs significantly from
+    random mixing (fewer: adjusted p ≤ alpha; more: z ≥ 3), pale otherwise; "n/a" when a sector of the
+    pair has too few organisations to judge (``support`` small_group) or the pair is impossible; a black
+    border when weak."""
+    ratio: Any = r.get("ratio")
+    p: Any = r.get("p_adjusted", r.get("p_value"))
+    z: Any = r.get("z")
+    support = str(r.get("support", "ok")) if not is_missing(r.get("support")) else "ok"
+    weak = bool(r.get("weak")) if not is_missing(r.get("weak")) else False
+    judged = support not in ("small_group", "impossible") and not is_missing(ratio)
+    fewer = not is_missing(p) and float(p) <= alpha
+    more = not is_missing(z) and float(z) >= 3
+    cell: dict[str, Any] = {"observed": r.get("ties"), "expected": r.get("expected"), "ratio": ratio, "p": p, "weak": weak,
+            "significant": judged and (fewer or more), "support": support}
+    if not judged:
+        cell["fill"], cell["ratio_text"] = "#f1f1f1", "n/a"
+        why = "impossible pair" if support == "impossible" else "too few organisations to judge"
+    else:
+        base = _ratio_color(ratio)
+        cell["fill"] = base if cell["significant"] else _pale(base)
+        cell["ratio_text"] = f"{float(ratio):.2f}×"
+        why = ("fewer ties than random mixing predicts" if fewer and float(ratio) < 1 else
+               "more ties than random mixing predicts" if more and float(ratio) > 1 else
+               "within chance (not significant)")
+    cell["ink"] = _text_on(cell["fill"])
+    cell["counts_text"] = f"{fmt(cell['observed'])} / {fmt(cell['expected'])}"
+    cell["title"] = (f"{a} – {b}: {fmt(cell['observed'])} ties observed, {fmt(cell['expected'])} expected "
+                     f"(ratio {cell['ratio_text']}; adjusted p {fmt(p, 'p_adjusted')}): {why}"
+                     + ("; WEAK" if weak else ""))
+    return cell
+
+
 def mixing_matrix(mixing: pd.DataFrame, *, directed: bool) -> dict | None:
     """The sector mixing table as a heat-map model: sectors in order and one cell per pair.
 
@@ -38,19 +80,10 @@ def mixing_matrix(mixing: pd.DataFrame, *, directed: bool) -> dict | None:
     if len(sectors) > MAX_HEATMAP_GROUPS:
         return None
     cells = {}
+    alpha = float(df.attrs.get("alpha", 0.05))
     for r in df.to_dict("records"):
         a, b = str(r["sector_a"]), str(r["sector_b"])
-        ratio = r.get("ratio")
-        cell = {"observed": r.get("ties"), "expected": r.get("expected"), "ratio": ratio,
-                "p": r.get("p_adjusted"), "weak": bool(r.get("weak")) if not is_missing(
-                    r.get("weak")) else False}
-        cell["fill"] = _ratio_color(ratio)
-        cell["ink"] = _text_on(cell["fill"])
-        cell["ratio_text"] = "n/a" if is_missing(ratio) else f"{float(ratio):.2f}×"
-        cell["counts_text"] = f"{fmt(cell['observed'])} / {fmt(cell['expected'])}"
-        cell["title"] = (f"{a} – {b}: {fmt(cell['observed'])} ties observed, {fmt(cell['expected'])} expected "
-                         f"(ratio {cell['ratio_text']}; adjusted p {fmt(cell['p'], 'p_adjusted')})"
-                         + ("; WEAK" if cell["weak"] else ""))
+        cell = _heat_cell(r, a, b, alpha)
         cells[(a, b)] = cell
         if not directed:
             cells.setdefault((b, a), cell)

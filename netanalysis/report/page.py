@@ -43,6 +43,12 @@ def _environment():
     return env
 
 
+def _missing_data_text() -> str:
+    from ..missing_data import METHODS_TEXT
+
+    return METHODS_TEXT
+
+
 def _methods(c: ReportContent) -> dict:
     res, opts = c.analysis, c.options
     o = asdict(res.options)
@@ -58,6 +64,8 @@ def _methods(c: ReportContent) -> dict:
             "seed": o.get("seed"), "permutations": o.get("permutations"),
             "versions": list(c.versions.items()),
             "has_mixing": True, "has_communities": True, "has_recommendations": True,
+            "has_missing_data": getattr(res, "missing_data", None) is not None,
+            "missing_data_text": _missing_data_text(),
             "directed": res.network.directed, "anonymized": opts.anonymize,
             "min_cell_size": opts.min_cell_size,
             "weighted": bool((res.network.edges["weight"] != 1).any()) if res.network.n_ties else False}
