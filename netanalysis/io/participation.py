@@ -59,7 +59,7 @@ from ..network import StakeholderNetwork, build_network, id_sort_key
 from ..sectors import SectorScheme, get_scheme
 from .tables import optional_column, read_table, resolve_column
 
-__all__ = ["Participations", "read_participations", "make_participations", "project",
+__all__ = ["Participations", "read_participations", "make_participations", "project", "projected_ties",
            "load_participation_network", "WEIGHTINGS"]
 
 #: Projection weightings accepted by :func:`project`.
@@ -357,31 +357,12 @@ def project(participations: Participations, *, weighting: str = "count",
     >>> net.ties[["source", "target", "weight", "shared_units"]].to_dict("records")[0]
     {'source': 'a', 'target': 'b', 'weight': 1.5, 'shared_units': 2}
     """
-    import scipy.sparse as sp
-
     if weighting not in WEIGHTINGS:
         raise OptionError(f"unknown projection weighting '{weighting}': use {', '.join(WEIGHTINGS)}")
     if not np.isfinite(min_weight) or min_weight < 0:
         raise OptionError(f"min_weight must be a number >= 0, got {min_weight}")
     B, org_ids, _ = participations.incidence()
-    shared = sp.triu(B @ B.T, k=1, format="csr")
-    shared.sort_indices()
-    if weighting == "count":
-        weight = shared.data.astype(float)
-    elif weighting == "newman":
-        n_p = np.asarray(B.sum(axis=0)).ravel()
-        d = np.zeros_like(n_p, dtype=float)
-        d[n_p >= 2] = 1.0 / (n_p[n_p >= 2] - 1.0)
-        W = sp.triu(B @ sp.diags(d) @ B.T, k=1, format="csr")
-        W.sort_indices()
-        if not (np.array_equal(W.indptr, shared.indptr) and np.array_equal(W.indices, shared.indices)):
-            raise RuntimeError("internal error: Newman and count projections differ in pattern")
-        weight = W.data.astype(float)
-    else:
-        deg = np.asarray(B.sum(axis=1)).ravel()
-        coo_r = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
-        union = deg[coo_r] + deg[shared.indices] - shared.data
-        weight = shared.data / union
+    shared, weight = _projection(B, weighting)
     rows = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
     cols = shared.indices
     keep = weight >= min_weight
@@ -408,6 +389,57 @@ def project(participations: Participations, *, weighting: str = "count",
     isolates = int(B.shape[0] - len(np.union1d(rows[keep], cols[keep])))
     net.provenance["projection"]["isolates"] = isolates
     return net
+
+
+def _projection(B, weighting: str):
+    """``(shared, weight)``: upper-triangle shared-unit counts (CSR, sorted) and the tie weights."""
+    import scipy.sparse as sp
+
+    shared = sp.triu(B @ B.T, k=1, format="csr")
+    shared.sort_indices()
+    if weighting == "count":
+        return shared, shared.data.astype(float)
+    if weighting == "newman":
+        n_p = np.asarray(B.sum(axis=0)).ravel()
+        d = np.zeros_like(n_p, dtype=float)
+        d[n_p >= 2] = 1.0 / (n_p[n_p >= 2] - 1.0)
+        W = sp.triu(B @ sp.diags(d) @ B.T, k=1, format="csr")
+        W.sort_indices()
+        if not (np.array_equal(W.indptr, shared.indptr) and np.array_equal(W.indices, shared.indices)):
+            raise RuntimeError("internal error: Newman and count projections differ in pattern")
+        return shared, W.data.astype(float)
+    deg = np.asarray(B.sum(axis=1)).ravel()
+    coo_r = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+    union = deg[coo_r] + deg[shared.indices] - shared.data
+    return shared, shared.data / union
+
+
+def projected_ties(records: pd.DataFrame, *, weighting: str = "count") -> pd.DataFrame:
+    """Co-participation ties from distinct ``unit``, ``org`` records (same weights as :func:`project`).
+
+    Returns ``source``, ``target`` (``source`` first in natural id order), ``weight``,
+    ``shared_units``; organisations without a partner give no row.
+
+    Examples
+    --------
+    >>> projected_ties(pd.DataFrame({"unit": ["e1", "e1", "e2", "e2"], "org": ["a", "b", "a", "b"]}))
+      source target  weight  shared_units
+    0      a      b     2.0             2
+    """
+    import scipy.sparse as sp
+
+    if weighting not in WEIGHTINGS:
+        raise OptionError(f"unknown projection weighting '{weighting}': use {', '.join(WEIGHTINGS)}")
+    orgs = np.array(sorted(pd.unique(records["org"]), key=id_sort_key), dtype=object)
+    units = pd.unique(records["unit"])
+    r = pd.Series(np.arange(len(orgs)), index=orgs).reindex(records["org"].to_numpy()).to_numpy()
+    c = pd.Series(np.arange(len(units)), index=units).reindex(records["unit"].to_numpy()).to_numpy()
+    B = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(orgs), len(units)))
+    B.data[:] = 1.0
+    shared, weight = _projection(B, weighting)
+    rows = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+    return pd.DataFrame({"source": orgs[rows], "target": orgs[shared.indices], "weight": weight,
+                         "shared_units": shared.data.astype(np.int64)})
 
 
 def load_participation_network(path: str | Path, *, unit_column: str, org_column: str,
