@@ -417,13 +417,13 @@ def _clean_ties(ties: pd.DataFrame, acc: dict, rows: np.ndarray, na: frozenset, 
         if bad.any():
             raise InputError("blank id", file=acc.get("file"), row=int(rows[bad.argmax()]),
                              column=acc.get(f"{col}_column", col))
+    counts = _missing_to_blank(t, [c for c in t.columns if c not in ("source", "target", "weight")], na)
     if "weight" not in t.columns:
         t["weight"] = 1.0
     t["weight"] = pd.to_numeric(t["weight"], errors="coerce").astype(float)
     for col in ("relation", "wave", "reported_by"):
         if col not in t.columns:
             t[col] = ""
-    counts = _missing_to_blank(t, [c for c in t.columns if c not in ("source", "target", "weight")], na)
     n_w = int(t["weight"].isna().sum())
     if n_w:
         counts["weight"] = n_w
