@@ -277,7 +277,7 @@ def _account_lines(net) -> list[str]:
         from collections import Counter
 
         n = Counter(m["method"] for m in matches)
-        lines.append("partner names: " + ", ".join(f"{n[k]} {k}" for k in ("exact", "alias", "normalised", "fuzzy",
+        lines.append("partner names: " + ", ".join(f"{n[k]} {k}" for k in ("exact", "alias", "normalised", "acronym", "fuzzy",
                                                                           "unmatched") if n[k])
                      + (" (review name_matches.csv)" if n["fuzzy"] or n["unmatched"] else ""))
     from .io.survey import rates_for_view
