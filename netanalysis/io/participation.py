@@ -512,6 +512,8 @@ def participation_network(p: Participations, *, roster=None, ties=None, weightin
         opts = replace(opts, sector_column="sector")
     if ties is not None:
         t = ties.frame.copy()
+        if "weight" not in t.columns:
+            t["weight"] = 1.0
         if "relation" not in t.columns:
             t["relation"] = ""
         t["relation"] = t["relation"].where(t["relation"].astype(str).str.strip() != "", "ties")
