@@ -377,7 +377,7 @@ def _missing_to_blank(frame: pd.DataFrame, columns: Iterable[str], na: frozenset
 
 def _cut(items: list, limit: int) -> dict:
     """A list kept to its first ``limit`` items, saying how many there are."""
-    out = {"count": len(items), "shown": min(len(items), limit)}
+    out: dict[str, Any] = {"count": len(items), "shown": min(len(items), limit)}
     if len(items) > limit:
         out["note"] = f"first {limit} of {len(items)} listed"
     return out

@@ -65,6 +65,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -431,7 +432,7 @@ def _pair_scores(raw_words: list[list[str]], ros_words: list[list[str]]) -> np.n
     js = {w: j for j, w in enumerate(vocab_s)}
     ridx = [np.array([ir[w] for w in ws], int) for ws in raw_words]
     sidx = [np.array([js[w] for w in ws], int) for ws in ros_words]
-    names_with = [[] for _ in vocab_s]                       # roster word -> roster names using it
+    names_with: list[list[int]] = [[] for _ in vocab_s]                       # roster word -> roster names using it
     for b, sb in enumerate(sidx):
         for j in set(sb.tolist()):
             names_with[j].append(b)
@@ -511,20 +512,21 @@ def reconcile_names(raw_names: Iterable, roster, *, aliases=None, threshold: flo
             by_norm.setdefault(tr, i)
             ids_of_key.setdefault(norm, set()).add(i)
             ids_of_key.setdefault(tr, set()).add(i)
-    alias_norm = {}
+    alias_norm: dict[str, str] = {}
     for raw, i in alias_map.items():
-        k = normalise_name(raw)
-        if k:
-            alias_norm.setdefault(k, i)
+        akey = normalise_name(raw)
+        if akey:
+            alias_norm.setdefault(akey, i)
     name_of = dict(zip(ros.loc[ros["primary"], "id"], ros.loc[ros["primary"], "name"]))
 
     acronym_roster: dict[str, list[str]] = {}
     for i, n in zip(ros["id"], ros["name"]):
         acronym_roster.setdefault(i, []).append(n)
-    rows, todo = [], []
+    rows: list[tuple[dict[str, Any], str, str, list[str]]] = []
+    todo: list[int] = []
     for raw in uniq:
         norm, tr, words = _keys(raw)
-        rec = {"raw_name": raw, "id": None, "score": np.nan, "method": "unmatched", "name": "",
+        rec: dict[str, Any] = {"raw_name": raw, "id": None, "score": np.nan, "method": "unmatched", "name": "",
                "candidate": "", "count": int(counts.get(raw, 0)), "note": ""}
         if raw in by_exact:
             rec.update(id=by_exact[raw], score=100.0, method="exact")

@@ -50,6 +50,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -199,7 +200,7 @@ def make_participations(frame: pd.DataFrame, *, unit_column: str = "unit", org_c
         if col is not None and col not in frame.columns:
             raise InputError(f"no column '{col}'; available: {', '.join(map(str, frame.columns))}")
     frame = frame.astype(object).where(frame.notna(), "")
-    acc = {"role": "participations", "file": None, "read": int(len(frame)), "used": 0, "merged": 0,
+    acc: dict[str, Any] = {"role": "participations", "file": None, "read": int(len(frame)), "used": 0, "merged": 0,
            "dropped": 0, "drops": [], "merges": [], "unit_column": unit_column,
            "org_column": org_column, "sector_column": sector_column, "name_column": name_column,
            "year_column": year_column}
