@@ -502,7 +502,10 @@ def _helix_summary(res) -> str:
             return f"{name} = {v:.4f} bits ({100 * res.confidence:.0f}% interval {iv[name][0]:.4f} to {iv[name][1]:.4f})"
         return f"{name} = {v:.4f} bits"
 
-    if res.synergy:
+    if not res.informative:
+        verdict = (f"uninformative: {', '.join(res.constant_sectors)} take(s) part in every project or in none, "
+                   "so the measure cannot show synergy or its absence")
+    elif res.synergy:
         verdict = "synergy: joint participation reduces uncertainty beyond the pairwise relations"
     elif res.T_UIG < 0:
         verdict = "negative, but the interval includes 0: no clear synergy"

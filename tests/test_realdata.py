@@ -249,3 +249,18 @@ def test_abbreviations_and_acronyms_in_name_matching():
     # an acronym that fits two names equally is not used
     m = reconcile_names(["АБВ"], {"1": "Алма Бота Вега", "2": "Астана Бизнес Весна"})
     assert m["method"].iat[0] != "acronym" and "acronym of several" in m["note"].iat[0]
+
+
+def test_helix_with_a_sector_in_every_unit_is_uninformative(tmp_path):
+    from netanalysis.helix import helix_synergy
+    from netanalysis.io.participation import make_participations
+
+    recs = pd.DataFrame({"unit": ["p1", "p1", "p1", "p2", "p2", "p3", "p3"],
+                         "org": ["s1", "g1", "b1", "s2", "g1", "s1", "g2"],
+                         "sector": ["university", "akimat", "ТОО", "university", "akimat", "university", "akimat"]})
+    p = make_participations(recs, sector_column="sector")
+    with pytest.warns(UserWarning, match="sector 'science' takes part in every unit"):
+        res = helix_synergy(p, bootstrap=0)
+    assert res.T_UIG == pytest.approx(0.0) and not res.informative and not res.synergy
+    assert set(res.constant_sectors) == {"science", "government"}
+    assert res.to_dict()["informative"] is False
