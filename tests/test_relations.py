@@ -1,0 +1,92 @@
+"""Multiplex networks: relation column, views, relations.csv / relation_overlap.csv, per-relation
+mixing and findings (planted gap in one relation of tests/data/messy_multiplex)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from netanalysis import build_network, load_network
+from netanalysis.network import parse_filter
+from netanalysis.relations import (mixing_by_relation, network_metrics_by_relation, node_metrics_by_relation,
+                                   relation_findings, relation_summary)
+from tests.test_realdata import MESSY
+
+
+def small():
+    # a–b in info and project; b–c info; c–d project; a–d funding; e isolate
+    ties = pd.DataFrame({"source": ["a", "a", "b", "c", "a"], "target": ["b", "b", "c", "d", "d"],
+                         "relation": ["info", "project", "info", "project", "funding"],
+                         "weight": [1.0, 2.0, 3.0, 1.0, 5.0]})
+    nodes = pd.DataFrame({"id": list("abcde")})
+    return build_network(nodes, ties, scheme="none")
+
+
+def test_multi_select_cells_split_and_views():
+    t = pd.DataFrame({"source": ["a", "b"], "target": ["b", "c"], "relation": ["info; project", "info | funding"]})
+    net = build_network(None, t)
+    assert sorted(zip(net.ties["source"], net.ties["relation"])) == [("a", "info"), ("a", "project"),
+                                                                    ("b", "funding"), ("b", "info")]
+    assert net.relations == ["funding", "info", "project"]
+    assert net.view(relation="info").n_ties == 2 and net.view(relation=["project", "funding"]).n_ties == 2
+    acc = net.provenance["files"][1]
+    assert acc["relations_split"] == {"rows": 2, "ties": 4, "note": acc["relations_split"]["note"]}
+    assert acc["used"] == 2 and acc["balanced"]
+
+
+def test_relation_summary_by_hand():
+    net = small()
+    s = relation_summary(net)
+    t = s.table.set_index("relation")
+    assert list(s.table["relation"]) == ["all", "funding", "info", "project"]
+    assert t.loc["all", "ties"] == 4 and t.loc["all", "density"] == pytest.approx(4 / 10)
+    assert t.loc["all", "total_weight"] == 12.0          # a–b: 1 + 2 (merge sum) + 3 + 1 + 5
+    assert t.loc["all", "multiplex_share"] == pytest.approx(1 / 4)     # only a–b has two relations
+    assert t.loc["info", "multiplex_share"] == pytest.approx(1 / 2) and t.loc["funding", "multiplex_share"] == 0
+    assert t.loc["info", "isolates"] == 2 and t.loc["all", "isolates"] == 1
+    o = s.overlap.set_index(["relation_a", "relation_b"])
+    assert o.loc[("info", "project"), "shared"] == 1
+    assert o.loc[("info", "project"), "jaccard"] == pytest.approx(1 / 3)
+
+
+def test_overlap_correlation_is_the_pearson_correlation_of_adjacency_matrices():
+    net = load_network(MESSY / "ties.csv", MESSY / "nodes.csv", id_column="code", source_column="from",
+                       target_column="to", weight_column="strength", where=(parse_filter("kind=org"),))
+    s = relation_summary(net)
+    iu = np.triu_indices(net.n_nodes, 1)
+    a = net.view(relation="info").adjacency().toarray()[iu]
+    b = net.view(relation="project").adjacency().toarray()[iu]
+    row = s.overlap.iloc[0]
+    assert row["correlation"] == pytest.approx(np.corrcoef(a, b)[0, 1])
+    assert row["jaccard"] == pytest.approx(((a > 0) & (b > 0)).sum() / ((a > 0) | (b > 0)).sum())
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_planted_gap_flagged_in_its_relation_only():
+    net = load_network(MESSY / "ties.csv", MESSY / "nodes.csv", id_column="code", source_column="from",
+                       target_column="to", weight_column="strength", where=(parse_filter("kind=org"),))
+    mix = mixing_by_relation(net, permutations=1000, seed=3)
+    weak = {r: {(a, b) for a, b in zip(m.weak["sector_a"], m.weak["sector_b"])} for r, m in mix.items()}
+    assert ("business", "science") in weak["project"]
+    assert ("business", "science") not in weak["info"]
+    found = relation_findings(mix)
+    bs = [f for f in found if set(f.subjects) == {"business", "science"}]
+    assert [f.relation for f in bs] == ["project"]
+    assert "in 'project'" in bs[0].statement and "in 'info'" in bs[0].statement
+    assert bs[0].to_dict()["relation"] == "project"
+
+
+def test_node_and_network_metrics_per_relation():
+    net = small()
+    nm = node_metrics_by_relation(net, seed=1)
+    assert list(nm.columns[:2]) == ["relation", "id"] and len(nm) == 4 * 5
+    deg = nm.set_index(["relation", "id"])["degree"]
+    assert deg[("all", "a")] == 2 and deg[("info", "b")] == 2 and deg[("funding", "b")] == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = network_metrics_by_relation(net, seed=1)
+    assert list(m) == ["all", "funding", "info", "project"] and m["info"]["ties"] == 2
+    assert m["all"]["relation"] == "all"
