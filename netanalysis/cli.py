@@ -325,6 +325,10 @@ def _extra_lines(prov: dict) -> list[str]:
     rel = prov.get("network", {}).get("relations") or []
     if rel:
         lines.append(f"relations: {', '.join(rel)}")
+    view = prov.get("view", {})
+    if view.get("relation"):
+        lines.append(f"analysing relation {', '.join(view['relation'])} only: {view['ties_in_view']} of "
+                     f"{view['ties_in_network']} ties")
     return lines
 
 

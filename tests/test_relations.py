@@ -11,8 +11,13 @@ import pytest
 
 from netanalysis import build_network, load_network
 from netanalysis.network import parse_filter
-from netanalysis.relations import (mixing_by_relation, network_metrics_by_relation, node_metrics_by_relation,
-                                   relation_findings, relation_summary)
+from netanalysis.relations import (
+    mixing_by_relation,
+    network_metrics_by_relation,
+    node_metrics_by_relation,
+    relation_findings,
+    relation_summary,
+)
 from tests.test_realdata import MESSY
 
 
