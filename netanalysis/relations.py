@@ -39,9 +39,9 @@ import pandas as pd
 from .network import ALL_RELATIONS, StakeholderNetwork
 from .results import Finding
 
-__all__ = ["RelationSummary", "relation_views", "relation_summary", "by_relation", "long_table",
-           "mixing_by_relation", "node_metrics_by_relation", "network_metrics_by_relation",
-           "relation_findings", "ALL_RELATIONS"]
+__all__ = ["RelationSummary", "MultiplexResult", "multiplex_analysis", "mixing_table", "relation_views",
+           "relation_summary", "by_relation", "long_table", "mixing_by_relation", "node_metrics_by_relation",
+           "network_metrics_by_relation", "relation_findings", "ALL_RELATIONS"]
 
 T = TypeVar("T")
 
@@ -213,7 +213,8 @@ def relation_findings(mixing: Mapping, *, directed: bool = False) -> list[Findin
             statement = (f"{label} ties are {row['ratio']:.2f}× what random mixing predicts in '{r}' "
                          f"({int(row['ties'])} ties, {row['expected']:.1f} expected; adjusted p "
                          f"{row['p_adjusted']:.3g}) but not weak in every relation: {others}.")
-            numbers = {"ties": int(row["ties"]), "expected": float(row["expected"]), "ratio": float(row["ratio"]),
+            numbers: dict[str, float | None] = {"ties": int(row["ties"]), "expected": float(row["expected"]),
+                                                "ratio": float(row["ratio"]),
                        "p_adjusted": float(row["p_adjusted"])}
             numbers.update({f"ratio_{o}": (None if pd.isna(rows[o]["ratio"]) else float(rows[o]["ratio"]))
                             for o in rows if o != r})
@@ -221,3 +222,71 @@ def relation_findings(mixing: Mapping, *, directed: bool = False) -> list[Findin
                                statement=statement, numbers=numbers, subjects=(str(pair[0]), str(pair[1])),
                                relation=r))
     return sorted(out, key=lambda f: (f.numbers["ratio"], f.relation))
+
+
+# ------------------------------------------------------------------------------ everything at once
+@dataclass(frozen=True)
+class MultiplexResult:
+    """Every per-relation result of one run (``analyze`` with a relation column).
+
+    Attributes
+    ----------
+    summary : RelationSummary
+        ``relations.csv`` and ``relation_overlap.csv``.
+    mixing : dict
+        ``{relation: MixingResult}``, ``all`` first.
+    node_metrics : DataFrame
+        ``node_metrics_by_relation.csv``: ``relation``, ``id``, node measures.
+    network_metrics : dict
+        ``{relation: network figures}`` (``network_metrics.json`` → ``by_relation``).
+    findings : list of Finding
+        Gaps found in some relations but not in others (:func:`relation_findings`).
+    """
+
+    summary: RelationSummary
+    mixing: dict
+    node_metrics: pd.DataFrame
+    network_metrics: dict
+    findings: list
+
+    @property
+    def relations(self) -> list[str]:
+        return [r for r in self.mixing if r != ALL_RELATIONS]
+
+    def mixing_table(self) -> pd.DataFrame:
+        """``sector_mixing.csv`` for every relation: the pairs table with a leading ``relation``."""
+        return long_table({r: m.pairs for r, m in self.mixing.items()})
+
+
+def mixing_table(mixing_all, multiplex: MultiplexResult | None = None) -> pd.DataFrame:
+    """``sector_mixing.csv``: the combined network's pairs (relation ``all``), then each relation's."""
+    if multiplex is not None:
+        return multiplex.mixing_table()
+    return long_table({ALL_RELATIONS: mixing_all.pairs})
+
+
+def multiplex_analysis(net: StakeholderNetwork, *, permutations: int = 1000, seed: int | None = 42,
+                       mixing_all=None, node_metrics_all: pd.DataFrame | None = None,
+                       network_metrics_all: dict | None = None) -> MultiplexResult | None:
+    """Per-relation mixing, node and network metrics, overlap and findings; ``None`` when the network
+    has fewer than two relations (then there is nothing to compare).
+
+    The ``*_all`` arguments reuse what the combined-network analysis already computed.
+    """
+    from .metrics import network_metrics, node_metrics
+    from .mixing import mixing_analysis
+
+    if len(net.relations) < 2:
+        return None
+    views = relation_views(net)
+    mixing = {r: (mixing_all if r == ALL_RELATIONS and mixing_all is not None
+                  else mixing_analysis(v, permutations=permutations, seed=seed)) for r, v in views.items()}
+    nodes, nets = {}, {}
+    for r, v in views.items():
+        nm = node_metrics_all if (r == ALL_RELATIONS and node_metrics_all is not None) else node_metrics(v, seed=seed)
+        nodes[r] = nm[[c for c in nm.columns if c not in ("name", "sector")]]
+        base = network_metrics_all if (r == ALL_RELATIONS and network_metrics_all is not None) \
+            else network_metrics(v, node_table=nm, seed=seed)
+        nets[r] = {"relation": r, **{k: base[k] for k in base if k != "relation"}, **mixing[r].summary}
+    return MultiplexResult(relation_summary(net), mixing, long_table(nodes, index_name="id"), nets,
+                           relation_findings(mixing, directed=net.directed))

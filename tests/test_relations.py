@@ -95,3 +95,24 @@ def test_node_and_network_metrics_per_relation():
         m = network_metrics_by_relation(net, seed=1)
     assert list(m) == ["all", "funding", "info", "project"] and m["info"]["ties"] == 2
     assert m["all"]["relation"] == "all"
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_multiplex_analysis_reuses_the_combined_results():
+    from netanalysis.metrics import network_metrics, node_metrics
+    from netanalysis.mixing import mixing_analysis
+    from netanalysis.relations import mixing_table, multiplex_analysis
+
+    net = small()
+    assert multiplex_analysis(net.view(relation="info")) is None          # one relation: nothing to compare
+    mix = mixing_analysis(net, permutations=0)
+    nm = node_metrics(net, seed=1)
+    res = multiplex_analysis(net, permutations=0, seed=1, mixing_all=mix, node_metrics_all=nm,
+                             network_metrics_all=network_metrics(net, node_table=nm))
+    assert res.mixing["all"] is mix and res.relations == ["funding", "info", "project"]
+    t = mixing_table(mix, res)
+    assert list(t.columns[:3]) == ["relation", "sector_a", "sector_b"]
+    assert list(dict.fromkeys(t["relation"])) == ["all", "funding", "info", "project"]
+    assert list(mixing_table(mix)["relation"].unique()) == ["all"]
+    assert set(res.node_metrics["relation"]) == {"all", "funding", "info", "project"}
+    assert res.network_metrics["project"]["ties"] == 2 and res.network_metrics["all"]["relation"] == "all"
