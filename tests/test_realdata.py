@@ -264,3 +264,19 @@ def test_helix_with_a_sector_in_every_unit_is_uninformative(tmp_path):
     assert res.T_UIG == pytest.approx(0.0) and not res.informative and not res.synergy
     assert set(res.constant_sectors) == {"science", "government"}
     assert res.to_dict()["informative"] is False
+
+
+def test_survey_roster_with_an_id_column_and_another_key(tmp_path):
+    from netanalysis.io.survey import load_survey
+
+    (tmp_path / "roster.csv").write_text("id,code,name,sector\n1,A-1,Акимат города Алматы,акимат\n"
+                                         "2,B-2,ТОО Ромашка,ТОО\n", encoding="utf-8")
+    (tmp_path / "survey.csv").write_text("respondent,partner\nA-1,ТОО «Ромашка»\nB-2,Акимат г. Алматы\n",
+                                         encoding="utf-8")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = load_survey(tmp_path / "survey.csv", tmp_path / "roster.csv", id_column="code")
+    assert list(net.nodes["id"]) == ["A-1", "B-2"] and net.n_ties == 1
+    assert {m["method"] for m in net.provenance["name_matches"]} == {"normalised"}
