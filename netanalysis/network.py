@@ -386,7 +386,7 @@ def _cut(items: list, limit: int) -> dict:
 def _clean_nodes(nodes: pd.DataFrame | None, acc: dict, rows: np.ndarray, na: frozenset,
                  missing: dict) -> pd.DataFrame:
     if nodes is None:
-        return pd.DataFrame({"id": pd.Series([], dtype=object)})
+        return pd.DataFrame({"id": pd.Series([], dtype=object), "_row": pd.Series([], dtype=np.int64)})
     nodes = nodes.copy()
     nodes["id"] = _clean_ids(nodes["id"], na)
     bad = nodes["id"].isna().to_numpy()
