@@ -280,3 +280,10 @@ def test_survey_roster_with_an_id_column_and_another_key(tmp_path):
         net = load_survey(tmp_path / "survey.csv", tmp_path / "roster.csv", id_column="code")
     assert list(net.nodes["id"]) == ["A-1", "B-2"] and net.n_ties == 1
     assert {m["method"] for m in net.provenance["name_matches"]} == {"normalised"}
+
+
+def test_where_names_file_columns_even_the_id_column():
+    net = messy(where=(("code", ("VT-001", "VT-004", "VT-017")),))
+    assert list(net.nodes["id"]) == ["VT-001", "VT-004", "VT-017"]
+    net = messy(where=(("id", ("1", "2")),))           # the file's numeric id column (kept as id_original)
+    assert list(net.nodes["id"]) == ["VT-001", "VT-002"]

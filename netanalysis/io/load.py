@@ -9,7 +9,7 @@ such role keeps its data as ``id_original`` (``name_original`` …).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,18 @@ class NodeTable:
     rows: np.ndarray
     account: dict
     sector_column: str
+    renamed: dict = field(default_factory=dict)
+
+    def column(self, name: str) -> str:
+        """The frame column holding the file's column ``name`` (the id column is ``id`` …)."""
+        return self.renamed.get(name, name)
+
+    def options(self, opts: BuildOptions) -> BuildOptions:
+        """``opts`` with this table's sector column and file column names in ``where``/``through``
+        translated to the frame's."""
+        where = tuple((self.column(c), v) for c, v in opts.where)
+        through = None if opts.through is None else (self.column(opts.through[0]), opts.through[1])
+        return replace(opts, sector_column=self.sector_column, where=where, through=through)
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,7 +86,9 @@ def read_nodes(path: str | Path, *, id_column: str = "id", name_column: str | No
     roles = {idc: "id"}
     if namec and namec != idc:
         roles[namec] = "name"
+    before = list(frame.columns)
     frame = _rename_roles(frame, roles)
+    renamed = {a: b for a, b in zip(before, frame.columns) if a != b}
     if names is not None:
         if "name" in frame.columns:
             frame = frame.rename(columns={"name": "name_original"})
@@ -87,7 +101,7 @@ def read_nodes(path: str | Path, *, id_column: str = "id", name_column: str | No
         acc["name_template"] = name_template
     if secc is None:
         acc["note"] = "no sector column: every node is 'unknown'"
-    return NodeTable(frame, nt.rows, acc, sector_name)
+    return NodeTable(frame, nt.rows, acc, sector_name, renamed)
 
 
 def read_ties(path: str | Path, *, source_column: str = "source", target_column: str = "target",
@@ -174,7 +188,7 @@ def load_network(ties: str | Path, nodes: str | Path | None = None, *, directed:
     if nodes is not None:
         node_table = read_nodes(nodes, id_column=id_column, name_column=name_column, sector_column=sector_column,
                                 name_template=name_template, encoding=encoding, na_values=na)
-        opts = replace(opts, sector_column=node_table.sector_column)
+        opts = node_table.options(opts)
         tables.append(node_table.account)
     tt = read_ties(ties, source_column=source_column, target_column=target_column, weight_column=weight_column,
                    relation_column=relation_column or type_column, wave_column=wave_column, encoding=encoding,

@@ -504,7 +504,7 @@ def participation_network(p: Participations, *, roster=None, ties=None, weightin
     if roster is not None:
         nodes, nrows = _roster_nodes(p, roster, opts.strict, prov)
         files.insert(0, dict(roster.account))
-        opts = replace(opts, sector_column=roster.sector_column)
+        opts = roster.options(opts)
     else:
         nodes = p.organisations[["id", "name", "sector_raw", "n_units"]].rename(columns={"sector_raw": "sector"})
         nrows = np.arange(len(nodes)) + 2
