@@ -116,3 +116,24 @@ def test_multiplex_analysis_reuses_the_combined_results():
     assert list(mixing_table(mix)["relation"].unique()) == ["all"]
     assert set(res.node_metrics["relation"]) == {"all", "funding", "info", "project"}
     assert res.network_metrics["project"]["ties"] == 2 and res.network_metrics["all"]["relation"] == "all"
+
+
+def test_overlap_matches_r_sna_gcor_on_lazega():
+    """relation_overlap.csv correlation = R sna::gcor (tests/data/lazega_gcor) on three real relations."""
+    from pathlib import Path
+
+    from tests.conftest import CLASSIC
+
+    if not CLASSIC.exists():
+        pytest.skip("shared classic-sna data not available")
+    frames = [pd.read_csv(CLASSIC / f"law_{r}_edges.csv", dtype=str).assign(relation=r)
+              for r in ("advice", "cowork", "friends")]
+    ties = pd.concat(frames, ignore_index=True).rename(columns={"from": "source", "to": "target"})
+    nodes = pd.read_csv(CLASSIC / "law_advice_nodes.csv", dtype=str)
+    net = build_network(nodes, ties, directed=True, scheme="none", sector_column="office")
+    got = relation_summary(net).overlap.set_index(["relation_a", "relation_b"])
+    oracle = pd.read_csv(Path(__file__).parent / "data" / "lazega_gcor" / "lazega_gcor.csv")
+    for r in oracle.itertuples():
+        row = got.loc[(r.relation_a, r.relation_b)]
+        assert (row["ties_a"], row["ties_b"], row["shared"]) == (r.ties_a, r.ties_b, r.shared)
+        assert row["correlation"] == pytest.approx(r.gcor, abs=1e-9)
