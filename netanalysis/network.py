@@ -102,7 +102,8 @@ class StakeholderNetwork:
         """Ties collapsed to one row per dyad (undirected) or arc (directed) for graph algorithms.
 
         Several rows of the same pair (different relations or waves in one view) are merged by
-        :attr:`merge`. Columns: ``source``, ``target``, ``weight``, ``u``, ``v`` (vertex positions).
+        :attr:`merge`. Columns: ``source``, ``target``, ``weight``, ``u``, ``v`` (vertex positions),
+        and ``relations`` (the pair's relations joined by ``"; "``) when the ties have relations.
         """
         if "edges" not in self._cache:
             t = self.ties
@@ -111,6 +112,10 @@ class StakeholderNetwork:
                 e = _aggregate(g, self.merge).reset_index()
             else:
                 e = t[["source", "target", "weight"]].sort_values(["source", "target"]).reset_index(drop=True)
+            if "relation" in t.columns and (t["relation"] != "").any():
+                rel = t[t["relation"] != ""].groupby(["source", "target"], sort=True)["relation"].agg(
+                    lambda s: "; ".join(sorted(set(s), key=id_sort_key)))
+                e["relations"] = rel.reindex(pd.MultiIndex.from_frame(e[["source", "target"]])).fillna("").to_numpy()
             pos = pd.Series(np.arange(self.n_nodes), index=self.nodes["id"].to_numpy())
             e["u"] = pos.reindex(e["source"].to_numpy()).to_numpy()
             e["v"] = pos.reindex(e["target"].to_numpy()).to_numpy()

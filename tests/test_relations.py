@@ -137,3 +137,8 @@ def test_overlap_matches_r_sna_gcor_on_lazega():
         row = got.loc[(r.relation_a, r.relation_b)]
         assert (row["ties_a"], row["ties_b"], row["shared"]) == (r.ties_a, r.ties_b, r.shared)
         assert row["correlation"] == pytest.approx(r.gcor, abs=1e-9)
+
+
+def test_edges_list_the_relations_of_each_pair():
+    e = small().edges.set_index(["source", "target"])["relations"]
+    assert e[("a", "b")] == "info; project" and e[("a", "d")] == "funding"
