@@ -175,47 +175,52 @@ def network_metrics_by_relation(net: StakeholderNetwork, *, seed: int | None = 4
 
 
 # ------------------------------------------------------------------------------ findings
-def _pair_label(a: str, b: str, directed: bool) -> str:
-    return f"{a}→{b}" if directed else f"{a}–{b}"
-
-
-def _describe(row: Mapping) -> str:
-    ratio = row["ratio"]
+def _describe(row: Mapping, support: str) -> str:
+    if support:
+        return "too few organisations or expected ties to judge"
     if row["weak"]:
-        return f"{ratio:.2f}× what random mixing predicts"
-    if pd.isna(ratio):
-        return "too few pairs to judge"
-    return f"{ratio:.2f}× (not weak)"
+        return f"also weak ({row['ratio']:.2f}×)"
+    return f"{row['ratio']:.2f}× expected, not a gap"
 
 
-def relation_findings(mixing: Mapping, *, directed: bool = False) -> list[Finding]:
-    """One finding per sector pair that is weak in some relation(s) but not in every one.
+def relation_findings(mixing: Mapping, *, directed: bool = False, options=None) -> list[Finding]:
+    """One finding per sector pair that is a gap in some relation(s) but not in every one.
 
-    ``mixing`` is ``{relation: MixingResult}`` from :func:`mixing_by_relation`. A pair weak in every
-    relation is a finding of the combined network already. Each finding carries the relation it is
-    weak in and states how the pair fares in the others.
+    ``mixing`` is ``{relation: MixingResult}`` from :func:`mixing_by_relation`. A pair is judged as the
+    findings module judges it (:func:`netanalysis.findings.pair_support`: both groups big enough,
+    enough expected ties, helix sectors); a pair that is a gap in every relation it can be judged in
+    is a finding of the combined network already. Each finding carries the relation it is a gap in
+    and states how the pair fares in the others: "Ties between business and science are 0.00× what
+    random mixing predicts in 'project' … ; in 'info' 1.00× expected, not a gap."
     """
+    from .findings import FindingsOptions, Wording, pair_support
+
+    opts = options or FindingsOptions()
     rels = [r for r in mixing if r != ALL_RELATIONS]
     if len(rels) < 2:
         return []
-    tables = {r: mixing[r].pairs.set_index(["sector_a", "sector_b"]) for r in rels}
-    pairs = sorted({p for t in tables.values() for p in t.index})
+    words = Wording(directed=directed)
+    tables = {}
+    for r in rels:
+        t = mixing[r].pairs.copy()
+        t["support"] = pair_support(mixing[r], min_group=opts.min_group, min_expected=opts.min_expected).to_numpy()
+        tables[r] = t.set_index(["sector_a", "sector_b"])
     out = []
-    for pair in pairs:
+    for pair in sorted({p for t in tables.values() for p in t.index}):
         rows = {r: tables[r].loc[pair] for r in rels if pair in tables[r].index}
-        weak_in = [r for r, row in rows.items() if bool(row["weak"])]
-        if not weak_in or len(weak_in) == len(rows):
+        gap_in = [r for r, row in rows.items() if bool(row["weak"]) and row["support"] == ""]
+        judged_fine = [r for r, row in rows.items() if row["support"] == "" and not bool(row["weak"])]
+        if not gap_in or not judged_fine:
             continue
-        label = _pair_label(pair[0], pair[1], directed)
-        others = "; ".join(f"in '{r}' {_describe(row)}" for r, row in rows.items() if r not in weak_in)
-        for r in weak_in:
+        others = "; ".join(f"in '{r}' {_describe(row, row['support'])}" for r, row in rows.items()
+                           if r not in gap_in)
+        for r in gap_in:
             row = rows[r]
-            statement = (f"{label} ties are {row['ratio']:.2f}× what random mixing predicts in '{r}' "
-                         f"({int(row['ties'])} ties, {row['expected']:.1f} expected; adjusted p "
-                         f"{row['p_adjusted']:.3g}) but not weak in every relation: {others}.")
+            statement = (f"{words.subject(*pair)} are {row['ratio']:.2f}× what random mixing predicts in the "
+                         f"'{r}' relation ({int(row['ties'])} {words.ties()}, {row['expected']:.1f} expected; "
+                         f"adjusted p {row['p_adjusted']:.3g}), but not in every relation: {others}.")
             numbers: dict[str, float | None] = {"ties": int(row["ties"]), "expected": float(row["expected"]),
-                                                "ratio": float(row["ratio"]),
-                       "p_adjusted": float(row["p_adjusted"])}
+                                                "ratio": float(row["ratio"]), "p_adjusted": float(row["p_adjusted"])}
             numbers.update({f"ratio_{o}": (None if pd.isna(rows[o]["ratio"]) else float(rows[o]["ratio"]))
                             for o in rows if o != r})
             out.append(Finding(kind="relation_gap", severity="high" if row["ratio"] <= 0.5 else "medium",

@@ -80,7 +80,7 @@ def test_planted_gap_flagged_in_its_relation_only():
     found = relation_findings(mix)
     bs = [f for f in found if set(f.subjects) == {"business", "science"}]
     assert [f.relation for f in bs] == ["project"]
-    assert "in 'project'" in bs[0].statement and "in 'info'" in bs[0].statement
+    assert "in the 'project' relation" in bs[0].statement and "in 'info' 1.00× expected, not a gap" in bs[0].statement
     assert bs[0].to_dict()["relation"] == "project"
 
 
