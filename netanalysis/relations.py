@@ -39,7 +39,8 @@ import pandas as pd
 from .network import ALL_RELATIONS, StakeholderNetwork
 from .results import Finding
 
-__all__ = ["RelationSummary", "MultiplexResult", "multiplex_analysis", "mixing_table", "relation_views",
+__all__ = ["RelationSummary", "MultiplexResult", "multiplex_analysis", "mixing_table", "relation_label",
+           "relation_views",
            "relation_summary", "by_relation", "long_table", "mixing_by_relation", "node_metrics_by_relation",
            "network_metrics_by_relation", "relation_findings", "ALL_RELATIONS"]
 
@@ -240,8 +241,8 @@ class MultiplexResult:
         ``relations.csv`` and ``relation_overlap.csv``.
     mixing : dict
         ``{relation: MixingResult}``, ``all`` first.
-    node_metrics : DataFrame
-        ``node_metrics_by_relation.csv``: ``relation``, ``id``, node measures.
+    node_metrics : DataFrame or None
+        ``node_metrics_by_relation.csv``: ``relation``, ``id``, node measures (None for ``gaps``).
     network_metrics : dict
         ``{relation: network figures}`` (``network_metrics.json`` → ``by_relation``).
     findings : list of Finding
@@ -250,7 +251,7 @@ class MultiplexResult:
 
     summary: RelationSummary
     mixing: dict
-    node_metrics: pd.DataFrame
+    node_metrics: pd.DataFrame | None
     network_metrics: dict
     findings: list
 
@@ -263,20 +264,31 @@ class MultiplexResult:
         return long_table({r: m.pairs for r, m in self.mixing.items()})
 
 
-def mixing_table(mixing_all, multiplex: MultiplexResult | None = None) -> pd.DataFrame:
-    """``sector_mixing.csv``: the combined network's pairs (relation ``all``), then each relation's."""
+def relation_label(net: StakeholderNetwork) -> str:
+    """What the network's ties are: ``all`` relations, or the relation(s) a view selected
+    (``--relation project`` → ``project``)."""
+    chosen = (net.provenance.get("view") or {}).get("relation")
+    return "; ".join(chosen) if chosen else ALL_RELATIONS
+
+
+def mixing_table(mixing_all, multiplex: MultiplexResult | None = None, *, label: str = ALL_RELATIONS) -> pd.DataFrame:
+    """``sector_mixing.csv``: the combined network's pairs (relation ``label``, ``all`` unless the network
+    is a view of some relations), then each relation's."""
     if multiplex is not None:
         return multiplex.mixing_table()
-    return long_table({ALL_RELATIONS: mixing_all.pairs})
+    return long_table({label: mixing_all.pairs})
 
 
 def multiplex_analysis(net: StakeholderNetwork, *, permutations: int = 1000, seed: int | None = 42,
                        mixing_all=None, node_metrics_all: pd.DataFrame | None = None,
-                       network_metrics_all: dict | None = None) -> MultiplexResult | None:
+                       network_metrics_all: Mapping | None = None, node_level: bool = True,
+                       mixing_options: Mapping[str, Any] | None = None) -> MultiplexResult | None:
     """Per-relation mixing, node and network metrics, overlap and findings; ``None`` when the network
     has fewer than two relations (then there is nothing to compare).
 
-    The ``*_all`` arguments reuse what the combined-network analysis already computed.
+    The ``*_all`` arguments reuse what the combined-network analysis already computed;
+    ``node_level=False`` (the ``gaps`` command) leaves out node and network measures;
+    ``mixing_options`` (``adjust``, ``alpha``, ``max_ratio``) are passed to every mixing test.
     """
     from .metrics import network_metrics, node_metrics
     from .mixing import mixing_analysis
@@ -284,14 +296,20 @@ def multiplex_analysis(net: StakeholderNetwork, *, permutations: int = 1000, see
     if len(net.relations) < 2:
         return None
     views = relation_views(net)
+    mopts = dict(mixing_options or {})
     mixing = {r: (mixing_all if r == ALL_RELATIONS and mixing_all is not None
-                  else mixing_analysis(v, permutations=permutations, seed=seed)) for r, v in views.items()}
+                  else mixing_analysis(v, permutations=permutations, seed=seed, **mopts)) for r, v in views.items()}
     nodes, nets = {}, {}
     for r, v in views.items():
+        if not node_level:
+            nets[r] = {"relation": r, **mixing[r].summary}
+            continue
         nm = node_metrics_all if (r == ALL_RELATIONS and node_metrics_all is not None) else node_metrics(v, seed=seed)
         nodes[r] = nm[[c for c in nm.columns if c not in ("name", "sector")]]
         base = network_metrics_all if (r == ALL_RELATIONS and network_metrics_all is not None) \
             else network_metrics(v, node_table=nm, seed=seed)
-        nets[r] = {"relation": r, **{k: base[k] for k in base if k != "relation"}, **mixing[r].summary}
-    return MultiplexResult(relation_summary(net), mixing, long_table(nodes, index_name="id"), nets,
+        nets[r] = {"relation": r, **{k: base[k] for k in base if k not in ("relation", "by_relation")},
+                   **mixing[r].summary}
+    return MultiplexResult(relation_summary(net), mixing,
+                           long_table(nodes, index_name="id") if node_level else None, nets,
                            relation_findings(mixing, directed=net.directed))

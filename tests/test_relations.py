@@ -142,3 +142,42 @@ def test_overlap_matches_r_sna_gcor_on_lazega():
 def test_edges_list_the_relations_of_each_pair():
     e = small().edges.set_index(["source", "target"])["relations"]
     assert e[("a", "b")] == "info; project" and e[("a", "d")] == "funding"
+
+
+def test_analyze_writes_every_analysis_per_relation(tmp_path):
+    """End to end: the planted business–science gap of 'project' is flagged in that relation only, and
+    sector_mixing.csv, network_metrics.json and findings.json say which relation each result is about."""
+    import json
+
+    from click.testing import CliRunner
+
+    from netanalysis.cli import main
+    from tests.test_realdata import MESSY_ARGS
+
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["analyze", *MESSY_ARGS, "--where", "kind=org", "--relation-column", "relation",
+                                  "--permutations", "1000", "--seed", "5", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    mix = pd.read_csv(out / "sector_mixing.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert list(dict.fromkeys(mix["relation"])) == ["all", "info", "project"]
+    bs = mix[(mix["sector_a"] == "business") & (mix["sector_b"] == "science")].set_index("relation")
+    assert bs.loc["project", "weak"] in (True, "True") and bs.loc["info", "weak"] in (False, "False")
+    found = json.loads((out / "findings.json").read_text(encoding="utf-8"))["findings"]
+    gap = [f for f in found if f["kind"] == "relation_gap"]
+    assert [(f["relation"], f["subjects"]) for f in gap] == [("project", ["business", "science"])]
+    assert "'project' relation" in (out / "findings.md").read_text(encoding="utf-8")
+    assert {f["relation"] for f in found} == {"all", "project"}
+    m = json.loads((out / "network_metrics.json").read_text(encoding="utf-8"))
+    assert m["relation"] == "all" and set(m["by_relation"]) == {"info", "project"}
+    rel = pd.read_csv(out / "relations.csv", encoding="utf-8-sig")
+    assert list(rel["relation"]) == ["all", "info", "project"]
+    nm = pd.read_csv(out / "node_metrics_by_relation.csv", encoding="utf-8-sig")
+    assert len(nm) == 3 * 40
+    # one relation alone: --relation project; every result says so
+    out2 = tmp_path / "one"
+    r = CliRunner().invoke(main, ["analyze", *MESSY_ARGS, "--where", "kind=org", "--relation", "project",
+                                  "--permutations", "200", "--out", str(out2)])
+    assert r.exit_code == 0 and "analysing relation project only" in r.output
+    assert set(pd.read_csv(out2 / "sector_mixing.csv", encoding="utf-8-sig")["relation"]) == {"project"}
+    assert json.loads((out2 / "network_metrics.json").read_text(encoding="utf-8"))["relation"] == "project"
+    assert not (out2 / "relations.csv").exists()
