@@ -181,3 +181,15 @@ def test_analyze_writes_every_analysis_per_relation(tmp_path):
     assert set(pd.read_csv(out2 / "sector_mixing.csv", encoding="utf-8-sig")["relation"]) == {"project"}
     assert json.loads((out2 / "network_metrics.json").read_text(encoding="utf-8"))["relation"] == "project"
     assert not (out2 / "relations.csv").exists()
+
+
+def test_graph_files_carry_each_ties_relations():
+    import io
+
+    import networkx as nx
+
+    from netanalysis.graphio import gexf_text, graphml_text
+
+    G = nx.read_graphml(io.StringIO(graphml_text(small())))
+    assert G.edges["a", "b"]["relations"] == "info; project" and G.edges["a", "d"]["relations"] == "funding"
+    assert 'label="info; project"' in gexf_text(small())
