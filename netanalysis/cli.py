@@ -398,8 +398,30 @@ def _run_analyze(net, out: Path, seed: int, permutations: int):
     for line in _account_lines(net):
         click.echo(line)
     click.echo(_network_line(net, res.network_metrics))
+    for line in _relation_lines(res.multiplex, net.directed):
+        click.echo(line)
     click.echo(f"wrote {out}")
     return res
+
+
+def _relation_lines(multi, directed: bool) -> list[str]:
+    """Per relation: ties and weak pairs; the gaps found in some relations only."""
+    if multi is None:
+        return []
+    arrow = "→" if directed else "–"
+    t = multi.summary.table.set_index("relation")
+    parts = []
+    for r, m in multi.mixing.items():
+        if r == "all":
+            continue
+        w = m.weak
+        parts.append(f"{r}: {int(t.loc[r, 'ties'])} ties, {len(w)} weak pair(s)"
+                     + (" (" + ", ".join(f"{a}{arrow}{b} {x:.2f}×" for a, b, x in
+                                         zip(w["sector_a"], w["sector_b"], w["ratio"])) + ")" if len(w) else ""))
+    lines = ["per relation — " + "; ".join(parts)]
+    for f in multi.findings:
+        lines.append(f"gap in one relation: {f.statement}")
+    return lines
 
 
 @main.command()
@@ -565,6 +587,8 @@ def _run_report(net, *, out, name, title=None, seed=42, permutations=1000, force
     for line in _account_lines(net):
         click.echo(line)
     click.echo(_network_line(net, rep.analysis.network_metrics))
+    for line in _relation_lines(rep.analysis.multiplex, net.directed):
+        click.echo(line)
     click.echo(f"wrote {rep.path / 'index.html'} (and tables/, figures/, network.graphml, network.gexf, "
                "manifest.json)")
     return rep
@@ -681,6 +705,8 @@ def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair
                + (": " + ", ".join(f"{a}{arrow}{b} {r:.2f}×" for a, b, r in
                                    zip(weak["sector_a"], weak["sector_b"], weak["ratio"])) if len(weak) else "")
                + f"; {len(res.recommendations)} recommendation(s)")
+    for line in _relation_lines(res.multiplex, net.directed):
+        click.echo(line)
     click.echo(f"wrote {out}")
 
 
