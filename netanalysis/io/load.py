@@ -130,10 +130,13 @@ def read_ties(path: str | Path, *, source_column: str = "source", target_column:
         frame = frame.rename(columns={"type": "type_original"})
     if wc:
         text = tt.frame[wc].astype(str).str.strip()
+        formulas = tt.formulas.get(wc) or {}
         na = text.str.casefold().isin({v.casefold() for v in na_values}).to_numpy()
+        na &= ~np.isin(tt.rows, list(formulas))          # a formula without a saved value is an error
         w = np.full(len(text), np.nan)
         if (~na).any():
-            w[~na] = parse_numbers(tt.frame[wc][~na], file=str(tt.path), rows=tt.rows[~na], column=wc)
+            w[~na] = parse_numbers(tt.frame[wc][~na], file=str(tt.path), rows=tt.rows[~na], column=wc,
+                                   formulas=formulas)
         frame["weight"] = w
     acc = tt.account("ties")
     acc.update(source_column=src, target_column=tgt, weight_column=wc, relation_column=rc, wave_column=wvc)
