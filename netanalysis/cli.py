@@ -83,16 +83,38 @@ def input_options(fn):
                      help="Nodes: sector or any categorical attribute [default: sector, if present]."),
         click.option("--weight-column", default=None,
                      help="Ties: strength, larger = stronger [default: weight, if present; else 1]."),
-        click.option("--type-column", default=None, help="Ties: tie type [default: type, if present]."),
+        click.option("--relation-column", default=None,
+                     help="Ties/survey: relation type (information, joint project, …); cells such as "
+                          "'info; project' give one tie per relation [default: relation or type, if present]."),
+        click.option("--type-column", default=None, help="Old name of --relation-column."),
+        click.option("--relation", "relation", default=None,
+                     help="Analyse only the ties of this relation (a value of the relation column)."),
         click.option("--wave-column", default=None, help="Ties: survey wave [default: wave, if present]."),
         click.option("--directed/--undirected", default=False, show_default=True,
                      help="Treat ties as directed (A→B) or undirected."),
         click.option("--scheme", default="standard", show_default=True,
-                     help="Sector scheme: standard, cordis, none, or a CSV file with label,sector."),
+                     help="Sector scheme: standard, cordis, none, or a CSV file with label,sector "
+                          "(sectors: government, business, science, civil_society, other, unknown)."),
+        click.option("--scheme-mode", type=click.Choice(["extend", "replace"]), default="extend",
+                     show_default=True, help="A --scheme file extends the standard rules (its labels "
+                     "first) or replaces them."),
         click.option("--merge", type=click.Choice(["sum", "max", "mean", "first"]), default="sum",
-                     show_default=True, help="Rule for merging duplicate ties."),
+                     show_default=True, help="Rule for merging duplicate ties; also the weight of a pair "
+                     "in the combined network when it has ties of several relations."),
         click.option("--strict", is_flag=True,
-                     help="Error on ties naming ids missing from --nodes (default: add them as 'unknown')."),
+                     help="Error on ties or participations naming ids missing from --nodes (default: add "
+                          "them as 'unknown')."),
+        click.option("--na-values", default=None,
+                     help="Comma-separated cell values read as missing [default: NA,N/A,NULL,None,#N/A,nan,-"
+                          " and blanks; case-insensitive]."),
+        click.option("--where", "where", multiple=True, metavar="COLUMN=VALUE[,VALUE]",
+                     help="Keep only nodes whose COLUMN is one of the values (repeatable; all must hold); "
+                          "ties touching other nodes are dropped and counted."),
+        click.option("--through", default=None, metavar="COLUMN=VALUE[,VALUE]",
+                     help="Nodes matching are events/projects: organisation–event ties become "
+                          "co-participation ties (as --participations)."),
+        click.option("--name-template", default=None,
+                     help="Nodes: display names from columns, e.g. '{orgname} – {suborg}'."),
         click.option("--encoding", default=None, help="Override encoding detection (e.g. cp1251)."),
         click.option("--sheet", default=None,
                      help="Workbook sheet of the ties/survey/participations file [default: the active "
@@ -109,7 +131,8 @@ def participation_options(fn):
     opts = [
         click.option("--participations", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="Participation records (one row per organisation × project/event), "
-                          "projected to organisation ties; use instead of --ties."),
+                          "projected to organisation ties; with --nodes names and sectors come from the "
+                          "nodes table; with --ties both become relations of one network."),
         click.option("--unit-column", default="unit", show_default=True,
                      help="Participations: project/event column (e.g. rcn)."),
         click.option("--org-column", default="org", show_default=True,
@@ -159,76 +182,119 @@ def survey_options(fn):
     return fn
 
 
+def _build_options(kw: dict):
+    from .network import NA_VALUES, BuildOptions, parse_filter
+    from .sectors import get_scheme
+
+    na = NA_VALUES if kw.get("na_values") is None else \
+        tuple(["", *(v.strip() for v in kw["na_values"].split(",") if v.strip())])
+    return BuildOptions(
+        directed=bool(kw.get("directed")), scheme=get_scheme(kw.get("scheme"), mode=kw.get("scheme_mode")),
+        merge=kw.get("merge") or "sum", strict=bool(kw.get("strict")), na_values=na,
+        where=tuple(parse_filter(w) for w in kw.get("where") or ()),
+        through=parse_filter(kw["through"], option="--through") if kw.get("through") else None,
+        projection=kw.get("projection") or "count")
+
+
 def _load(kw: dict):
-    """Read the network the options describe (the sheet choices apply to workbooks read meanwhile)."""
+    """Read the network the options describe (the sheet choices apply to workbooks read meanwhile);
+    ``--relation`` keeps one relation's ties."""
     from .io.tables import use_sheets
 
     main_file = next((kw[k] for k in ("ties", "participations", "survey") if kw.get(k) is not None), None)
     with use_sheets({main_file: kw.pop("sheet", None), kw.get("nodes"): kw.pop("nodes_sheet", None)}):
-        return _load_tables(kw)
+        net = _load_network(kw)
+    if kw.get("relation"):
+        net = net.view(relation=kw["relation"])
+    return net
 
 
-def _load_tables(kw: dict):
+def _load_participations(kw: dict, opts):
+    from .io.load import read_nodes, read_ties
+    from .io.participation import participation_network, read_participations
+
+    p = read_participations(kw["participations"], unit_column=kw["unit_column"], org_column=kw["org_column"],
+                            sector_column=None if kw.get("nodes") else kw["sector_column"],
+                            name_column=None if kw.get("nodes") else kw["name_column"], scheme=opts.scheme,
+                            encoding=kw["encoding"])
+    roster = None if kw.get("nodes") is None else read_nodes(
+        kw["nodes"], id_column=kw["id_column"], name_column=kw["name_column"], sector_column=kw["sector_column"],
+        name_template=kw.get("name_template"), encoding=kw["encoding"], na_values=opts.na_values)
+    ties = None if kw.get("ties") is None else read_ties(
+        kw["ties"], source_column=kw["source_column"], target_column=kw["target_column"],
+        weight_column=kw["weight_column"], relation_column=kw.get("relation_column") or kw.get("type_column"),
+        wave_column=kw["wave_column"], encoding=kw["encoding"], na_values=opts.na_values)
+    return participation_network(p, roster=roster, ties=ties, weighting=kw["projection"], options=opts)
+
+
+def _load_network(kw: dict):
     from .errors import OptionError
     from .io import load_network
 
     given = [f"--{k}" for k in ("ties", "participations", "survey") if kw.get(k) is not None]
-    if len(given) != 1:
+    if len(given) != 1 and given != ["--ties", "--participations"]:
         offered = ["--ties"] + [f"--{k}" for k in ("participations", "survey") if k in kw]
-        raise OptionError(f"give exactly one input: {' or '.join(offered)}"
+        raise OptionError(f"give exactly one input: {' or '.join(offered)} (or --ties with --participations)"
                           + (f" (got {', '.join(given)})" if given else " (got none)"))
+    opts = _build_options(kw)
     if kw.get("participations") is not None:
-        from .io.participation import load_participation_network
-
-        if kw.get("nodes") is not None or kw.get("directed"):
-            raise OptionError("--participations cannot be combined with --nodes or --directed: names and "
-                              "sectors come from the participation file, the projection is undirected")
-        return load_participation_network(
-            kw["participations"], unit_column=kw["unit_column"], org_column=kw["org_column"],
-            sector_column=kw["sector_column"], name_column=kw["name_column"], scheme=kw["scheme"],
-            encoding=kw["encoding"], weighting=kw["projection"])
+        if kw.get("directed"):
+            raise OptionError("--participations cannot be combined with --directed: the projection is undirected")
+        return _load_participations(kw, opts)
     if kw.get("survey") is not None:
         from .survey_diagnostics import load_survey
 
+        if opts.where or opts.through:
+            raise OptionError("--where and --through work with --ties or --participations, not --survey")
+
         return load_survey(
             kw["survey"], kw["nodes"], format=kw["survey_format"], symmetrize=kw["symmetrize"],
-            directed=kw["directed"], dichotomize=kw["dichotomize"], scheme=kw["scheme"],
+            directed=kw["directed"], dichotomize=kw["dichotomize"], scheme=opts.scheme,
             respondent_column=kw["respondent_column"], partner_column=kw["partner_column"],
-            rating_column=kw["rating_column"], type_column=kw["type_column"], wave_column=kw["wave_column"],
+            rating_column=kw["rating_column"], type_column=kw.get("relation_column") or kw.get("type_column"),
+            wave_column=kw["wave_column"],
             id_column=kw["id_column"], name_column=kw["name_column"], sector_column=kw["sector_column"],
             aliases=kw["aliases"], threshold=kw["match_threshold"], strict=kw["strict"],
             mapping=kw["survey_mapping"], header_rows=kw["header_rows"], encoding=kw["encoding"])
     return load_network(
-        kw["ties"], kw["nodes"], directed=kw["directed"], id_column=kw["id_column"],
+        kw["ties"], kw["nodes"], id_column=kw["id_column"],
         name_column=kw["name_column"], source_column=kw["source_column"],
         target_column=kw["target_column"], sector_column=kw["sector_column"],
-        weight_column=kw["weight_column"], type_column=kw["type_column"],
-        wave_column=kw["wave_column"], scheme=kw["scheme"], merge=kw["merge"], strict=kw["strict"],
-        encoding=kw["encoding"])
+        weight_column=kw["weight_column"], relation_column=kw.get("relation_column") or kw.get("type_column"),
+        wave_column=kw["wave_column"], name_template=kw.get("name_template"), encoding=kw["encoding"],
+        options=opts)
+
+
+def _rows_text(d: dict, limit: int = 10) -> str:
+    rows = d.get("rows", [])
+    shown = ", ".join(map(str, rows[:limit]))
+    n = d.get("count", len(rows))
+    return f"rows {shown}" + (f" … (first {min(limit, len(rows))} of {n})" if n > limit else "")
 
 
 def _account_lines(net) -> list[str]:
     lines = []
-    for acc in net.provenance.get("files", []):
+    prov = net.provenance
+    for acc in prov.get("files", []):
         if acc.get("file") is None:
             continue
         lines.append(f"{acc['role']}: {acc['file']} — {acc['read']} rows read, {acc['used']} used, "
                      f"{acc['merged']} merged, {acc['dropped']} dropped"
                      + (f" [{acc['encoding']}, {acc['delimiter']!r}]" if acc.get("encoding") else ""))
         for d in acc.get("drops", []):
-            rows = ", ".join(map(str, d["rows"][:10])) + (" …" if d["count"] > 10 else "")
-            lines.append(f"  dropped {d['count']}: {d['reason']} (rows {rows})")
+            lines.append(f"  dropped {d['count']}: {d['reason']} ({_rows_text(d)})")
         for m in acc.get("merges", []):
-            lines.append(f"  merged {len(m['rows'])}: {m['reason']}")
-    added = net.provenance.get("nodes_added_from_ties")
-    if added:
-        lines.append(f"  {added['count']} ids named in ties but not in the nodes file were added as 'unknown'")
+            lines.append(f"  merged {m.get('count', len(m['rows']))}: {m['reason']}")
+        split = acc.get("relations_split")
+        if split:
+            lines.append(f"  {split['rows']} rows naming several relations gave {split['ties']} ties")
+    lines += _extra_lines(prov)
     matches = net.provenance.get("name_matches")
     if matches:
         from collections import Counter
 
         n = Counter(m["method"] for m in matches)
-        lines.append("partner names: " + ", ".join(f"{n[k]} {k}" for k in ("exact", "alias", "normalised", "fuzzy",
+        lines.append("partner names: " + ", ".join(f"{n[k]} {k}" for k in ("exact", "alias", "normalised", "acronym", "fuzzy",
                                                                           "unmatched") if n[k])
                      + (" (review name_matches.csv)" if n["fuzzy"] or n["unmatched"] else ""))
     from .io.survey import rates_for_view
@@ -239,9 +305,60 @@ def _account_lines(net) -> list[str]:
         lines.append(f"response rate: {ov['rate']:.0%} ({ov['respondents']} of {ov['roster']} roster "
                      f"organisations" + (f", wave {wave}" if wave else ", any wave" if "by_wave" in rates else "")
                      + ")")
-    unmapped = net.provenance.get("sectors", {}).get("unmapped_labels", [])
+    lines += _sector_lines(prov.get("sectors", {}))
+    return lines
+
+
+def _extra_lines(prov: dict) -> list[str]:
+    """What the reader added, removed, renamed or read as missing (one line each)."""
+    lines = []
+    added = prov.get("nodes_added_from_ties")
+    if added:
+        lines.append(f"  {added['count']} ids named in ties but not in the nodes file were added as 'unknown'")
+    added = prov.get("organisations_added_from_participations")
+    if added:
+        ids = ", ".join(added["ids"][:5]) + (f" … (first 5 of {added['count']})" if added["count"] > 5 else "")
+        lines.append(f"  {added['count']} organisations in the participations but not in the nodes file were "
+                     f"added as 'unknown': {ids}")
+    w = prov.get("where")
+    if w:
+        lines.append(f"where: {w['nodes_kept']} nodes kept, {w['nodes_removed']} removed, "
+                     f"{w['ties_dropped']} ties dropped with them")
+    th = prov.get("through")
+    if th:
+        lines.append(f"through {th['column']}={','.join(th['values'])}: {th['events']} events, "
+                     f"{th['participation_records']} participation records → {th['co_participation_ties']} "
+                     f"'{th['relation']}' ties ({th['weighting']}); {th['organisation_ties_kept']} "
+                     "organisation ties kept")
+    miss = prov.get("missing_values", {}).get("columns", {})
+    parts = [f"{c} {n}" for role in ("nodes", "ties") for c, n in miss.get(role, {}).items()]
+    if parts:
+        lines.append("missing values: " + ", ".join(parts[:10]) + (" …" if len(parts) > 10 else ""))
+    dup = prov.get("duplicate_names")
+    if dup:
+        shown = "; ".join(x["shown_as"] for x in dup["nodes"][:6])
+        lines.append(f"repeated names: {dup['count']} organisations share {dup['names']} name(s), shown as "
+                     f"'name (id)': {shown}" + (f" … (first 6 of {dup['count']})" if dup["count"] > 6 else ""))
+    rel = prov.get("network", {}).get("relations") or []
+    if rel:
+        lines.append(f"relations: {', '.join(rel)}")
+    view = prov.get("view", {})
+    if view.get("relation"):
+        lines.append(f"analysing relation {', '.join(view['relation'])} only: {view['ties_in_view']} of "
+                     f"{view['ties_in_network']} ties")
+    return lines
+
+
+def _sector_lines(sectors: dict, limit: int = 12) -> list[str]:
+    lines = []
+    renamed = sectors.get("renamed", [])
+    if renamed:
+        shown = ", ".join(f"{r['label']} → {r['sector']} ({r['count']})" for r in renamed[:limit])
+        more = f" … (first {limit} of {len(renamed)}; all in data_quality.json)" if len(renamed) > limit else ""
+        lines.append(f"sector labels mapped by scheme '{sectors.get('scheme')}': {shown}{more}")
+    unmapped = sectors.get("unmapped_labels", [])
     if unmapped:
-        shown = ", ".join(unmapped[:8]) + (" …" if len(unmapped) > 8 else "")
+        shown = ", ".join(unmapped[:8]) + (f" … (first 8 of {len(unmapped)})" if len(unmapped) > 8 else "")
         lines.append(f"sector labels kept as their own groups: {shown}")
     return lines
 
@@ -333,8 +450,30 @@ def _run_analyze(net, out: Path, seed: int, permutations: int, force: bool = Fal
     for line in _account_lines(net):
         click.echo(line)
     click.echo(_network_line(net, res.network_metrics))
+    for line in _relation_lines(res.multiplex, net.directed):
+        click.echo(line)
     click.echo(f"wrote {out}")
     return res
+
+
+def _relation_lines(multi, directed: bool) -> list[str]:
+    """Per relation: ties and weak pairs; the gaps found in some relations only."""
+    if multi is None:
+        return []
+    arrow = "→" if directed else "–"
+    t = multi.summary.table.set_index("relation")
+    parts = []
+    for r, m in multi.mixing.items():
+        if r == "all":
+            continue
+        w = m.weak
+        parts.append(f"{r}: {int(t.loc[r, 'ties'])} ties, {len(w)} weak pair(s)"
+                     + (" (" + ", ".join(f"{a}{arrow}{b} {x:.2f}×" for a, b, x in
+                                         zip(w["sector_a"], w["sector_b"], w["ratio"])) + ")" if len(w) else ""))
+    lines = ["per relation — " + "; ".join(parts)]
+    for f in multi.findings:
+        lines.append(f"gap in one relation: {f.statement}")
+    return lines
 
 
 @main.command()
@@ -464,7 +603,10 @@ def _helix_summary(res) -> str:
             return f"{name} = {v:.4f} bits ({100 * res.confidence:.0f}% interval {iv[name][0]:.4f} to {iv[name][1]:.4f})"
         return f"{name} = {v:.4f} bits"
 
-    if res.synergy:
+    if not res.informative:
+        verdict = (f"uninformative: {', '.join(res.constant_sectors)} take(s) part in every project or in none, "
+                   "so the measure cannot show synergy or its absence")
+    elif res.synergy:
         verdict = "synergy: joint participation reduces uncertainty beyond the pairwise relations"
     elif res.T_UIG < 0:
         verdict = "negative, but the interval includes 0: no clear synergy"
@@ -510,6 +652,8 @@ def _run_report(net, *, out, name, title=None, seed=42, permutations=1000, force
     for line in _account_lines(net):
         click.echo(line)
     click.echo(_network_line(net, rep.analysis.network_metrics))
+    for line in _relation_lines(rep.analysis.multiplex, net.directed):
+        click.echo(line)
     click.echo(f"wrote {rep.path / 'index.html'} (and tables/, figures/, network.graphml, network.gexf, "
                "manifest.json)")
     return rep
@@ -645,6 +789,8 @@ def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair
                    + (", ".join(f"{a}{arrow}{b} weak in {x:.0%}" for a, b, x in
                                 zip(t["sector_a"], t["sector_b"], t["weak_share_imputed"])) or "no weak pair")
                    + "; see missing_data_sensitivity.csv")
+    for line in _relation_lines(res.multiplex, net.directed):
+        click.echo(line)
     click.echo(f"wrote {out}")
 
 

@@ -25,6 +25,10 @@ __all__ = ["NETWORK_METRICS", "NODE_METRICS", "SECTOR_MIXING", "COMMUNITIES", "R
 
 #: network_metrics.json keys
 NETWORK_METRICS = {
+    "relation": "The relation these figures are about: all = the combined network (a pair is tied when any "
+                "relation ties it; weight = --merge of its relations' weights, sum by default).",
+    "by_relation": "Ties of two or more relations: the same figures (without brokerage and communities) for "
+                   "each relation's view, keyed by relation (same organisations, that relation's ties only).",
     "nodes": "Number of organisations.",
     "ties": "Number of distinct ties (arcs when directed) after merging duplicates and dropping self-loops.",
     "directed": "Whether ties are directed (A reports a tie to B).",
@@ -146,6 +150,8 @@ NODE_METRICS = {
 
 #: sector_mixing.csv columns
 SECTOR_MIXING: dict[str, str] = {
+    "relation": "The relation tested: all = the combined network, first; then one block per relation when the "
+                "ties have two or more (each tested on that relation's ties over all organisations).",
     "sector_a": "First sector of the pair (the sending sector when directed).",
     "sector_b": "Second sector (the receiving sector when directed). Undirected: one row per unordered pair.",
     "ties": "Ties between the two sectors (within the sector when sector_a = sector_b); arcs a → b when directed.",
@@ -181,6 +187,37 @@ SECTOR_MIXING: dict[str, str] = {
                         "adjustment), from the same permutations, divided by expected; at most max_ratio. 0 = "
                         "only a total absence of ties could be detected; empty = not even that.",
 }
+#: relations.csv columns (netanalysis.relations.relation_summary)
+RELATIONS: dict[str, str] = {
+    "relation": "The relation (all = the combined network, first).",
+    "ties": "Tied pairs (arcs when directed) in the relation.",
+    "density": "ties / possible pairs of all organisations.",
+    "total_weight": "Sum of tie weights (all: the combined weights, --merge of each pair's relations).",
+    "mean_weight": "Mean tie weight.",
+    "multiplex_share": "Share of the relation's tied pairs also tied in another relation (all: share of tied "
+                       "pairs with two or more relations).",
+    "isolates": "Organisations without a tie of this relation.",
+}
+#: relation_overlap.csv columns
+RELATION_OVERLAP: dict[str, str] = {
+    "relation_a": "First relation.",
+    "relation_b": "Second relation.",
+    "ties_a": "Tied pairs in relation_a.",
+    "ties_b": "Tied pairs in relation_b.",
+    "shared": "Pairs tied in both.",
+    "jaccard": "shared / pairs tied in either.",
+    "correlation": "Pearson correlation of the two binary adjacency matrices over all off-diagonal pairs (upper "
+                   "triangle when undirected), as R sna::gcor; the statistic a QAP test would test (no test here).",
+}
+#: node_metrics_by_relation.csv columns: relation and id, then the node_metrics.csv measures
+NODE_METRICS_BY_RELATION: dict[str, str] = {
+    "relation": "The relation (all = the combined network: the rows of node_metrics.csv; the other relations "
+                "have the measures of their own view: centralities, constraint, coreness …, without brokerage "
+                "roles, spanner counts and communities).",
+    "id": "Organisation id.",
+    **{k: v for k, v in NODE_METRICS.items() if k not in ("id", "name", "sector")},
+}
+
 #: communities.csv columns (netanalysis.communities.community_table)
 COMMUNITIES: dict[str, str] = {
     "community": "Community number: 0 is the largest; equal sizes ordered by their smallest member id. "
@@ -280,7 +317,10 @@ HELIX: dict[str, str] = {
     "T_UI": "Two-way mutual information in bits, H_U + H_I − H_UI (≥ 0); likewise T_UG, T_IG.",
     "T_UIGC": "Four sectors: Σ over non-empty subsets A of (−1)^(|A|+1) H_A (= T_UIG − T_UIG|C); its sign "
               "alternates with the number of dimensions, so it does not read like T_UIG. null with three.",
-    "synergy": "true when T_UIG < 0 and the whole bootstrap interval is below 0.",
+    "synergy": "true when T_UIG < 0 and the whole bootstrap interval is below 0 (never when uninformative).",
+    "informative": "false when a sector takes part in every unit or in none: its entropy is 0, every T value it "
+                   "enters is 0 by construction, and T_UIG says nothing about synergy.",
+    "constant_sectors": "The sectors present in every unit or in none (named in a warning and in notes).",
     "intervals": "Bootstrap percentile intervals (low, high) of every T value: units resampled with "
                  "replacement (--bootstrap resamples, --seed).",
     "patterns": "Units per presence pattern (e.g. UI = science and business, no government).",
@@ -503,6 +543,13 @@ DATA_QUALITY = {
     "sectors": "Sector scheme, the mapping of raw labels to sectors, labels kept as their own groups.",
     "network": "Nodes and ties built, self-loops and duplicates removed.",
     "nodes_added_from_ties": "Ids named in ties but missing from the nodes table (added as 'unknown').",
+    "missing_values": "Cell values read as missing (NA, N/A, blank …; --na-values) and how many cells per column "
+                      "of the nodes and ties tables were missing.",
+    "duplicate_names": "Organisations sharing a display name, each shown as 'name (id)'.",
+    "where": "--where: the node filters, nodes kept and removed, ties dropped with them.",
+    "through": "--through: event nodes, participation records and the co-participation ties made from them.",
+    "organisations_added_from_participations": "--nodes with --participations: organisations in the records "
+                                               "but not in the nodes table (added as 'unknown').",
     "response_rates": "Survey input: response rates overall, per sector and per wave, with thresholds.",
     "name_matches": "Survey input: how each typed partner name was matched (as name_matches.csv).",
     "survey": "Survey input: symmetrisation rule, dichotomisation, report counts, reciprocity of reports, "

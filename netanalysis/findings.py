@@ -68,7 +68,7 @@ SECTOR_NAMES = {"government": "government", "business": "business", "science": "
 
 #: Order of the kinds of finding within one severity (earlier = read first).
 KIND_ORDER: tuple[str, ...] = (
-    "no_ties", "non_response", "weak_pair", "missing_data", "recommendations", "no_weak_pair",
+    "no_ties", "non_response", "weak_pair", "relation_gap", "missing_data", "recommendations", "no_weak_pair",
     "segregation", "inward_sector", "helix_spanners", "silo", "communities", "activity_gap",
     "possible_gap", "strong_pair", "top_spanners", "brokers", "other", "too_few_to_judge", "data_quality")
 

@@ -35,6 +35,7 @@ GEXF Working Group (2009). GEXF 1.2draft primer. https://gexf.net/
 from __future__ import annotations
 
 import re
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -156,8 +157,9 @@ def _prepared(net: StakeholderNetwork, node_metrics: pd.DataFrame | None):
         rows.append(vals)
     ids = [_xml_text(str(i)) for i in table.index]
     e = net.edges
+    rel = (_xml_text(str(x)) for x in e["relations"]) if "relations" in e.columns else repeat("")
     edges = list(zip((_xml_text(str(x)) for x in e["source"]), (_xml_text(str(x)) for x in e["target"]),
-                     e["weight"].astype(float).tolist()))
+                     e["weight"].astype(float).tolist(), rel))
     return ids, list(zip(cols, kinds)), rows, edges
 
 
@@ -186,17 +188,21 @@ def graphml_text(net: StakeholderNetwork, node_metrics: pd.DataFrame | None = No
     for k, (name, kind) in enumerate(attrs):
         out.append(f'  <key id="d{k}" for="node" attr.name={quoteattr(name)} '
                    f'attr.type="{_GRAPHML_TYPES[kind]}" />')
-    wkey = f"d{len(attrs)}"
+    wkey, rkey = f"d{len(attrs)}", f"d{len(attrs) + 1}"
     out.append(f'  <key id="{wkey}" for="edge" attr.name="weight" attr.type="double" />')
+    has_rel = any(r for *_, r in edges)
+    if has_rel:            # several relation types: each tie lists its relations ("info; project")
+        out.append(f'  <key id="{rkey}" for="edge" attr.name="relations" attr.type="string" />')
     out.append(f'  <graph edgedefault="{"directed" if net.directed else "undirected"}">')
     for node_id, vals in zip(ids, rows):
         out.append(f"    <node id={quoteattr(node_id)}>")
         out.extend(f'      <data key="d{k}">{escape(_value_text(v))}</data>'
                    for k, v in enumerate(vals) if v is not None)
         out.append("    </node>")
-    for src, tgt, w in edges:
+    for src, tgt, w, r in edges:
         out.append(f"    <edge source={quoteattr(src)} target={quoteattr(tgt)}>"
-                   f'<data key="{wkey}">{repr(w)}</data></edge>')
+                   f'<data key="{wkey}">{repr(w)}</data>'
+                   + (f'<data key="{rkey}">{escape(r)}</data>' if has_rel and r else "") + "</edge>")
     out += ["  </graph>", "</graphml>", ""]
     return "\n".join(out)
 
@@ -227,8 +233,9 @@ def gexf_text(net: StakeholderNetwork, node_metrics: pd.DataFrame | None = None)
                    for k, v in enumerate(vals) if v is not None and k != label_at)
         out += ["        </attvalues>", "      </node>"]
     out += ["    </nodes>", "    <edges>"]
-    out.extend(f'      <edge source={quoteattr(src)} target={quoteattr(tgt)} id="{i}" weight="{repr(w)}" />'
-               for i, (src, tgt, w) in enumerate(edges))
+    out.extend(f'      <edge source={quoteattr(src)} target={quoteattr(tgt)} id="{i}" weight="{repr(w)}"'
+               + (f" label={quoteattr(r)}" if r else "") + " />"
+               for i, (src, tgt, w, r) in enumerate(edges))
     out += ["    </edges>", "  </graph>", "</gexf>", ""]
     return "\n".join(out)
 

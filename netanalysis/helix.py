@@ -112,12 +112,19 @@ class HelixSynergy:
     drop_empty: bool
     unit: str = "unit"
     notes: list = field(default_factory=list)
+    constant_sectors: tuple = ()
+
+    @property
+    def informative(self) -> bool:
+        """``False`` when a sector takes part in every unit or in none: its entropy is 0, so every
+        T value it enters is 0 by construction and says nothing about synergy."""
+        return not self.constant_sectors
 
     @property
     def synergy(self) -> bool:
         """``True`` when T_UIG < 0 (and, with a bootstrap, the whole interval is below 0)."""
         lo_hi = self.intervals.get("T_UIG")
-        return bool(self.T_UIG < 0 and (lo_hi is None or lo_hi[1] < 0))
+        return bool(self.informative and self.T_UIG < 0 and (lo_hi is None or lo_hi[1] < 0))
 
     def to_frame(self) -> pd.DataFrame:
         """One row per mutual-information value: ``measure``, ``bits``, ``low``, ``high``."""
@@ -141,6 +148,7 @@ class HelixSynergy:
             "T_UIG": self.T_UIG, "T_UI": self.T_UI, "T_UG": self.T_UG, "T_IG": self.T_IG,
             "T_UIGC": self.T_UIGC,
             "synergy": self.synergy,
+            "informative": self.informative, "constant_sectors": list(self.constant_sectors),
             "values": dict(self.values),
             "intervals": {k: {"low": v[0], "high": v[1]} for k, v in self.intervals.items()},
             "bootstrap": {"resamples": self.bootstrap, "confidence": self.confidence,
@@ -320,6 +328,7 @@ def helix_synergy(data, *, sectors=DEFAULT_SECTORS, bootstrap: int = 1000, seed:
         years = None if years is None else years[~empty]
     if len(P) == 0:
         raise InputError("no units to analyse")
+    constant = _constant_sectors(P, sectors, notes)
     codes = P.astype(np.int64) @ (2 ** np.arange(m - 1, -1, -1))
     gen = rng(seed)
     counts, point, intervals = _analyse(codes, m, int(bootstrap), confidence, gen)
@@ -335,7 +344,21 @@ def helix_synergy(data, *, sectors=DEFAULT_SECTORS, bootstrap: int = 1000, seed:
         T_UI=point["T_UI"], T_UG=point["T_UG"], T_IG=point["T_IG"], T_UIG=point["T_UIG"],
         T_UIGC=point.get("T_UIGC"), values=point, intervals=intervals, patterns=pat, by_year=by_year,
         bootstrap=int(bootstrap), confidence=float(confidence), seed=seed, drop_empty=bool(drop_empty),
-        unit=unit, notes=notes)
+        unit=unit, notes=notes, constant_sectors=constant)
+
+
+def _constant_sectors(P: np.ndarray, sectors: tuple[str, ...], notes: list[str]) -> tuple[str, ...]:
+    """Sectors present in every unit or in none (entropy 0: every T they enter is 0 by construction);
+    each is named in a note and a warning."""
+    constant = tuple(s for j, s in enumerate(sectors) if P[:, j].all() or not P[:, j].any())
+    for s in constant:
+        where = "every" if P[:, sectors.index(s)].all() else "no"
+        msg = (f"sector '{s}' takes part in {where} unit: its entropy is 0, so T_UIG (and every T with it) "
+               "is uninformative, not evidence of 'no synergy'")
+        if not any(f"'{s}'" in n for n in notes):
+            notes.append(msg)
+            warnings.warn(msg, stacklevel=3)
+    return constant
 
 
 def _presence_input(data, sectors: tuple[str, ...], notes: list[str]) -> tuple[pd.DataFrame, str]:

@@ -21,15 +21,21 @@ import pandas as pd
 from .errors import EmptyNetworkError, InputError, OptionError
 from .sectors import SectorScheme, get_scheme
 
-__all__ = ["StakeholderNetwork", "build_network", "MERGE_RULES", "NODE_COLUMNS", "TIE_COLUMNS", "STATUSES"]
+__all__ = ["StakeholderNetwork", "build_network", "BuildOptions", "parse_filter", "names_from_template",
+           "MERGE_RULES", "NODE_COLUMNS", "TIE_COLUMNS", "STATUSES", "NA_VALUES", "ALL_RELATIONS"]
 
-#: Rules for merging duplicate ties (same source, target, type and wave). Default ``sum``:
-#: two records of the same collaboration make a stronger tie.
+#: Rules for merging duplicate ties (same source, target, relation and wave). Default ``sum``:
+#: two records of the same collaboration make a stronger tie. The same rule combines the ties of
+#: several relations into the one tie per pair that the combined network (relation ``all``) has.
 MERGE_RULES = ("sum", "max", "mean", "first")
 #: Columns every nodes table has (user attributes follow).
 NODE_COLUMNS = ("id", "name", "sector", "sector_raw", "status")
 #: Columns every ties table has (user attributes follow).
-TIE_COLUMNS = ("source", "target", "weight", "type", "wave", "reported_by")
+TIE_COLUMNS = ("source", "target", "weight", "relation", "wave", "reported_by")
+#: Cell values read as missing in every attribute column (compared case-insensitively after trimming).
+NA_VALUES = ("", "na", "n/a", "null", "none", "#n/a", "nan", "-")
+#: The label of the combined network in per-relation outputs.
+ALL_RELATIONS = "all"
 #: Values of the ``status`` node column (survey data); ``""`` for records that are not a survey.
 STATUSES = ("respondent", "non_respondent", "named_only", "")
 
@@ -46,14 +52,16 @@ class StakeholderNetwork:
         ``non_respondent``, ``named_only`` for survey data, ``""`` otherwise), user attributes.
     ties : pandas.DataFrame
         One row per tie: ``source``, ``target`` (ids), ``weight`` (float > 0, larger = stronger),
-        ``type``, ``wave``, ``reported_by``, user attributes. Undirected ties are stored with
-        ``source < target``. Rows are unique on (source, target, type, wave).
+        ``relation`` (information, joint project, … ; ``""`` when the input has none), ``wave``,
+        ``reported_by``, user attributes. Undirected ties are stored with ``source < target``. Rows
+        are unique on (source, target, relation, wave).
     directed : bool
     provenance : dict
         What happened to every input row (see :func:`netanalysis.io.load_network`);
         written as ``data_quality.json``.
     merge : str
-        Rule used to merge duplicate ties; also used when a view spans several types or waves.
+        Rule used to merge duplicate ties; also used when a view spans several relations or waves
+        (the combined network's tie weight is the ``merge`` of its relations' weights).
     """
 
     nodes: pd.DataFrame
@@ -93,8 +101,9 @@ class StakeholderNetwork:
     def edges(self) -> pd.DataFrame:
         """Ties collapsed to one row per dyad (undirected) or arc (directed) for graph algorithms.
 
-        Several rows of the same pair (different types or waves in one view) are merged by
-        :attr:`merge`. Columns: ``source``, ``target``, ``weight``, ``u``, ``v`` (vertex positions).
+        Several rows of the same pair (different relations or waves in one view) are merged by
+        :attr:`merge`. Columns: ``source``, ``target``, ``weight``, ``u``, ``v`` (vertex positions),
+        and ``relations`` (the pair's relations joined by ``"; "``) when the ties have relations.
         """
         if "edges" not in self._cache:
             t = self.ties
@@ -103,6 +112,10 @@ class StakeholderNetwork:
                 e = _aggregate(g, self.merge).reset_index()
             else:
                 e = t[["source", "target", "weight"]].sort_values(["source", "target"]).reset_index(drop=True)
+            if "relation" in t.columns and (t["relation"] != "").any():
+                rel = t[t["relation"] != ""].groupby(["source", "target"], sort=True)["relation"].agg(
+                    lambda s: "; ".join(sorted(set(s), key=id_sort_key)))
+                e["relations"] = rel.reindex(pd.MultiIndex.from_frame(e[["source", "target"]])).fillna("").to_numpy()
             pos = pd.Series(np.arange(self.n_nodes), index=self.nodes["id"].to_numpy())
             e["u"] = pos.reindex(e["source"].to_numpy()).to_numpy()
             e["v"] = pos.reindex(e["target"].to_numpy()).to_numpy()
@@ -120,18 +133,29 @@ class StakeholderNetwork:
             raise EmptyNetworkError("the network has no nodes")
 
     # ------------------------------------------------------------------ views
-    def view(self, *, type: str | Iterable[str] | None = None, wave: str | Iterable[str] | None = None,
-             ties: pd.Series | None = None) -> StakeholderNetwork:
-        """A network with only the ties of the given type(s) / wave(s).
+    @property
+    def relations(self) -> list[str]:
+        """The distinct non-blank relations of the ties, in natural order (``[]`` when there are none)."""
+        vals = {str(v) for v in self.ties["relation"]} - {""} if "relation" in self.ties.columns else set()
+        return sorted(vals, key=id_sort_key)
 
-        ``ties`` may be a boolean mask over :attr:`ties` for any other selection. With ``wave`` and a
-        node column ``waves`` (the roster's waves in which the organisation existed, ``;``-separated,
-        e.g. ``1;2``; blank = unknown, kept), organisations that did not exist in the selected wave(s)
-        are not part of the view (unless a tie of the view names them); their ids are listed in
-        ``provenance["view"]["organisations_not_in_wave"]``.
+    def view(self, *, relation: str | Iterable[str] | None = None, wave: str | Iterable[str] | None = None,
+             ties: pd.Series | None = None, type: str | Iterable[str] | None = None) -> StakeholderNetwork:
+        """A network with only the ties of the given relation(s) / wave(s).
+
+        ``ties`` may be a boolean mask over :attr:`ties` for any other selection; ``type`` is the
+        old name of ``relation``. With ``wave`` and a node column ``waves`` (the roster's waves in which
+        the organisation existed, ``;``-separated, e.g. ``1;2``; blank = unknown, kept), organisations
+        that did not exist in the selected wave(s) are not part of the view (unless a tie of the view
+        names them); their ids are listed in ``provenance["view"]["organisations_not_in_wave"]``.
         """
+        if type is not None:
+            if relation is not None:
+                raise OptionError("give relation or its old name type, not both")
+            relation = type
         mask = pd.Series(True, index=self.ties.index)
-        for col, val in (("type", type), ("wave", wave)):
+        selected = {}
+        for col, val in (("relation", relation), ("wave", wave)):
             if val is None:
                 continue
             vals = [val] if isinstance(val, str) else [str(v) for v in val]
@@ -139,13 +163,12 @@ class StakeholderNetwork:
             missing = [v for v in vals if v not in known]
             if missing:
                 raise OptionError(f"no ties with {col} {', '.join(map(repr, missing))}; "
-                                  f"available: {', '.join(sorted(known)) or '(none)'}")
+                                  f"available: {', '.join(sorted(known - {''})) or '(none)'}")
             mask &= self.ties[col].astype(str).isin(vals)
+            selected[col] = vals
         if ties is not None:
             mask &= ties.reindex(self.ties.index).fillna(False).astype(bool)
         prov = dict(self.provenance)
-        selected = {k: ([v] if isinstance(v, str) else [str(x) for x in v])
-                    for k, v in (("type", type), ("wave", wave)) if v is not None}
         kept = self.ties[mask].reset_index(drop=True)
         nodes = self.nodes if wave is None else _nodes_in_waves(self.nodes, selected["wave"], kept)
         if selected or ties is not None:
@@ -186,7 +209,7 @@ class StakeholderNetwork:
         else:
             raise OptionError(f"unknown symmetrisation rule '{rule}': use max, min, mean or sum")
         ties = w.reset_index()
-        for col in ("type", "wave", "reported_by"):
+        for col in ("relation", "wave", "reported_by"):
             ties[col] = ""
         return StakeholderNetwork(self.nodes, ties, False, self.provenance, self.merge)
 
@@ -271,158 +294,325 @@ def _aggregate(grouped, rule: str):
     raise OptionError(f"unknown merge rule '{rule}': use one of {', '.join(MERGE_RULES)}")
 
 
-def _clean_ids(s: pd.Series) -> pd.Series:
-    """Ids as stripped text (object dtype); blank or missing → None."""
-    text = s.astype(object).where(s.notna(), "").astype(str).str.strip()
-    return text.astype(object).where(text != "", None)
+# ---------------------------------------------------------------------------------------- options
+Filter = tuple[str, tuple[str, ...]]
 
 
-def build_network(nodes: pd.DataFrame | None, ties: pd.DataFrame, *, directed: bool = False,
-                  sector_column: str = "sector", scheme: str | SectorScheme | None = None,
-                  merge: str = "sum", strict: bool = False, provenance: dict | None = None,
-                  row_numbers: dict | None = None) -> StakeholderNetwork:
-    """Build a :class:`StakeholderNetwork` from tidy tables, accounting for every row.
+def parse_filter(text: str, *, option: str = "--where") -> Filter:
+    """``"COLUMN=VALUE[,VALUE…]"`` → ``(column, (value, …))``; values compared case-insensitively.
 
-    Parameters
+    Examples
+    --------
+    >>> parse_filter("kind=org, person")
+    ('kind', ('org', 'person'))
+    """
+    col, sep, vals = str(text).partition("=")
+    values = tuple(v.strip() for v in vals.split(",") if v.strip())
+    if not sep or not col.strip() or not values:
+        raise OptionError(f"{option} needs COLUMN=VALUE[,VALUE…], got '{text}'")
+    return col.strip(), values
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How :func:`build_network` turns tidy tables into a network.
+
+    Attributes
     ----------
-    nodes : DataFrame or None
-        Must have ``id``; may have ``name``, the ``sector_column`` and any attributes. ``None``:
-        nodes are the ids named in ``ties`` (sector ``unknown``).
-    ties : DataFrame
-        Must have ``source`` and ``target``; ``weight`` (default 1), ``type``, ``wave``,
-        ``reported_by`` optional; other columns are kept as tie attributes (first value on merge).
     directed : bool
         Directed ties keep (a, b) and (b, a) apart; undirected ones are stored with source < target.
     sector_column : str
         Node column holding the raw sector labels (any categorical attribute works).
-    scheme : str or SectorScheme
-        See :mod:`netanalysis.sectors`.
+    scheme : str or SectorScheme or None
+        See :mod:`netanalysis.sectors` (``None`` = ``standard``).
     merge : {'sum', 'max', 'mean', 'first'}
-        Rule for duplicate ties (same source, target, type, wave), default ``sum``.
+        Rule for duplicate ties (same source, target, relation, wave), default ``sum``; also the rule
+        that combines several relations of a pair into the combined network's tie.
     strict : bool
-        Ties naming an id absent from ``nodes`` raise :class:`InputError` instead of adding the
+        Ties naming an id absent from the nodes table raise :class:`InputError` instead of adding the
         node with sector ``unknown``.
-    provenance : dict
-        Accounts from the reader (per file); this function adds what it merged or dropped.
-    row_numbers : dict
-        ``{"nodes": array, "ties": array}`` file row numbers of the frames' rows, for messages.
-
-    Returns
-    -------
-    StakeholderNetwork
+    na_values : tuple of str
+        Cell values that are missing in every attribute column (case-insensitive, trimmed). A missing
+        sector is ``unknown``; a missing name is the id; a missing relation or wave is ``""``.
+    where : tuple of (column, values)
+        Keep only the nodes whose ``column`` is one of ``values`` (every filter must hold); ties
+        touching other nodes are dropped and counted with the reason.
+    through : (column, values) or None
+        Nodes matching it are events (projects, action situations): a tie between an organisation
+        and an event becomes a participation record, and the records are projected to
+        co-participation ties (relation :attr:`through_relation`) exactly as ``--participations``.
+    projection : {'count', 'newman', 'jaccard'}
+        Weighting of the ``through`` projection (see :mod:`netanalysis.io.participation`).
+    through_relation : str
+        Relation of the projected ties.
     """
-    if merge not in MERGE_RULES:
-        raise OptionError(f"unknown merge rule '{merge}': use one of {', '.join(MERGE_RULES)}")
-    prov = copy.deepcopy(provenance) if provenance else {}
-    prov.setdefault("files", [])
-    rows = row_numbers or {}
-    nodes_acc = _account(prov, "nodes", 0 if nodes is None else len(nodes))
-    ties_acc = _account(prov, "ties", len(ties))
-    sch = get_scheme(scheme)
 
-    # ---------------- nodes
+    directed: bool = False
+    sector_column: str = "sector"
+    scheme: str | SectorScheme | None = None
+    merge: str = "sum"
+    strict: bool = False
+    na_values: tuple[str, ...] = NA_VALUES
+    where: tuple[Filter, ...] = ()
+    through: Filter | None = None
+    projection: str = "count"
+    through_relation: str = "co-participation"
+
+    def __post_init__(self) -> None:
+        if self.merge not in MERGE_RULES:
+            raise OptionError(f"unknown merge rule '{self.merge}': use one of {', '.join(MERGE_RULES)}")
+
+
+# ---------------------------------------------------------------------------------------- cleaning
+def _clean_ids(s: pd.Series, na: frozenset = frozenset()) -> pd.Series:
+    """Ids as stripped text (object dtype); blank, missing or an NA marker → None."""
+    text = s.astype(object).where(s.notna(), "").astype(str).str.strip()
+    return text.astype(object).where(~text.str.casefold().isin(na | {""}), None)
+
+
+def _missing_to_blank(frame: pd.DataFrame, columns: Iterable[str], na: frozenset) -> dict[str, int]:
+    """Replace NA markers by ``""`` in text columns (in place); return the missing count per column."""
+    counts = {}
+    for c in columns:
+        col = frame[c]
+        if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+            isna = col.isna().to_numpy() | col.astype(str).str.strip().str.casefold().isin(na).to_numpy()
+            if isna.any():
+                frame[c] = col.astype(object).where(~isna, "")
+        else:
+            isna = col.isna().to_numpy()
+        if isna.any():
+            counts[str(c)] = int(isna.sum())
+    return counts
+
+
+def _cut(items: list, limit: int) -> dict:
+    """A list kept to its first ``limit`` items, saying how many there are."""
+    out: dict[str, Any] = {"count": len(items), "shown": min(len(items), limit)}
+    if len(items) > limit:
+        out["note"] = f"first {limit} of {len(items)} listed"
+    return out
+
+
+def _clean_nodes(nodes: pd.DataFrame | None, acc: dict, rows: np.ndarray, na: frozenset,
+                 missing: dict) -> pd.DataFrame:
     if nodes is None:
-        nodes = pd.DataFrame({"id": pd.Series([], dtype=object)})
+        return pd.DataFrame({"id": pd.Series([], dtype=object), "_row": pd.Series([], dtype=np.int64)})
     nodes = nodes.copy()
-    nrow = np.asarray(rows.get("nodes", np.arange(len(nodes)) + 2))
-    nodes["id"] = _clean_ids(nodes["id"])
+    nodes["id"] = _clean_ids(nodes["id"], na)
     bad = nodes["id"].isna().to_numpy()
     if bad.any():
-        raise InputError("blank id", file=nodes_acc.get("file"), row=int(nrow[bad.argmax()]),
-                         column=nodes_acc.get("id_column", "id"))
+        raise InputError("blank id", file=acc.get("file"), row=int(rows[bad.argmax()]),
+                         column=acc.get("id_column", "id"))
+    counts = _missing_to_blank(nodes, [c for c in nodes.columns if c != "id"], na)
+    if counts:
+        missing["nodes"] = counts
+    nodes["_row"] = rows
     dup = nodes["id"].duplicated(keep="first").to_numpy()
     if dup.any():
-        nodes_acc["merged"] += int(dup.sum())
-        nodes_acc["merges"].append({"reason": "duplicate id (first row kept)",
-                                    "rows": [int(r) for r in nrow[dup]]})
-        warnings.warn(f"{nodes_acc.get('file', 'nodes')}: {int(dup.sum())} duplicate id rows merged "
-                      f"(first kept)", stacklevel=2)
+        acc["merged"] += int(dup.sum())
+        _note_rows(acc, "merges", "duplicate id (first row kept)", rows[dup])
+        warnings.warn(f"{acc.get('file') or 'nodes'}: {int(dup.sum())} duplicate id rows merged "
+                      f"(first kept)", stacklevel=3)
         nodes = nodes[~dup]
-    nodes_acc["used"] += len(nodes)
+    return nodes
 
-    # ---------------- ties
+
+def _clean_ties(ties: pd.DataFrame, acc: dict, rows: np.ndarray, na: frozenset, missing: dict) -> pd.DataFrame:
     t = ties.copy()
-    trow = np.asarray(rows.get("ties", np.arange(len(t)) + 2))
+    if "relation" not in t.columns and "type" in t.columns:       # the old name of the column
+        t = t.rename(columns={"type": "relation"})
     for col in ("source", "target"):
-        t[col] = _clean_ids(t[col])
+        t[col] = _clean_ids(t[col], na)
         bad = t[col].isna().to_numpy()
         if bad.any():
-            raise InputError("blank id", file=ties_acc.get("file"), row=int(trow[bad.argmax()]),
-                             column=ties_acc.get(f"{col}_column", col))
+            raise InputError("blank id", file=acc.get("file"), row=int(rows[bad.argmax()]),
+                             column=acc.get(f"{col}_column", col))
+    counts = _missing_to_blank(t, [c for c in t.columns if c not in ("source", "target", "weight")], na)
     if "weight" not in t.columns:
         t["weight"] = 1.0
-    t["weight"] = t["weight"].astype(float)
-    for col in ("type", "wave", "reported_by"):
+    t["weight"] = pd.to_numeric(t["weight"], errors="coerce").astype(float)
+    for col in ("relation", "wave", "reported_by"):
         if col not in t.columns:
             t[col] = ""
-        t[col] = t[col].fillna("").astype(str)
-    t["_row"] = trow
+    n_w = int(t["weight"].isna().sum())
+    if n_w:
+        counts["weight"] = n_w
+    if counts:
+        missing["ties"] = counts
+    for col in ("relation", "wave", "reported_by"):
+        t[col] = t[col].fillna("").astype(str).str.strip()
+    t["_row"] = rows
+    t = _split_relations(t, acc)
     keep = np.ones(len(t), bool)
+    for reason, bad in (("self-loop (an organisation tied to itself)", (t["source"] == t["target"]).to_numpy()),
+                        ("missing weight (NA)", t["weight"].isna().to_numpy()),
+                        ("weight 0 (no tie)", (t["weight"] == 0).to_numpy())):
+        bad = bad & keep
+        if bad.any():
+            _drop(acc, reason, t["_row"].to_numpy()[bad])
+            keep &= ~bad
+    return t[keep]
 
-    loops = (t["source"] == t["target"]).to_numpy()
-    if loops.any():
-        _drop(ties_acc, "self-loop (an organisation tied to itself)", trow[loops])
-        keep &= ~loops
-    zero = (t["weight"] == 0).to_numpy() & keep
-    if zero.any():
-        _drop(ties_acc, "weight 0 (no tie)", trow[zero])
-        keep &= ~zero
-    t = t[keep]
 
+def _split_relations(t: pd.DataFrame, acc: dict) -> pd.DataFrame:
+    """Multi-select relation cells (``"info; project"``, also ``|``) become one tie per relation."""
+    multi = t["relation"].str.contains(r"[;|]", regex=True).to_numpy()
+    if not multi.any():
+        return t
+    parts = t["relation"].map(lambda v: list(dict.fromkeys(p.strip() for p in re.split(r"[;|]", v)
+                                                           if p.strip())) or [""])
+    acc["relations_split"] = {"rows": int(multi.sum()), "ties": int(parts[multi].map(len).sum()),
+                              "note": "rows naming several relations ('info; project') give one tie each"}
+    return t.assign(relation=parts).explode("relation").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------- node kinds
+def _matches(nodes: pd.DataFrame, flt: Filter, option: str) -> np.ndarray:
+    col, values = flt
+    if col not in nodes.columns:
+        shown = [c for c in nodes.columns if c != "_row"]
+        raise OptionError(f"{option} {col}=…: the nodes table has no column '{col}'; "
+                          f"available: {', '.join(map(str, shown))}")
+    want = {v.casefold() for v in values}
+    return nodes[col].astype(str).str.strip().str.casefold().isin(want).to_numpy()
+
+
+def _apply_where(nodes: pd.DataFrame, t: pd.DataFrame, opts: BuildOptions, nacc: dict,
+                 tacc: dict, prov: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep the nodes matching every ``where`` filter; drop (and count) ties touching the others."""
+    if not opts.where:
+        return nodes, t
+    keep = np.ones(len(nodes), bool)
+    label = " and ".join(f"{c}={','.join(v)}" for c, v in opts.where)
+    for flt in opts.where:
+        keep &= _matches(nodes, flt, "--where")
+    removed = set(nodes.loc[~keep, "id"])
+    if (~keep).any():
+        _drop(nacc, f"node not kept by --where {label}", nodes.loc[~keep, "_row"].to_numpy())
+    nodes = nodes[keep]
+    known = set(nodes["id"])
+    s_out, t_out = t["source"].isin(removed).to_numpy(), t["target"].isin(removed).to_numpy()
+    absent = ~(t["source"].isin(known) | t["source"].isin(removed)).to_numpy() | \
+        ~(t["target"].isin(known) | t["target"].isin(removed)).to_numpy()
+    drop = np.zeros(len(t), bool)
+    for reason, bad in ((f"tie touches a node removed by --where {label}", s_out | t_out),
+                        (f"tie names an id absent from the nodes table, so not kept by --where {label}", absent)):
+        bad = bad & ~drop
+        if bad.any():
+            _drop(tacc, reason, t["_row"].to_numpy()[bad])
+            drop |= bad
+    prov["where"] = {"filters": [{"column": c, "values": list(v)} for c, v in opts.where],
+                     "nodes_kept": int(keep.sum()), "nodes_removed": len(removed),
+                     "ties_dropped": int(drop.sum())}
+    return nodes, t[~drop]
+
+
+def _apply_through(nodes: pd.DataFrame, t: pd.DataFrame, opts: BuildOptions, nacc: dict,
+                   tacc: dict, prov: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Organisation–event ties → participation records → co-participation ties (``through``)."""
+    if opts.through is None:
+        return nodes, t
+    from .io.participation import projected_ties
+
+    col, values = opts.through
+    is_event = _matches(nodes, opts.through, "--through")
+    events = set(nodes.loc[is_event, "id"])
+    label = f"{col}={','.join(values)}"
+    if is_event.any():
+        _drop(nacc, f"event node (--through {label}): a unit of co-participation, not an organisation",
+              nodes.loc[is_event, "_row"].to_numpy())
+    nodes = nodes[~is_event]
+    se, te = t["source"].isin(events).to_numpy(), t["target"].isin(events).to_numpy()
+    both = se & te
+    if both.any():
+        _drop(tacc, f"tie between two event nodes (--through {label})", t["_row"].to_numpy()[both])
+    part = se ^ te
+    rec = pd.DataFrame({"unit": np.where(se[part], t["source"].to_numpy()[part], t["target"].to_numpy()[part]),
+                        "org": np.where(se[part], t["target"].to_numpy()[part], t["source"].to_numpy()[part]),
+                        "row": t["_row"].to_numpy()[part]})
+    dup = rec.duplicated(["org", "unit"]).to_numpy()
+    if dup.any():
+        tacc["merged"] += int(dup.sum())
+        _note_rows(tacc, "merges", "same organisation and event again (--through)", rec["row"].to_numpy()[dup])
+    rec = rec[~dup]
+    tacc["used"] += len(rec)
+    proj = projected_ties(rec, weighting=opts.projection)
+    proj["relation"] = opts.through_relation
+    proj["wave"], proj["reported_by"], proj["_row"] = "", "", -1
+    prov["through"] = {"column": col, "values": list(values), "events": len(events),
+                       "participation_records": int(len(rec)), "weighting": opts.projection,
+                       "relation": opts.through_relation, "co_participation_ties": int(len(proj)),
+                       "organisation_ties_kept": int((~se & ~te).sum())}
+    rest = t[~se & ~te]
+    return nodes, pd.concat([rest, proj], ignore_index=True) if len(proj) else rest
+
+
+# ---------------------------------------------------------------------------------------- assembling
+def _add_unknown(nodes: pd.DataFrame, t: pd.DataFrame, opts: BuildOptions, nacc: dict, tacc: dict,
+                 prov: dict) -> pd.DataFrame:
     known = set(nodes["id"])
     named = pd.unique(pd.concat([t["source"], t["target"]], ignore_index=True))
-    unknown = [x for x in named if x not in known]
-    if unknown:
-        if strict and nodes_acc["read"]:
-            first = t[~t["source"].isin(known) | ~t["target"].isin(known)].iloc[0]
-            col = "source" if first["source"] not in known else "target"
-            raise InputError(f"id '{first[col]}' is not in the nodes table (--strict)",
-                             file=ties_acc.get("file"), row=int(first["_row"]),
-                             column=ties_acc.get(f"{col}_column", col))
-        add = pd.DataFrame({"id": sorted(unknown)})
-        nodes = pd.concat([nodes, add], ignore_index=True)
-        if len(known):
-            prov["nodes_added_from_ties"] = {"count": len(unknown), "ids": sorted(unknown)[:200],
-                                             "note": "ids named in ties but absent from the nodes file; "
-                                                     "added with sector 'unknown'"}
-            warnings.warn(f"{len(unknown)} ids named in ties are not in the nodes file; added with "
-                          f"sector 'unknown'", stacklevel=2)
+    unknown = sorted((x for x in named if x not in known), key=id_sort_key)
+    if not unknown:
+        return nodes
+    if opts.strict and nacc["read"]:
+        first = t[~t["source"].isin(known) | ~t["target"].isin(known)].iloc[0]
+        col = "source" if first["source"] not in known else "target"
+        raise InputError(f"id '{first[col]}' is not in the nodes table (--strict)", file=tacc.get("file"),
+                         row=int(first["_row"]), column=tacc.get(f"{col}_column", col))
+    if len(known):
+        prov["nodes_added_from_ties"] = {**_cut(unknown, 200), "ids": unknown[:200],
+                                         "note": "ids named in ties but absent from the nodes file; "
+                                                 "added with sector 'unknown'"}
+        warnings.warn(f"{len(unknown)} ids named in ties are not in the nodes file; added with "
+                      f"sector 'unknown'", stacklevel=3)
+    return pd.concat([nodes, pd.DataFrame({"id": unknown, "_row": -1})], ignore_index=True)
 
-    if not directed:
+
+def _merge_ties(t: pd.DataFrame, opts: BuildOptions, acc: dict) -> pd.DataFrame:
+    """One row per (source, target, relation, wave); counts file rows used and merged."""
+    if not opts.directed:
         s, g = t["source"].to_numpy(object), t["target"].to_numpy(object)
         swap = s > g
+        t = t.copy()
         t.loc[swap, ["source", "target"]] = np.c_[g[swap], s[swap]]
-
-    key = ["source", "target", "type", "wave"]
+    key = ["source", "target", "relation", "wave"]
     dup = t.duplicated(key, keep="first").to_numpy()
+    rows_in = t["_row"].to_numpy()
     if dup.any():
-        ties_acc["merged"] += int(dup.sum())
-        ties_acc["merges"].append({"reason": f"duplicate tie merged by '{merge}'"
-                                   + ("" if directed else " (a–b and b–a are one undirected tie)"),
-                                   "rows": [int(r) for r in t["_row"].to_numpy()[dup]][:1000]})
         grouped = t.groupby(key, sort=False)
-        w = _aggregate(grouped["weight"], merge)
+        w = _aggregate(grouped["weight"], opts.merge)
         rest = grouped.first()
         rest["weight"] = w
         t = rest.reset_index()
-    ties_acc["used"] += len(t)
+    kept = set(t["_row"].tolist())
+    file_rows = {int(r) for r in rows_in if r >= 0}
+    merged = sorted(file_rows - kept)
+    if merged:
+        acc["merged"] += len(merged)
+        _note_rows(acc, "merges", f"duplicate tie merged by '{opts.merge}'"
+                   + ("" if opts.directed else " (a–b and b–a are one undirected tie)"), merged)
+    acc["used"] += len(file_rows & kept)
     t = t.drop(columns=["_row"]).sort_values(key, kind="stable").reset_index(drop=True)
     lead = list(TIE_COLUMNS)
-    t = t[lead + [c for c in t.columns if c not in lead]]
+    return t[lead + [c for c in t.columns if c not in lead]]
 
-    # ---------------- node columns
+
+def _node_columns(nodes: pd.DataFrame, opts: BuildOptions, prov: dict) -> pd.DataFrame:
+    sch = get_scheme(opts.scheme)
+    nodes = nodes.drop(columns=["_row"])
     if "name" not in nodes.columns:
         nodes["name"] = nodes["id"]
     nodes["name"] = [i if (n is None or (isinstance(n, float) and n != n) or str(n).strip() == "")
                      else str(n) for i, n in zip(nodes["id"], nodes["name"])]
-    if sector_column in nodes.columns and sector_column != "sector_raw":
-        raw = nodes[sector_column]
-    else:
-        raw = pd.Series([""] * len(nodes), index=nodes.index)
-    raw = raw.astype(object).where(~raw.isna(), "")
-    sectors, mapping = sch.map(raw.astype(str))
-    nodes["sector_raw"] = raw.astype(str).to_numpy()
-    if sector_column != "sector" and "sector" in nodes.columns:
+    col = opts.sector_column
+    raw = nodes[col] if col in nodes.columns and col != "sector_raw" else pd.Series([""] * len(nodes),
+                                                                                   index=nodes.index)
+    raw = raw.astype(object).where(~raw.isna(), "").astype(str)
+    sectors, mapping = sch.map(raw)
+    nodes["sector_raw"] = raw.to_numpy()
+    if col != "sector" and "sector" in nodes.columns:
         nodes = nodes.rename(columns={"sector": "sector_original"})
     nodes["sector"] = sectors.to_numpy()
     if "status" in nodes.columns:
@@ -435,16 +625,111 @@ def build_network(nodes: pd.DataFrame | None, ties: pd.DataFrame, *, directed: b
     lead = list(NODE_COLUMNS)
     nodes = nodes[lead + [c for c in nodes.columns if c not in lead]]
     ids = nodes["id"].tolist()
-    nodes = nodes.iloc[sorted(range(len(ids)), key=lambda i: id_sort_key(ids[i]))]
-    nodes = nodes.reset_index(drop=True)
-    prov["sectors"] = {"scheme": sch.name, "column": sector_column,
-                       "mapping": mapping.to_dict("records"),
-                       "unmapped_labels": sorted(mapping.loc[mapping["how"] == "unmapped", "label"].tolist())}
-    prov["network"] = {"directed": bool(directed), "merge_rule": merge, "nodes": int(len(nodes)),
-                       "ties": int(len(t))}
-    for acc in (nodes_acc, ties_acc):
+    nodes = nodes.iloc[sorted(range(len(ids)), key=lambda i: id_sort_key(ids[i]))].reset_index(drop=True)
+    prov["sectors"] = sch.provenance(mapping, column=col)
+    return nodes
+
+
+def _distinct_names(nodes: pd.DataFrame, prov: dict) -> pd.DataFrame:
+    """Display names that repeat become ``Name (id)``, with a warning and a list in the provenance."""
+    key = nodes["name"].astype(str).str.strip().str.casefold()
+    rep = key.duplicated(keep=False).to_numpy()
+    if not rep.any():
+        return nodes
+    nodes = nodes.copy()
+    listed = [{"id": i, "name": n, "shown_as": f"{n} ({i})"}
+              for i, n in zip(nodes["id"][rep], nodes["name"][rep])]
+    nodes.loc[rep, "name"] = [x["shown_as"] for x in listed]
+    groups = int(key[rep].nunique())
+    prov["duplicate_names"] = {**_cut(listed, 200), "names": int(groups), "nodes": listed[:200],
+                               "note": "organisations sharing a display name are shown as 'name (id)'"}
+    shown = ", ".join(sorted({x["name"] for x in listed})[:5]) + (" …" if groups > 5 else "")
+    warnings.warn(f"{int(rep.sum())} organisations share {groups} display name(s) ({shown}); "
+                  "shown as 'name (id)'", stacklevel=3)
+    return nodes
+
+
+def names_from_template(frame: pd.DataFrame, template: str, *, na_values: Iterable[str] = NA_VALUES) -> pd.Series:
+    """Display names built from columns: ``"{orgname} – {suborg}"``.
+
+    Missing cells give ``""``, and separators left dangling at either end are trimmed, so a row with
+    no ``suborg`` is named ``orgname``.
+
+    Raises
+    ------
+    OptionError
+        The template names a column the table does not have.
+    """
+    import string
+
+    fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    if not fields:
+        raise OptionError(f"--name-template '{template}' names no column: write columns in braces, "
+                          "e.g. '{orgname} – {suborg}'")
+    missing = [f for f in fields if f not in frame.columns]
+    if missing:
+        raise OptionError(f"--name-template names no column '{missing[0]}'; available: "
+                          f"{', '.join(map(str, frame.columns))}")
+    na = {v.casefold() for v in na_values}
+    cells = {f: [("" if (v is None or (isinstance(v, float) and v != v) or str(v).strip().casefold() in na)
+                  else str(v).strip()) for v in frame[f]] for f in fields}
+    out = [template.format(**{f: cells[f][i] for f in fields}) for i in range(len(frame))]
+    trim = re.compile(r"^[\s\-–—,:;/|()]+|[\s\-–—,:;/|(]+$")
+    return pd.Series([re.sub(r"\(\s*\)", "", trim.sub("", s)).strip() for s in out], index=frame.index,
+                     name="name")
+
+
+def build_network(nodes: pd.DataFrame | None, ties: pd.DataFrame, options: BuildOptions | None = None, *,
+                  provenance: dict | None = None, row_numbers: dict | None = None,
+                  **option_values: Any) -> StakeholderNetwork:
+    """Build a :class:`StakeholderNetwork` from tidy tables, accounting for every row.
+
+    Parameters
+    ----------
+    nodes : DataFrame or None
+        Must have ``id``; may have ``name``, the sector column and any attributes. ``None``: nodes
+        are the ids named in ``ties`` (sector ``unknown``).
+    ties : DataFrame
+        Must have ``source`` and ``target``; ``weight`` (default 1), ``relation`` (old name
+        ``type``; cells such as ``"info; project"`` become one tie per relation), ``wave``,
+        ``reported_by`` optional; other columns are kept as tie attributes (first value on merge).
+        Rows numbered below 0 in ``row_numbers`` are derived ties (not file rows, not counted).
+    options : BuildOptions
+        Everything else (direction, sector column and scheme, merge rule, missing values, node
+        filters and kinds); keyword arguments with the names of its fields are accepted instead.
+    provenance : dict
+        Accounts from the reader (per file); this function adds what it merged or dropped.
+    row_numbers : dict
+        ``{"nodes": array, "ties": array}`` file row numbers of the frames' rows, for messages.
+    """
+    opts = options if options is not None else BuildOptions(**option_values)
+    if options is not None and option_values:
+        raise OptionError("give either options or keyword options to build_network, not both")
+    prov = copy.deepcopy(provenance) if provenance else {}
+    prov.setdefault("files", [])
+    rows = row_numbers or {}
+    nacc = _account(prov, "nodes", 0 if nodes is None else len(nodes))
+    tacc = _account(prov, "ties", len(ties))
+    na = frozenset(v.strip().casefold() for v in opts.na_values)
+    missing: dict[str, dict[str, int]] = {}
+    n = 0 if nodes is None else len(nodes)
+    nrows, trows = rows.get("nodes"), rows.get("ties")
+    nodes_df = _clean_nodes(nodes, nacc, np.asarray(np.arange(n) + 2 if nrows is None else nrows), na, missing)
+    t = _clean_ties(ties, tacc, np.asarray(np.arange(len(ties)) + 2 if trows is None else trows), na, missing)
+    nodes_df, t = _apply_where(nodes_df, t, opts, nacc, tacc, prov)
+    nodes_df, t = _apply_through(nodes_df, t, opts, nacc, tacc, prov)
+    nacc["used"] += int((nodes_df["_row"] >= 0).sum()) if len(nodes_df) else 0
+    nodes_df = _add_unknown(nodes_df, t, opts, nacc, tacc, prov)
+    t = _merge_ties(t, opts, tacc)
+    nodes_df = _distinct_names(_node_columns(nodes_df, opts, prov), prov)
+    prov["missing_values"] = {"values": sorted(na), "columns": missing,
+                              "note": "cells read as missing (never a category): a missing sector is "
+                                      "'unknown', a missing name is the id"}
+    prov["network"] = {"directed": bool(opts.directed), "merge_rule": opts.merge, "nodes": int(len(nodes_df)),
+                       "ties": int(len(t)), "relations": sorted(set(t["relation"]) - {""}, key=id_sort_key)}
+    for acc in (nacc, tacc):
         acc["balanced"] = bool(acc["read"] == acc["used"] + acc["merged"] + acc["dropped"])
-    return StakeholderNetwork(nodes, t, bool(directed), prov, merge)
+    return StakeholderNetwork(nodes_df, t, bool(opts.directed), prov, opts.merge)
 
 
 def _account(prov: dict, role: str, n_rows: int) -> dict:
@@ -463,10 +748,22 @@ def _account(prov: dict, role: str, n_rows: int) -> dict:
     return acc
 
 
+#: Row numbers listed per drop or merge reason (the count is always complete).
+ROWS_LISTED = 1000
+
+
+def _note_rows(acc: dict, kind: str, reason: str, rows: Any) -> None:
+    rows = sorted(int(r) for r in np.asarray(rows))
+    entry = {"reason": reason, "count": len(rows), "rows": rows[:ROWS_LISTED]}
+    if len(rows) > ROWS_LISTED:
+        entry["note"] = f"first {ROWS_LISTED} of {len(rows)} rows listed"
+    acc[kind].append(entry)
+
+
 def _drop(acc: dict, reason: str, rows: Any) -> None:
-    rows = [int(r) for r in np.asarray(rows)]
+    rows = np.asarray(rows)
     acc["dropped"] += len(rows)
-    acc["drops"].append({"reason": reason, "count": len(rows), "rows": rows[:1000]})
+    _note_rows(acc, "drops", reason, rows)
 
 
 def _nodes_in_waves(nodes: pd.DataFrame, waves: list[str], ties: pd.DataFrame) -> pd.DataFrame:

@@ -96,6 +96,14 @@ def findings_document(res) -> dict:
             "findings": [{"rank": i, **f.to_dict()} for i, f in enumerate(res.findings, 1)]}
 
 
+def _mixing_table(res) -> pd.DataFrame:
+    """``sector_mixing.csv``: the pairs with their relation (``all`` first, then each relation)."""
+    from .relations import mixing_table, relation_label
+
+    res = _analysis(res)
+    return mixing_table(res.mixing, res.multiplex, label=relation_label(res.network))
+
+
 def _community_members(res) -> pd.DataFrame:
     from .communities import community_members
 
@@ -156,7 +164,8 @@ def _report_table(field: str) -> Callable[[Any], pd.DataFrame | None]:
 # ------------------------------------------------------------------------------------ the registry
 _ANALYZE_REPORT = ("analyze", "report")
 _NODE_OPTIONAL = frozenset({"hub", "authority"})
-_NM_OPTIONAL = frozenset({"strong_components"})
+_NM_OPTIONAL = frozenset({"strong_components", "by_relation"})
+_MULTIPLEX = "ties of two or more relations (a relation column, --through, or --ties with --participations)"
 _SURVEY = "survey or register input only"
 
 OUTPUTS: tuple[Output, ...] = (
@@ -167,9 +176,21 @@ OUTPUTS: tuple[Output, ...] = (
     Output("node_metrics.csv", ("analyze",), _node_table, "csv",
            "One row per organisation: centralities, brokerage roles, cross-sector ties, community.",
            C.NODE_METRICS, _NODE_OPTIONAL),
-    Output("sector_mixing.csv", ("analyze", "gaps"), lambda r: r.mixing.pairs, "csv",
-           "One row per sector pair: observed and expected ties, ratio, permutation p-values, weak flag.",
+    Output("sector_mixing.csv", ("analyze", "gaps"), _mixing_table, "csv",
+           "One row per sector pair and relation (all = the combined network, then each relation when the ties "
+           "have two or more): observed and expected ties, ratio, permutation p-values, weak flag.",
            C.SECTOR_MIXING),
+    Output("relations.csv", ("analyze",), lambda r: None if r.multiplex is None else r.multiplex.summary.table,
+           "csv", "One row per relation (all first): tied pairs, density, weights, share of multiplex ties.",
+           C.RELATIONS, when=_MULTIPLEX),
+    Output("relation_overlap.csv", ("analyze",),
+           lambda r: None if r.multiplex is None else r.multiplex.summary.overlap, "csv",
+           "One row per pair of relations: shared ties, Jaccard overlap, correlation of the adjacency matrices.",
+           C.RELATION_OVERLAP, when=_MULTIPLEX),
+    Output("node_metrics_by_relation.csv", ("analyze",),
+           lambda r: None if r.multiplex is None else r.multiplex.node_metrics, "csv",
+           "Node measures per relation, one row per relation and organisation (all = node_metrics.csv).",
+           C.NODE_METRICS_BY_RELATION, _NODE_OPTIONAL, when=_MULTIPLEX),
     Output("recommendations.csv", ("analyze", "gaps"), lambda r: r.recommendations, "csv",
            "Recommended partnerships for each weak sector pair, with shared partners and a suggested broker.",
            C.RECOMMENDATIONS),

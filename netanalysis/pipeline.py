@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import pandas as pd
 
 from . import communities, findings, metrics
 from .brokerage import ROLES, BrokerageResult, brokerage_test
 from .mixing import MixingResult, mixing_analysis
-from .network import StakeholderNetwork
+from .network import ALL_RELATIONS, StakeholderNetwork
 from .recommend import recommend_partnerships
+from .relations import MultiplexResult, multiplex_analysis, relation_label
 from .results import (
     Analysis,
     AnalysisOptions,
@@ -57,7 +59,10 @@ def _findings(net: StakeholderNetwork, mix: MixingResult, spanners: pd.DataFrame
               wave: str | None = None, **kw) -> tuple:
     """Typed, ranked findings, their Markdown, the response-rate table and the missing-data sensitivity."""
     g = findings.assemble_gaps(net, mix, spanners, recs, wave=wave, **kw)
-    return tuple(g.findings), g.markdown, g.response, g.missing
+    label = relation_label(net)
+    found = tuple(f if f.relation != ALL_RELATIONS or label == ALL_RELATIONS else replace(f, relation=label)
+                  for f in g.findings)
+    return found, g.markdown, g.response, g.missing
 
 
 def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
@@ -107,14 +112,29 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
     table = communities.community_table(part)
     node["community"] = part.membership
     netm.update(communities.community_summary(part, table))
-    stage("findings", "communities")
-    fnd, text, rates, missing = _findings(net, mix, spanners, recs, node_metrics=node, communities=table,
-                                          extra=communities.findings(part, table))
+    stage("relations", "communities")
+    # two or more relations: every analysis again per relation (netanalysis.relations)
+    multi = multiplex_analysis(net, permutations=opts.permutations, seed=opts.seed, mixing_all=mix,
+                               node_metrics_all=node, network_metrics_all=netm)
+    netm = _with_relations(netm, multi, relation_label(net))
+    stage("findings", "relations")
+    fnd, text, rates, missing = _findings(
+        net, mix, spanners, recs, node_metrics=node, communities=table,
+        extra=[*communities.findings(part, table), *(multi.findings if multi else ())])
     stage("", "findings")
     return Analysis(network=net, options=opts, node_metrics=node, network_metrics=netm, mixing=mix,
                     brokerage=br, spanners=spanners, recommendations=recs, partition=part, communities=table,
                     findings=fnd, findings_text=text, response_rates=rates, survey=survey_diagnostics(net),
-                    timings=timings, missing_data=missing)
+                    timings=timings, missing_data=missing, multiplex=multi)
+
+
+def _with_relations(netm: dict, multi: MultiplexResult | None, label: str) -> dict:
+    """``network_metrics.json``: the figures say which relation they are about (``all``, or the relation
+    of a view); per-relation figures under ``by_relation`` when there are two or more relations."""
+    out = {"relation": label, **netm}
+    if multi is not None:
+        out["by_relation"] = {r: m for r, m in multi.network_metrics.items() if r != ALL_RELATIONS}
+    return out
 
 
 def gaps(net: StakeholderNetwork, *, permutations: int = 1000, seed: int = 42, adjust: str = "holm",
@@ -129,9 +149,13 @@ def gaps(net: StakeholderNetwork, *, permutations: int = 1000, seed: int = 42, a
                           max_ratio=max_ratio, min_group=min_group)
     spn = boundary_spanners(net)
     rec = recommend_partnerships(net, mix.pairs, method=method, per_pair=per_pair)
-    fnd, text, rates, missing = _findings(net, mix, spn, rec, wave=wave, options=opts)
+    multi = multiplex_analysis(net, permutations=permutations, seed=seed, mixing_all=mix, node_level=False,
+                               mixing_options={"adjust": adjust, "alpha": alpha, "max_ratio": max_ratio,
+                                               "min_group": min_group})
+    fnd, text, rates, missing = _findings(net, mix, spn, rec, wave=wave, options=opts,
+                                          extra=multi.findings if multi else ())
     return GapsResult(network=net, mixing=mix, spanners=spn, recommendations=rec, findings=fnd,
-                      findings_text=text, response_rates=rates, missing_data=missing)
+                      findings_text=text, response_rates=rates, missing_data=missing, multiplex=multi)
 
 
 def find_communities(net: StakeholderNetwork, *, method: str = "leiden", runs: int = communities.DEFAULT_RUNS,

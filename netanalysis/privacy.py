@@ -38,7 +38,7 @@ __all__ = ["ALLOWED_NODE_ATTRIBUTES", "ALLOWED_TIE_ATTRIBUTES", "KEY_ENV", "reso
 #: Node attributes kept by default (besides the pseudonymous ``id`` and ``name``).
 ALLOWED_NODE_ATTRIBUTES = ("sector", "status")
 #: Tie attributes kept by default (besides ``source`` and ``target``, which are pseudonymised).
-ALLOWED_TIE_ATTRIBUTES = ("weight", "type", "wave")
+ALLOWED_TIE_ATTRIBUTES = ("weight", "relation", "type", "wave")
 #: Environment variable holding the pseudonym key.
 KEY_ENV = "NETANALYSIS_PSEUDONYM_KEY"
 _PREFIX = "org-"

@@ -20,6 +20,7 @@ if TYPE_CHECKING:   # the result types of the analysis families (imported for an
     from .helix import HelixSynergy
     from .mixing import MixingResult
     from .network import StakeholderNetwork
+    from .relations import MultiplexResult
 
 __all__ = ["Finding", "Severity", "SEVERITIES", "AnalysisOptions", "Analysis", "SurveyDiagnostics", "GapsResult",
            "CommunitiesResult", "ComparisonResult", "HelixResult", "MapResult"]
@@ -136,6 +137,8 @@ class Analysis:
     survey : SurveyDiagnostics
     timings : Mapping
         Seconds per stage (only ``manifest.json`` records them).
+    multiplex : MultiplexResult or None
+        Ties of two or more relations: every analysis per relation (:mod:`netanalysis.relations`).
     """
 
     network: StakeholderNetwork
@@ -155,6 +158,7 @@ class Analysis:
     timings: Mapping[str, float] = field(default_factory=dict)
     #: missing_data.MissingDataResult: non-response sensitivity (survey input with non-respondents)
     missing_data: Any = None
+    multiplex: MultiplexResult | None = None
 
     def data_quality(self) -> dict:
         """The provenance of the network plus anything the analyses add (response rates …)."""
@@ -174,6 +178,7 @@ class GapsResult:
     response_rates: pd.DataFrame | None = None
     #: missing_data.MissingDataResult (survey input with non-respondents)
     missing_data: Any = None
+    multiplex: MultiplexResult | None = None     # per-relation mixing and gap findings (no node measures)
 
 
 @dataclass(frozen=True)

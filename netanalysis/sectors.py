@@ -18,8 +18,16 @@ Built-in schemes
 ``none``
     No mapping: every label is its own group (blank → ``unknown``).
 
-A user scheme is a CSV/TSV/XLSX file with columns ``label`` and ``sector``; its rules are tried
-first, then the ``standard`` rules (pass ``--scheme FILE`` and ``--scheme-only`` to use it alone).
+A user scheme is a CSV/TSV/XLSX file with columns ``label`` and ``sector``; every ``sector`` must be
+one of the canonical sectors (anything else is an error naming the row). By default the file
+**extends** ``standard``: its labels are tried first, then the standard rules
+(``--scheme-mode extend``); ``--scheme-mode replace`` uses the file alone (labels it does not name
+are kept as their own groups).
+
+Every raw label → sector mapping applied is listed in ``data_quality.json`` (``sectors.mapping``,
+with ``how``: ``exact``, ``keyword``, ``blank`` or ``unmapped``) and in the CLI summary.
+``docs/sectors.md`` lists every label the built-in schemes know: ``python -m netanalysis.sectors >
+docs/sectors.md`` writes it (a test checks it is current).
 """
 
 from __future__ import annotations
@@ -33,12 +41,15 @@ import pandas as pd
 
 from .errors import InputError, OptionError
 
-__all__ = ["SECTORS", "HELIX_SECTORS", "SectorScheme", "get_scheme", "normalise_label"]
+__all__ = ["SECTORS", "HELIX_SECTORS", "SCHEME_MODES", "SectorScheme", "get_scheme", "normalise_label",
+           "schemes_markdown"]
 
 #: Canonical sector names, in report order.
 SECTORS = ("government", "business", "science", "civil_society", "other", "unknown")
 #: The four quadruple-helix sectors.
 HELIX_SECTORS = ("government", "business", "science", "civil_society")
+#: How a user scheme file combines with ``standard``: ``extend`` (default) or ``replace``.
+SCHEME_MODES = ("extend", "replace")
 
 _CORDIS = {"hes": "science", "rec": "science", "prc": "business", "pub": "government",
            "oth": "other"}
@@ -158,6 +169,19 @@ class SectorScheme:
         ).sort_values(["sector", "label"], kind="stable").reset_index(drop=True)
         return sectors.astype(object), mapping
 
+    def provenance(self, mapping: pd.DataFrame, *, column: str | None) -> dict:
+        """The ``sectors`` entry of ``data_quality.json`` for a mapping made by :meth:`map`.
+
+        ``renamed`` lists every raw label the scheme turned into a different canonical sector
+        (``State`` → ``government``); ``unmapped_labels`` those kept as their own groups.
+        """
+        renamed = [{"label": r["label"], "sector": r["sector"], "how": r["how"], "count": int(r["count"])}
+                   for r in mapping.to_dict("records")
+                   if r["how"] in ("exact", "keyword") and normalise_label(r["label"]) != r["sector"]]
+        return {"scheme": self.name, "column": column, "mapping": mapping.to_dict("records"),
+                "renamed": renamed,
+                "unmapped_labels": sorted(mapping.loc[mapping["how"] == "unmapped", "label"].tolist())}
+
 
 STANDARD = SectorScheme("standard", dict(_EXACT), {k: list(v) for k, v in _STEMS.items()})
 CORDIS = SectorScheme("cordis", dict(_CORDIS))
@@ -165,21 +189,27 @@ NONE = SectorScheme("none", {"": "unknown"})
 _BUILTIN = {"standard": STANDARD, "cordis": CORDIS, "none": NONE}
 
 
-def get_scheme(scheme: str | Path | SectorScheme | None = None, *, only: bool = False) -> SectorScheme:
+def get_scheme(scheme: str | Path | SectorScheme | None = None, *, only: bool = False,
+               mode: str | None = None) -> SectorScheme:
     """Return a scheme by built-in name, from a ``label,sector`` file, or pass one through.
 
     Parameters
     ----------
     scheme : str, Path, SectorScheme or None
         ``None`` → ``standard``.
-    only : bool
-        For a user file: use its rules alone, without the standard rules behind them.
+    mode : {'extend', 'replace'}
+        For a user file: ``extend`` (default) tries the file's labels first, then the standard
+        rules; ``replace`` uses the file alone. ``only=True`` is the old spelling of ``replace``.
 
     Raises
     ------
     OptionError
-        Unknown built-in name. :class:`InputError` for a bad scheme file.
+        Unknown built-in name or mode. :class:`InputError` for a bad scheme file: missing columns,
+        a blank sector, or a sector that is not canonical (the row is named).
     """
+    mode = mode or ("replace" if only else "extend")
+    if mode not in SCHEME_MODES:
+        raise OptionError(f"unknown scheme mode '{mode}': use {' or '.join(SCHEME_MODES)}")
     if scheme is None:
         return STANDARD
     if isinstance(scheme, SectorScheme):
@@ -199,10 +229,52 @@ def get_scheme(scheme: str | Path | SectorScheme | None = None, *, only: bool = 
         if needed not in cols:
             raise InputError(f"a sector scheme needs columns label and sector; found "
                              f"{', '.join(table.frame.columns)}", file=str(path), column=needed)
-    exact = {} if only else dict(STANDARD.exact)
-    for i, (lab, sec) in enumerate(zip(table.frame[cols["label"]], table.frame[cols["sector"]])):
-        sec_norm = normalise_label(sec).replace(" ", "_")
+    exact = dict(STANDARD.exact) if mode == "extend" else {"": "unknown"}
+    for row, lab, sec in zip(table.rows, table.frame[cols["label"]], table.frame[cols["sector"]]):
+        sec_norm = normalise_label(sec).replace(" ", "_").replace("-", "_")
         if sec_norm == "":
-            raise InputError("blank sector", file=str(path), row=i + 2, column=cols["sector"])
+            raise InputError("blank sector", file=str(path), row=int(row), column=cols["sector"])
+        if sec_norm not in SECTORS:
+            raise InputError(f"'{sec}' is not a sector: map labels to one of {', '.join(SECTORS)}",
+                             file=str(path), row=int(row), column=cols["sector"])
         exact[normalise_label(lab)] = sec_norm
-    return SectorScheme(path.name, exact, {} if only else STANDARD.stems)
+    name = path.name + ("" if mode == "extend" else " (replaces standard)")
+    return SectorScheme(name, exact, STANDARD.stems if mode == "extend" else {})
+
+
+def schemes_markdown() -> str:
+    """``docs/sectors.md``: every label and keyword stem the built-in schemes know."""
+    lines = ["# Sector schemes", "",
+             "Generated from `netanalysis/sectors.py` by `python -m netanalysis.sectors > docs/sectors.md`; "
+             "do not edit by hand.", "",
+             "Raw organisation-type labels are mapped to the canonical sectors "
+             + ", ".join(f"`{s}`" for s in SECTORS) + ". Labels are compared after normalisation "
+             "(Unicode NFKC, case-folded, quotes removed, spaces squeezed). A label that no rule knows is "
+             "kept as its own group and listed as unmapped in `data_quality.json`; missing values (`NA`, "
+             "blank …) are `unknown`.", "",
+             "A user file (`--scheme FILE`, columns `label,sector`) may map only to the canonical sectors. "
+             "It **extends** `standard` by default (its labels first, then the rules below); "
+             "`--scheme-mode replace` uses it alone.", ""]
+    for sch, what in ((STANDARD, "exact labels first, then keyword stems: a label maps when one of its "
+                                 "words equals a stem, or starts with a stem of at least 4 letters "
+                                 "(the longest matching stem wins)"),
+                      (CORDIS, "exactly the CORDIS activity types"),
+                      (NONE, "no mapping: every label is its own group")):
+        lines += [f"## `{sch.name}`", "", what[0].upper() + what[1:] + ".", ""]
+        if len(sch.exact) > 1:
+            lines += ["| sector | exact labels |", "|---|---|"]
+            for sec in SECTORS:
+                labs = sorted(k for k, v in sch.exact.items() if v == sec and k)
+                if labs:
+                    lines.append(f"| `{sec}` | " + ", ".join(f"`{x}`" for x in labs) + " |")
+            lines.append("")
+        if sch.stems:
+            lines += ["| sector | keyword stems |", "|---|---|"]
+            for sec, stems in sch.stems.items():
+                lines.append(f"| `{sec}` | " + ", ".join(f"`{x}`" for x in sorted(set(stems))) + " |")
+            lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(schemes_markdown())

@@ -134,8 +134,9 @@ def test_gaps_cli(tmp_path):
                  "findings.md"):
         assert (out / name).exists(), name
     t = pd.read_csv(out / "sector_mixing.csv", encoding="utf-8-sig")
-    assert list(t.columns[:11]) == ["sector_a", "sector_b", "ties", "possible", "density", "expected", "ratio",
-                                    "z", "p_value", "p_adjusted", "weak"]
+    assert list(t.columns[:12]) == ["relation", "sector_a", "sector_b", "ties", "possible", "density", "expected",
+                                    "ratio", "z", "p_value", "p_adjusted", "weak"]
+    assert set(t["relation"]) == {"all"}
     j = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert j["parameters"]["permutations"] == 999 and j["findings"][0]["rank"] == 1
     bad = CliRunner().invoke(main, ["gaps", "--ties", str(SLO / "ties.csv"), "--permutations", "-3",

@@ -90,7 +90,8 @@ def test_unmatched_spellings_share_one_new_id_and_strict_raises():
 
 def test_aliases_table_and_file(tmp_path):
     roster = {"ALM-014": "Zhetysu Tech University"}
-    assert reconcile_names(["ZTU"], roster)["method"].iat[0] == "unmatched"
+    assert reconcile_names(["ZTU"], roster)["method"].iat[0] == "acronym"     # Z(hetysu) T(ech) U(niversity)
+    assert reconcile_names(["ZTU"], {"ALM-014": "Almaty Tech"})["method"].iat[0] == "unmatched"
     f = tmp_path / "aliases.csv"
     f.write_text("raw_name,id,score,method\nZTU,ALM-014,,unmatched\nNobody,,,\nJTU,NEW-1,,\n", encoding="utf-8")
     assert read_aliases(f) == {"ZTU": "ALM-014", "JTU": "NEW-1"}
@@ -132,7 +133,8 @@ def test_bundled_survey_answer_key():
     t = truth.set_index("raw_name")
     on_roster = t["id"] != ""
     wrong = [r for r in t.index[on_roster] if m.loc[r, "id"] != t.loc[r, "id"]]
-    assert wrong == ["ZTU"]                                       # an abbreviation: alias-table territory
+    assert wrong == []                              # the abbreviation ZTU now resolves as an acronym
+    assert m.loc["ZTU", "method"] == "acronym"
     assert (m.loc[t.index[~on_roster], "method"] == "unmatched").all()   # off-roster names stay apart
 
 

@@ -59,7 +59,7 @@ def test_views_by_type_and_wave():
     assert info.n_nodes == 3 and info.n_ties == 2
     assert net.view(wave="2").n_ties == 1
     assert net.view(type="project", wave="1").edges["weight"].tolist() == [2.0]
-    with pytest.raises(OptionError, match="no ties with type 'funding'"):
+    with pytest.raises(OptionError, match="no ties with relation 'funding'"):
         net.view(type="funding")
 
 

@@ -68,6 +68,18 @@ def _runs(tmp: Path) -> list[tuple[str, list[str], Path]]:
         runs.append(("map", ["map", *inp, "--permutations", "99"], tmp / f"{name}_map"))
     runs.append(("analyze", ["analyze", "--participations", str(part), "--scheme", "cordis", *FAST],
                  tmp / "part_analyze"))
+    # messy multi-relational input (issue 13): relations, --where, --through, repeated names, NA
+    messy = REPO / "tests" / "data" / "messy_multiplex"
+    margs = ["--nodes", str(messy / "nodes.csv"), "--ties", str(messy / "ties.csv"), "--id-column", "code",
+             "--name-column", "orgname", "--source-column", "from", "--target-column", "to",
+             "--weight-column", "strength"]
+    runs.append(("analyze", ["analyze", *margs, "--where", "kind=org", "--directed", *FAST], tmp / "multiplex_analyze"))
+    runs.append(("analyze", ["analyze", *margs, "--through", "kind=event", *FAST], tmp / "through_analyze"))
+    runs.append(("gaps", ["gaps", *margs, "--where", "kind=org", *FAST], tmp / "multiplex_gaps"))
+    roster = tmp / "in_part" / "roster.csv"
+    pd.DataFrame({"id": ["u0", "i0", "g0", "nobody"], "sector": ["REC", "PRC", "PUB", "OTH"]}).to_csv(roster, index=False)
+    runs.append(("analyze", ["analyze", "--participations", str(part), "--nodes", str(roster), "--scheme", "cordis",
+                             *FAST], tmp / "part_roster_analyze"))
     runs.append(("report", ["report", *tidy, *FAST, "--name", "t", "--anonymize"], tmp / "tidy_report"))
     runs.append(("report", ["report", *_survey(), *FAST, "--name", "s", "--min-cell-size", "5"],
                  tmp / "survey_report"))

@@ -239,12 +239,11 @@ def test_cli_input_choice_errors(tmp_path):
     part = str(SLOVENIA / "participations.csv")
     r = CliRunner().invoke(main, ["analyze", "--out", str(tmp_path)])
     assert r.exit_code == 2 and "give exactly one input" in r.output and "--participations" in r.output
-    r = CliRunner().invoke(main, ["analyze", "--participations", part, "--ties", str(SLOVENIA / "ties.csv"),
-                                  "--out", str(tmp_path)])
-    assert r.exit_code == 2 and "got --ties, --participations" in r.output
+    r = CliRunner().invoke(main, ["analyze", "--participations", part, "--survey", part, "--out", str(tmp_path)])
+    assert r.exit_code == 2 and "got --participations, --survey" in r.output
     r = CliRunner().invoke(main, ["validate", "--participations", part, "--unit-column", "rcn",
-                                  "--org-column", "pic", "--nodes", str(SLOVENIA / "nodes.csv")])
-    assert r.exit_code == 2 and "cannot be combined with --nodes" in r.output
+                                  "--org-column", "pic", "--directed"])
+    assert r.exit_code == 2 and "cannot be combined with --directed" in r.output
     r = CliRunner().invoke(main, ["validate", "--participations", part, "--unit-column", "rcn",
                                   "--org-column", "pic", "--sector-column", "type", "--scheme", "cordis"])
     assert r.exit_code == 0, r.output

@@ -127,13 +127,13 @@ def test_directed_reports_and_types(reports):
     assert _edges(net) == {("g1", "b1"): 4, ("b1", "g1"): 5, ("g1", "s1"): 3, ("s1", "g1"): 3,
                            ("b1", TG): 2, ("b2", "b1"): 2, ("s1", "s2"): 4}
     g1b1 = net.ties[(net.ties["source"] == "g1") & (net.ties["target"] == "b1")]
-    assert sorted(g1b1["type"]) == ["information", "joint project"]      # multi-select split
+    assert sorted(g1b1["relation"]) == ["information", "joint project"]      # multi-select split
     assert set(g1b1["reported_by"]) == {"g1"}
     # the undirected tie carries the union of both sides' types and who reported it
     und = _quiet(survey_network, reports, symmetrize="min")
     t = und.ties[(und.ties["source"] == "b1") & (und.ties["target"] == "g1")]
-    assert sorted(t["type"]) == ["information", "joint project"] and set(t["reported_by"]) == {"both"}
-    assert _edges(und.view(type="information")) == {("b1", "g1"): 4, ("g1", "s1"): 3}
+    assert sorted(t["relation"]) == ["information", "joint project"] and set(t["reported_by"]) == {"both"}
+    assert _edges(und.view(relation="information")) == {("b1", "g1"): 4, ("g1", "s1"): 3}
 
 
 def test_reciprocity_and_accounts(reports):

@@ -17,7 +17,9 @@ Keys
        (ә ғ қ ң ө ұ ү һ і) are never removed and Й is never turned into И (no accent stripping);
     3. case folding;
     4. quotes (« » “ ” „ " ' ‘ ’) and punctuation become spaces (``-`` and ``&`` inside words too);
-    5. legal forms are removed at the start and at the end of the name (repeatedly), as short forms
+    5. standard abbreviations and word forms are written one way (:data:`ABBREVIATIONS`: г./гор./
+       города/қаласы → город, обл. → область, р-н → район, им. → имени, ул. → улица, пр. → проспект);
+    6. legal forms are removed at the start and at the end of the name (repeatedly), as short forms
        (ТОО/ЖШС, АО/АҚ, НАО/КЕАҚ, ГУ/КГУ/РГП/РГУ/КГП/ГКП, ОО/ҚБ, ИП/ЖК, ООО/ЗАО/ОАО/ПАО, LLP, LLC, JSC,
        Ltd, Inc, PLC, GmbH, NJSC …; also their look-alike spellings such as Latin ``TOO``) and as
        spelled-out phrases ("товарищество с ограниченной ответственностью", "акционерное общество",
@@ -39,7 +41,8 @@ Matching (:func:`reconcile_names`)
 ----------------------------------
 Each distinct raw name is tried in order: ``exact`` (the raw text, trimmed, equals a roster name or
 id), ``alias`` (the alias table, by raw text or by normalised key), ``normalised`` (equal normalised or
-transliterated key), ``fuzzy``, else ``unmatched``.
+transliterated key), ``acronym`` (a raw acronym such as ``КазНУ`` or ``KBTU`` that abbreviates exactly
+one roster name, see :func:`acronym_match`), ``fuzzy``, else ``unmatched``.
 
 The fuzzy score (0–100) compares names word by word, so an extra or a different word costs a lot:
 every word of either name is paired with its most similar word of the other name (similarity = the
@@ -47,8 +50,8 @@ larger of rapidfuzz's ``ratio`` on the transliterated words and 0.95 × ``ratio`
 and the score is the mean over the words of both names. ``Astana Innovations LLP`` vs ``ТОО «Астана
 Инновейшнс»`` scores 97.5; ``Astana Innovation Hub`` vs the same scores 79.3 and ``Алматы
 Инновейшнс`` 73.8, below the default threshold of 90. On the bundled synthetic Almaty survey (336
-distinct spellings, answer key in ``datasets/almaty_survey/truth/aliases.csv``) every spelling but one
-abbreviation (``ZTU``: an alias-table case) resolves correctly and no two organisations merge.
+distinct spellings, answer key in ``datasets/almaty_survey/truth/aliases.csv``) every spelling resolves
+correctly (the abbreviation ``ZTU`` as an acronym) and no two organisations merge.
 Words in :data:`STOPWORDS` ("of", "the",
 "и", "им." …) are left out of the comparison. *Blocking*: only roster names sharing at least one word
 with similarity ≥ 80 are scored. The best candidate at or above ``threshold`` wins; ties between
@@ -70,13 +73,13 @@ import pandas as pd
 from ..errors import InputError, OptionError
 
 __all__ = ["normalise_name", "transliterate", "name_skeleton", "read_aliases", "reconcile_names",
-           "ambiguous_matches",
+           "acronym_of", "acronym_match", "ABBREVIATIONS", "ambiguous_matches",
            "LEGAL_FORMS", "TRANSLIT", "STOPWORDS", "DEFAULT_THRESHOLD", "MATCH_METHODS"]
 
 #: Default fuzzy threshold (0–100). See the module docs for the scores of the acceptance examples.
 DEFAULT_THRESHOLD = 90.0
 #: Values of the ``method`` column of :func:`reconcile_names`, in the order they are tried.
-MATCH_METHODS = ("exact", "alias", "normalised", "fuzzy", "unmatched")
+MATCH_METHODS = ("exact", "alias", "normalised", "acronym", "fuzzy", "unmatched")
 
 # ---------------------------------------------------------------------------- look-alikes
 _LAT2CYR = dict(zip("ABCEHKMOPTXYaceopxyiIh", "АВСЕНКМОРТХУасеорхуіІһ"))
@@ -139,6 +142,20 @@ _LEGAL_END = {tuple("".join(_LAT2CYR_LOWER.get(ch, ch) for ch in w) for w in f.r
 _LEGAL_START = _LEGAL_END - {tuple("".join(_LAT2CYR_LOWER.get(ch, ch) for ch in w) for w in p) for p in _END_ONLY}
 _LEGAL_LENGTHS = sorted({len(p) for p in _LEGAL_END}, reverse=True)      # longest phrases first
 
+#: Standard Russian/Kazakh abbreviations and word forms written one way in the normalised key, so
+#: «Акимат г. Алматы», «Акимат гор. Алматы» and «Акимат города Алматы» meet: город (г., гор., города,
+#: қаласы, қ.), область (обл., области, облысы), район (р-н, района, ауданы), имени (им., атындағы),
+#: улица (ул., улицы, көшесі), проспект (пр., просп., пр-т, даңғылы).
+ABBREVIATIONS = {
+    **dict.fromkeys(("г", "гор", "город", "города", "городе", "городу", "қаласы", "қаласының", "қ"), "город"),
+    **dict.fromkeys(("обл", "область", "области", "облысы"), "область"),
+    **dict.fromkeys(("р-н", "рн", "район", "района", "районе", "ауданы"), "район"),
+    **dict.fromkeys(("им", "имени", "атындағы"), "имени"),
+    **dict.fromkeys(("ул", "улица", "улицы", "көшесі"), "улица"),
+    **dict.fromkeys(("пр", "просп", "проспект", "проспекта", "даңғылы"), "проспект"),
+}
+_HYPHENATED = re.compile(r"(?<!\w)(р\s*-\s*н|пр\s*-\s*т)(?!\w)")
+
 #: Words left out of fuzzy comparison (they carry no identity).
 STOPWORDS = frozenset({"of", "the", "and", "for", "in", "at", "и", "им", "имени", "атындағы", "в", "по",
                        "на", "для", "және"})
@@ -186,6 +203,8 @@ def normalise_name(name: object) -> str:
     'astana innovations'
     >>> normalise_name('«Қазақ Телеком» АҚ')
     'қазақ телеком'
+    >>> normalise_name('Акимат г. Алматы') == normalise_name('Акимат города Алматы')
+    True
     """
     if _is_missing(name):
         return ""
@@ -194,8 +213,9 @@ def normalise_name(name: object) -> str:
     text = re.sub(r"[«»“”„‟\"'‘’`´]", " ", text)
     context = _script_of(text)           # a word made only of look-alikes follows the whole name
     words = [_fold_word(w, context) for w in text.split()]
-    text = " ".join(words).casefold()
-    words = [w for w in _PUNCT.sub(" ", text).split() if w]
+    text = _HYPHENATED.sub(lambda m: " район " if m.group(1).startswith("р") else " проспект ",
+                           " ".join(words).casefold())
+    words = [ABBREVIATIONS.get(w, w) for w in _PUNCT.sub(" ", text).split() if w]
     return " ".join(_strip_legal(words))
 
 
@@ -258,6 +278,72 @@ def _keys(name: str) -> tuple[str, str, list[str]]:
     if not words:
         words = tr.split()
     return norm, tr, words
+
+
+# ---------------------------------------------------------------------------- acronyms
+#: Words after which a name's "named after" part starts (left out of its acronym: КазНУ им. аль-Фараби).
+_NAMED_AFTER = ("imeni", "atyndagy")
+
+
+def acronym_of(raw: object) -> str:
+    """The transliterated acronym a raw name is written as, or ``""`` when it is not one.
+
+    An acronym is a single word (legal forms aside) of 2–10 letters with at least two capitals:
+    ``КазНУ`` → ``kaznu``, ``KBTU`` → ``kbtu``; ``Kazakhtelecom`` → ``""``.
+    """
+    norm = normalise_name(raw)
+    if not norm or " " in norm or not 2 <= len(norm) <= 10 or not norm.isalpha():
+        return ""
+    word = next((w for w in unicodedata.normalize("NFKC", str(raw)).split()
+                 if normalise_name(w) == norm), "")
+    if sum(ch.isupper() for ch in word) < 2:
+        return ""
+    return transliterate(norm)
+
+
+def _acronym_words(norm: str) -> tuple[str, ...]:
+    words = [w for w in transliterate(norm).split() if w not in STOPWORDS or w in _NAMED_AFTER]
+    for stop in _NAMED_AFTER:
+        if stop in words:
+            words = words[:words.index(stop)]
+    return tuple(w for w in words if w not in STOPWORDS)
+
+
+@lru_cache(maxsize=65536)
+def _covers(acr: str, words: tuple[str, ...]) -> bool:
+    """Can ``acr`` be cut into non-empty prefixes of every word of ``words``, in order?"""
+    if not words:
+        return acr == ""
+    w = words[0]
+    return any(w.startswith(acr[:k]) and _covers(acr[k:], words[1:])
+               for k in range(1, min(len(w), len(acr) - len(words) + 1) + 1))
+
+
+def acronym_match(raw: object, roster_names: Mapping[str, Iterable[str]]) -> tuple[str | None, list[str]]:
+    """``(id, candidates)``: the roster id whose full name the acronym ``raw`` abbreviates.
+
+    A name of at least two words (stopwords and the "named after" part left out, compared
+    transliterated) matches when the acronym is made of a prefix of each of its words in order
+    (``КазНУ`` ↔ «Казахский национальный университет»; ``KBTU`` ↔ «Казахстанско-Британский
+    технический университет»). When several names match, the one with the most words (one letter
+    group per word is the likelier reading) wins: КазНАУ is «Казахский национальный аграрный
+    университет», not «Казахский национальный университет». ``id`` is None when that is still not
+    one roster id.
+    """
+    acr = acronym_of(raw)
+    if not acr:
+        return None, []
+    hits: dict[str, int] = {}
+    for i, names in roster_names.items():
+        for n in names:
+            words = _acronym_words(normalise_name(n))
+            if 2 <= len(words) <= len(acr) and _covers(acr, words):
+                hits[i] = max(hits.get(i, 0), len(words))
+    if not hits:
+        return None, []
+    most = max(hits.values())             # one letter group per word is the likelier reading
+    best = [i for i, k in hits.items() if k == most]
+    return (best[0] if len(best) == 1 else None), list(hits)
 
 
 # ---------------------------------------------------------------------------- aliases
@@ -421,6 +507,7 @@ def reconcile_names(raw_names: Iterable, roster, *, aliases=None, threshold: flo
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in _MATCH_COLUMNS})
     idx = _RosterIndex.build(ros, read_aliases(aliases))
     rows = [_direct_match(raw, idx, int(counts.get(raw, 0))) for raw in uniq]
+    _acronym_matches(rows, ros)
     _fuzzy_matches(rows, ros, idx.keys, threshold)
     unmatched = _new_organisations(rows, new_id_prefix)
     if strict and unmatched:
@@ -500,6 +587,22 @@ def _direct_match(raw: str, idx: _RosterIndex, count: int) -> tuple[dict, str, s
         if len(same) > 1:
             rec["note"] = f"ambiguous: roster ids {', '.join(sorted(same))} have the same normalised name"
     return rec, norm, tr, words
+
+
+def _acronym_matches(rows: list, ros: pd.DataFrame) -> None:
+    """Unmatched raw names written as acronyms (КазНУ, KBTU) that abbreviate one roster name."""
+    todo = [r[0] for r in rows if r[0]["method"] == "unmatched" and acronym_of(r[0]["raw_name"])]
+    if not todo:
+        return
+    names: dict[str, list[str]] = {}
+    for i, n in zip(ros["id"], ros["name"]):
+        names.setdefault(i, []).append(n)
+    for rec in todo:
+        hit, cands = acronym_match(rec["raw_name"], names)
+        if hit is not None:
+            rec.update(id=hit, score=100.0, method="acronym")
+        elif len(cands) > 1:
+            rec["note"] = f"acronym of several roster names ({', '.join(cands[:5])}): not used"
 
 
 def _fuzzy_matches(rows: list, ros: pd.DataFrame, ros_keys: list, threshold: float) -> None:

@@ -48,19 +48,23 @@ Borgatti, S. P., & Everett, M. G. (1997). Network analysis of 2-mode data. *Soci
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError, OptionError
-from ..network import StakeholderNetwork, build_network, id_sort_key
+from ..network import NA_VALUES, BuildOptions, StakeholderNetwork, build_network, id_sort_key
 from ..sectors import SectorScheme, get_scheme
 from .tables import optional_column, read_table, resolve_column
 
-__all__ = ["Participations", "read_participations", "make_participations", "project",
-           "load_participation_network", "WEIGHTINGS"]
+__all__ = ["Participations", "read_participations", "make_participations", "project", "projected_ties",
+           "participation_network", "load_participation_network", "WEIGHTINGS", "CO_PARTICIPATION"]
+
+#: Relation of projected ties when they are combined with ties from a ties file.
+CO_PARTICIPATION = "co-participation"
 
 #: Projection weightings accepted by :func:`project`.
 WEIGHTINGS = ("count", "newman", "jaccard")
@@ -196,7 +200,7 @@ def make_participations(frame: pd.DataFrame, *, unit_column: str = "unit", org_c
         if col is not None and col not in frame.columns:
             raise InputError(f"no column '{col}'; available: {', '.join(map(str, frame.columns))}")
     frame = frame.astype(object).where(frame.notna(), "")
-    acc = {"role": "participations", "file": None, "read": int(len(frame)), "used": 0, "merged": 0,
+    acc: dict[str, Any] = {"role": "participations", "file": None, "read": int(len(frame)), "used": 0, "merged": 0,
            "dropped": 0, "drops": [], "merges": [], "unit_column": unit_column,
            "org_column": org_column, "sector_column": sector_column, "name_column": name_column,
            "year_column": year_column}
@@ -208,13 +212,13 @@ def _build(frame: pd.DataFrame, rows: np.ndarray, acc: dict, *, uc, oc, sc, nc, 
            scheme) -> Participations:
     sch = get_scheme(scheme)
     rows = np.asarray(rows)
-    df = pd.DataFrame({
-        "unit": frame[uc].astype(str).str.strip().to_numpy(object),
-        "org": frame[oc].astype(str).str.strip().to_numpy(object),
-        "sector_raw": (frame[sc].astype(str).str.strip() if sc else pd.Series([""] * len(frame))).to_numpy(object),
-        "name": (frame[nc].astype(str).str.strip() if nc else pd.Series([""] * len(frame))).to_numpy(object),
-        "row": rows,
-    })
+    def text(col):      # missing values (NA, N/A, blank …) are "", never a label, name or id
+        if not col:
+            return np.full(len(frame), "", dtype=object)
+        v = frame[col].astype(str).str.strip()
+        return v.where(~v.str.casefold().isin(NA_VALUES), "").to_numpy(object)
+
+    df = pd.DataFrame({"unit": text(uc), "org": text(oc), "sector_raw": text(sc), "name": text(nc), "row": rows})
     if yc:
         ytext = frame[yc].astype(str).str.strip()
         yblank = ytext.str.casefold().isin(_MISSING).to_numpy()
@@ -270,9 +274,7 @@ def _build(frame: pd.DataFrame, rows: np.ndarray, acc: dict, *, uc, oc, sc, nc, 
     sectors, mapping = sch.map(orgs["sector_raw"])
     orgs["sector"] = sectors.to_numpy(object)
     orgs["n_units"] = n_units.reindex(ids).to_numpy(np.int64)
-    prov["sectors"] = {"scheme": sch.name, "column": acc.get("sector_column"),
-                       "mapping": mapping.to_dict("records"),
-                       "unmapped_labels": sorted(mapping.loc[mapping["how"] == "unmapped", "label"].tolist())}
+    prov["sectors"] = sch.provenance(mapping, column=acc.get("sector_column"))
 
     # ---- units: size and earliest year
     g = records.groupby("unit", sort=False)
@@ -357,8 +359,6 @@ def project(participations: Participations, *, weighting: str = "count",
     >>> net.ties[["source", "target", "weight", "shared_units"]].to_dict("records")[0]
     {'source': 'a', 'target': 'b', 'weight': 1.5, 'shared_units': 2}
     """
-    import scipy.sparse as sp
-
     if weighting not in WEIGHTINGS:
         raise OptionError(f"unknown projection weighting '{weighting}': use {', '.join(WEIGHTINGS)}")
     if not np.isfinite(min_weight) or min_weight < 0:
@@ -370,24 +370,7 @@ def project(participations: Participations, *, weighting: str = "count",
     check_pairs(units["n_orgs"].to_numpy(), units["unit"].to_numpy(), what="participation unit",
                 file=files[0].get("file"))
     B, org_ids, _ = participations.incidence()
-    shared = sp.triu(B @ B.T, k=1, format="csr")
-    shared.sort_indices()
-    if weighting == "count":
-        weight = shared.data.astype(float)
-    elif weighting == "newman":
-        n_p = np.asarray(B.sum(axis=0)).ravel()
-        d = np.zeros_like(n_p, dtype=float)
-        d[n_p >= 2] = 1.0 / (n_p[n_p >= 2] - 1.0)
-        W = sp.triu(B @ sp.diags(d) @ B.T, k=1, format="csr")
-        W.sort_indices()
-        if not (np.array_equal(W.indptr, shared.indptr) and np.array_equal(W.indices, shared.indices)):
-            raise RuntimeError("internal error: Newman and count projections differ in pattern")
-        weight = W.data.astype(float)
-    else:
-        deg = np.asarray(B.sum(axis=1)).ravel()
-        coo_r = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
-        union = deg[coo_r] + deg[shared.indices] - shared.data
-        weight = shared.data / union
+    shared, weight = _projection(B, weighting)
     rows = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
     cols = shared.indices
     keep = weight >= min_weight
@@ -414,6 +397,146 @@ def project(participations: Participations, *, weighting: str = "count",
     isolates = int(B.shape[0] - len(np.union1d(rows[keep], cols[keep])))
     net.provenance["projection"]["isolates"] = isolates
     return net
+
+
+def _projection(B, weighting: str):
+    """``(shared, weight)``: upper-triangle shared-unit counts (CSR, sorted) and the tie weights."""
+    import scipy.sparse as sp
+
+    shared = sp.triu(B @ B.T, k=1, format="csr")
+    shared.sort_indices()
+    if weighting == "count":
+        return shared, shared.data.astype(float)
+    if weighting == "newman":
+        n_p = np.asarray(B.sum(axis=0)).ravel()
+        d = np.zeros_like(n_p, dtype=float)
+        d[n_p >= 2] = 1.0 / (n_p[n_p >= 2] - 1.0)
+        W = sp.triu(B @ sp.diags(d) @ B.T, k=1, format="csr")
+        W.sort_indices()
+        if not (np.array_equal(W.indptr, shared.indptr) and np.array_equal(W.indices, shared.indices)):
+            raise RuntimeError("internal error: Newman and count projections differ in pattern")
+        return shared, W.data.astype(float)
+    deg = np.asarray(B.sum(axis=1)).ravel()
+    coo_r = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+    union = deg[coo_r] + deg[shared.indices] - shared.data
+    return shared, shared.data / union
+
+
+def projected_ties(records: pd.DataFrame, *, weighting: str = "count") -> pd.DataFrame:
+    """Co-participation ties from distinct ``unit``, ``org`` records (same weights as :func:`project`).
+
+    Returns ``source``, ``target`` (``source`` first in natural id order), ``weight``,
+    ``shared_units``; organisations without a partner give no row.
+
+    Examples
+    --------
+    >>> projected_ties(pd.DataFrame({"unit": ["e1", "e1", "e2", "e2"], "org": ["a", "b", "a", "b"]}))
+      source target  weight  shared_units
+    0      a      b     2.0             2
+    """
+    import scipy.sparse as sp
+
+    if weighting not in WEIGHTINGS:
+        raise OptionError(f"unknown projection weighting '{weighting}': use {', '.join(WEIGHTINGS)}")
+    orgs = np.array(sorted(pd.unique(records["org"]), key=id_sort_key), dtype=object)
+    units = pd.unique(records["unit"])
+    r = pd.Series(np.arange(len(orgs)), index=orgs).reindex(records["org"].to_numpy()).to_numpy()
+    c = pd.Series(np.arange(len(units)), index=units).reindex(records["unit"].to_numpy()).to_numpy()
+    B = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(orgs), len(units)))
+    B.data[:] = 1.0
+    shared, weight = _projection(B, weighting)
+    rows = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+    return pd.DataFrame({"source": orgs[rows], "target": orgs[shared.indices], "weight": weight,
+                         "shared_units": shared.data.astype(np.int64)})
+
+
+def _roster_nodes(p: Participations, roster, strict: bool, prov: dict) -> tuple[pd.DataFrame, np.ndarray]:
+    """Roster rows (all kept, also organisations with no participation) plus the organisations of the
+    records the roster lacks (sector ``unknown``; refused with ``strict``)."""
+    frame = roster.frame.copy()
+    ids = frame["id"].astype(str).str.strip()
+    n_units = p.organisations.set_index("id")["n_units"]
+    extra = p.organisations[~p.organisations["id"].isin(set(ids))]
+    if len(extra):
+        first = p.records[p.records["org"].isin(set(extra["id"]))].sort_values("row").iloc[0]
+        if strict:
+            raise InputError(f"organisation '{first['org']}' is not in the nodes table (--strict)",
+                             file=p.provenance["files"][0].get("file"), row=int(first["row"]),
+                             column=p.provenance["files"][0].get("org_column"))
+        listed = sorted(extra["id"].tolist(), key=id_sort_key)
+        prov["organisations_added_from_participations"] = {
+            "count": len(listed), "ids": listed[:200],
+            **({"note_cut": f"first 200 of {len(listed)} listed"} if len(listed) > 200 else {}),
+            "note": "organisations in the participation records but not in the nodes file; added with "
+                    "sector 'unknown'"}
+        warnings.warn(f"{len(listed)} organisations in the participation records are not in the nodes file; "
+                      "added with sector 'unknown'", stacklevel=3)
+        frame = pd.concat([frame, pd.DataFrame({"id": extra["id"].to_numpy(), "name": extra["name"].to_numpy()})],
+                          ignore_index=True)
+    frame["n_units"] = n_units.reindex(frame["id"].astype(str).str.strip()).fillna(0).astype(np.int64).to_numpy()
+    rows = np.r_[np.asarray(roster.rows), np.full(len(extra), -1)]
+    return frame, rows
+
+
+def participation_network(p: Participations, *, roster=None, ties=None, weighting: str = "count",
+                          min_weight: float = 0, options: BuildOptions | None = None) -> StakeholderNetwork:
+    """Participation records projected to organisation ties, with a roster and/or a ties file.
+
+    Parameters
+    ----------
+    p : Participations
+    roster : netanalysis.io.load.NodeTable, optional
+        The nodes file (``--nodes``): names, sectors and attributes come from it; roster
+        organisations with no participation stay as isolates; organisations of the records the
+        roster lacks are added with sector ``unknown`` and reported (``options.strict``: refused).
+    ties : netanalysis.io.load.TieTable, optional
+        A ties file (``--ties``): its ties and the projected ones become two relations of one
+        network (``ties`` without a relation column are relation ``ties``; the projected ones
+        :data:`CO_PARTICIPATION`).
+    weighting, min_weight
+        See :func:`project`.
+    options : BuildOptions
+        Scheme, ``where``, ``strict`` …; ``directed`` must be false (a projection is undirected).
+    """
+    if roster is None and ties is None and options is None:
+        return project(p, weighting=weighting, min_weight=min_weight)
+    opts = options or BuildOptions(scheme=p.scheme)
+    if opts.directed:
+        raise OptionError("participation records give undirected ties: drop --directed")
+    proj = projected_ties(p.records[["unit", "org"]], weighting=weighting)
+    proj = proj[proj["weight"] >= min_weight]
+    prov: dict = {k: v for k, v in p.provenance.items() if k not in ("sectors", "files")}
+    files = [dict(a) for a in p.provenance["files"]]
+    if roster is not None:
+        nodes, nrows = _roster_nodes(p, roster, opts.strict, prov)
+        files.insert(0, dict(roster.account))
+        opts = roster.options(opts)
+    else:
+        nodes = p.organisations[["id", "name", "sector_raw", "n_units"]].rename(columns={"sector_raw": "sector"})
+        nrows = np.arange(len(nodes)) + 2
+        files.append({"role": "nodes", "file": None, "read": int(len(nodes)),
+                      "note": "one node per organisation of the participation records"})
+        opts = replace(opts, sector_column="sector")
+    if ties is not None:
+        t = ties.frame.copy()
+        if "weight" not in t.columns:
+            t["weight"] = 1.0
+        if "relation" not in t.columns:
+            t["relation"] = ""
+        t["relation"] = t["relation"].where(t["relation"].astype(str).str.strip() != "", "ties")
+        proj = proj.assign(relation=CO_PARTICIPATION)
+        frame = pd.concat([t, proj], ignore_index=True)
+        trows = np.r_[np.asarray(ties.rows), np.full(len(proj), -1)]
+        files.insert(1 if roster is not None else 0, dict(ties.account))
+    else:
+        frame, trows = proj, np.arange(len(proj)) + 2
+        files.append({"role": "ties", "file": None, "read": int(len(proj)),
+                      "note": f"ties projected from participations ({weighting} weighting)"})
+    prov["files"] = files
+    prov["projection"] = {"weighting": weighting, "formula": _FORMULAS[weighting], "min_weight": float(min_weight),
+                          "organisations": int(p.n_organisations), "units": int(p.n_units),
+                          "ties": int(len(proj)), "relation": CO_PARTICIPATION if ties is not None else ""}
+    return build_network(nodes, frame, opts, provenance=prov, row_numbers={"nodes": nrows, "ties": trows})
 
 
 def load_participation_network(path: str | Path, *, unit_column: str, org_column: str,

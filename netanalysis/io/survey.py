@@ -188,6 +188,9 @@ def _read_nodes(nodes, *, id_column, name_column, sector_column, encoding):
     ren = {idc: "id"}
     if namec and namec != idc:
         ren[namec] = "name"
+    for role in ("id", "name"):          # a column called like a role it does not play keeps its data
+        if role in frame.columns and role not in ren:
+            ren[role] = f"{role}_original"
     frame = frame.rename(columns=ren)
     if "name" not in frame.columns:
         frame["name"] = frame["id"]

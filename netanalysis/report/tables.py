@@ -11,6 +11,7 @@ import pandas as pd
 from ..formatting import is_missing
 from ..io.survey import rates_for_view
 from ..network import StakeholderNetwork
+from ..relations import mixing_table, relation_label
 from ..results import Analysis
 from .options import ReportTables
 
@@ -178,6 +179,6 @@ def report_tables(res: Analysis, *, min_cell_size: int = 0, anonymize: bool = Fa
                                             min_cell_size),
         name_matches=None if anonymize else res.survey.name_matches,
         recommendations=res.recommendations,
-        sector_mixing=res.mixing.pairs,
+        sector_mixing=mixing_table(res.mixing, res.multiplex, label=relation_label(net)),
         symmetrization_sensitivity=res.survey.symmetrization_sensitivity,
         response_rates=rr)
