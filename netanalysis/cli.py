@@ -560,9 +560,11 @@ def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("map.html"),
               show_default=True, help="HTML file to write (one offline page).")
 @click.option("--size-by", default="degree", show_default=True,
-              help="Node metric that sets node size (degree, strength, betweenness, pagerank, …).")
-@click.option("--color-by", type=click.Choice(["sector", "community"]), default="sector", show_default=True,
-              help="Initial node colouring (the page can switch).")
+              help="Node measure (degree, strength, betweenness, pagerank, …) or numeric node column "
+                   "that sets node size and label priority.")
+@click.option("--color-by", default="sector", show_default=True,
+              help="Initial node colouring: sector, community or any categorical node column "
+                   "(the page can switch).")
 @click.option("--anonymize", is_flag=True,
               help="Replace names by keyed pseudonyms (key: $NETANALYSIS_PSEUDONYM_KEY) and show only "
                    "sector, status and network measures.")
@@ -574,14 +576,31 @@ def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair
 def map_command(out, size_by, color_by, anonymize, title, permutations, seed, **kw):
     """Write the interactive network map (one offline HTML file) to --out."""
     from .export import write_text
-    from .viz.map import map_page
+    from .viz.map import MapOptions, render_map
 
     net = _load(kw)
-    page = map_page(net, size_by=size_by, color_by=color_by, anonymize=anonymize, seed=seed,
-                    permutations=permutations, title=title)
+    metrics, mixing, partition = _map_inputs(net, seed=seed, permutations=permutations)
+    page = render_map(net, metrics=metrics, mixing=mixing, communities=partition,
+                      options=MapOptions(size_by=size_by, color_by=color_by, anonymize=anonymize,
+                                         seed=seed, title=title))
     write_text(out, page)
     click.echo(f"network: {net.n_nodes} organisations, {net.n_ties} ties")
     click.echo(f"wrote {out} ({len(page.encode('utf-8')) / 1e6:.1f} MB)")
+
+
+def _map_inputs(net, *, seed: int, permutations: int):
+    """What the map draws: node metrics (up to the map's full-view size), the sector mixing table and
+    the consensus communities (the map itself computes none of them)."""
+    from . import metrics as m
+    from .communities import consensus_communities
+    from .mixing import mixing_analysis
+    from .viz.map import FULL_MAP_MAX_NODES
+
+    net.require_nodes()
+    metrics = m.node_metrics(net, seed=seed) if net.n_nodes <= FULL_MAP_MAX_NODES else None
+    mixing = mixing_analysis(net, permutations=permutations, seed=seed).pairs if net.n_ties else None
+    partition = consensus_communities(net, seed=seed) if net.n_ties else None
+    return metrics, mixing, partition
 
 
 # ------------------------------------------------------------------------------ compare (waves)

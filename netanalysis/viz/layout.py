@@ -25,10 +25,24 @@ from ..random import rng
 
 __all__ = ["layout_positions", "KK_MAX_NODES", "FR_MAX_NODES"]
 
+#: Distance between isolates in their band (layout units; about one unit per vertex elsewhere).
+ISOLATE_GAP = 0.7
 #: Components up to this size use Kamada–Kawai (even tie lengths; O(n²) memory and time).
 KK_MAX_NODES = 500
 #: Components up to this size use Fruchterman–Reingold; larger ones DrL (faster on big graphs).
 FR_MAX_NODES = 3000
+
+
+def _lengths(weights: list | None) -> list | None:
+    """Kamada–Kawai edge lengths from tie strengths: stronger ties shorter (0.6 to 1.4 × typical);
+    None when all ties are equally strong."""
+    if not weights:
+        return None
+    w = np.asarray(weights, dtype=float)
+    if np.ptp(w) <= 0:
+        return None
+    rel = np.sqrt((w - w.min()) / np.ptp(w))
+    return (1.4 - 0.8 * rel).tolist()
 
 
 def _component_layout(sub, seed: int) -> np.ndarray:
@@ -43,7 +57,7 @@ def _component_layout(sub, seed: int) -> np.ndarray:
     init = (gen.uniform(-1, 1, size=(n, 2)) * np.sqrt(n) / 2).tolist()
     weights = sub.es["weight"] if "weight" in sub.es.attributes() and sub.ecount() else None
     if n <= KK_MAX_NODES:
-        lay = sub.layout_kamada_kawai(seed=init, maxiter=50 * n, weights=None)
+        lay = sub.layout_kamada_kawai(seed=init, maxiter=50 * n, weights=_lengths(weights))
     elif n <= FR_MAX_NODES:
         # FR costs about n² per iteration without the grid; the grid variant is used above 1,000
         lay = sub.layout_fruchterman_reingold(seed=init, niter=300 if n <= 1000 else 200,
@@ -96,7 +110,7 @@ def layout_positions(G, *, seed: int = 42, aspect: float = 1.6) -> np.ndarray:
         # pack components in rows (shelf packing), widest first
         gap = 1.0
         total_area = sum((np.ptp(xy[:, 0]) + gap) * (np.ptp(xy[:, 1]) + gap) for _, xy in blocks)
-        row_width = max(np.sqrt((total_area + len(iso) * gap * gap) * aspect),
+        row_width = max(np.sqrt((total_area + len(iso) * ISOLATE_GAP ** 2) * aspect),
                         max((np.ptp(xy[:, 0]) for _, xy in blocks), default=0) + gap)
         x = y = row_h = 0.0
         for c, xy in blocks:
@@ -106,11 +120,12 @@ def layout_positions(G, *, seed: int = 42, aspect: float = 1.6) -> np.ndarray:
             pos[c] = xy - xy.min(axis=0) + [x, y]
             x += w + gap
             row_h = max(row_h, h)
-        if iso:
+        if iso:   # a compact band under the components, ISOLATE_GAP apart
+            step = ISOLATE_GAP
             y0 = (y + row_h + gap) if blocks else 0.0
-            per_row = max(1, int(row_width / gap) if blocks else int(np.ceil(np.sqrt(len(iso)))))
+            per_row = max(1, int(row_width / step) + 1 if blocks else int(np.ceil(np.sqrt(len(iso) * aspect))))
             for k, v in enumerate(iso):
-                pos[v] = [(k % per_row) * gap, y0 + (k // per_row) * gap]
+                pos[v] = [(k % per_row) * step, y0 + (k // per_row) * step]
     finally:
         ig.set_random_number_generator(random)
     return pos - pos.mean(axis=0)
