@@ -588,7 +588,7 @@ def _sector_view(net: StakeholderNetwork, *, styles: dict, mixing: pd.DataFrame 
                           "label": f"{int(cnt):,}", "font": {"size": 16, "strokeWidth": 4}})
     _add_edges(pv, edge_opts)
     pv_nodes, pv_edges, *_ = pv.get_network_data()
-    if missing_helix:
+    if missing_helix and len(missing_helix) < len(helix):
         extra = f"No organisations of sector(s) {', '.join(missing_helix)}."
         note = (note + " " + extra).strip()
     return {"key": key, "title": "Sectors", "kind": "sectors", "nodes": pv_nodes, "edges": pv_edges,

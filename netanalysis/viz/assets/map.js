@@ -135,7 +135,8 @@
     var shrink = Math.min(1, Math.sqrt(0.10 * W * H / Math.max(area, 1)));
     var radii = v.nodes.map(function (d) { return Math.max(2.5, d.size * shrink); });
     var rmax = Math.max.apply(null, radii.concat([4]));
-    var mx = MARGIN + rmax, my = MARGIN + rmax;
+    var extra = v.kind === "sectors" ? 30 + 0.06 * Math.min(W, H) : 0;     // self-loops and curved arcs
+    var mx = MARGIN + rmax + extra, my = MARGIN + rmax + extra;
     var sx = x1 > x0 ? (W - 2 * mx) / (x1 - x0) : 1, sy = y1 > y0 ? (H - 2 * my) / (y1 - y0) : 1;
     var s = Math.min(sx, sy);                 // stretch one axis at most 2x to fill the canvas
     sx = Math.min(sx, 2 * s); sy = Math.min(sy, 2 * s);
@@ -369,11 +370,12 @@
       if (counts[i]) { legendEntry(nodesBox, dot(c.color, v.kind === "sectors" ? c.shape : (c.shape || "dot")), c.label, counts[i]); }
     });
     tiesBox.appendChild(el("h3", "Ties"));
-    var kinds = { same: 0, cross: 0, weak: 0 };
+    var kinds = { same: 0, cross: 0, weak: 0 }, colours = {};
     v.edges.forEach(function (e, i) {
       var item = state.edges.get(i);
       if (!item || item.hidden) { return; }
-      kinds[e.wk ? "weak" : item.dashes ? "cross" : "same"]++;
+      kinds[item.weak ? "weak" : item.dashes ? "cross" : "same"]++;
+      colours[e.color.color] = true;
     });
     var group = v.kind === "actors" ? coloring().noun : "";
     if (v.kind === "actors") {
@@ -386,7 +388,8 @@
     } else {
       if (DATA.mixingGiven) {
         tiesBox.appendChild(el("p", "Colour: observed / expected ties (ratio in the sector mixing table)."));
-        DATA.ratioLegend.forEach(function (r) { legendEntry(tiesBox, line(r[1], false, 5), r[0]); });
+        DATA.ratioLegend.forEach(function (r) { if (colours[r[1]]) { legendEntry(tiesBox, line(r[1], false, 5), r[0]); } });
+        if (colours["#999999"]) { legendEntry(tiesBox, line("#999999", false, 5), "no expected count"); }
         if (kinds.weak) { legendEntry(tiesBox, line(GREY, true, 3), "weak pair (dashed)"); }
       } else {
         tiesBox.appendChild(el("p", "Run the full analysis to colour ties by observed / expected."));
@@ -552,8 +555,10 @@
       var hidden = hiddenNode[e.from] || hiddenNode[e.to] || (v.kind === "actors" && !edgeOn(e));
       var on = !near || (near[e.from] !== undefined && near[e.to] !== undefined);
       var dashes = v.kind === "actors" ? v.nodes[e.from].c[state.color] !== v.nodes[e.to].c[state.color] : !!e.dashes;
-      return { id: i, hidden: !!hidden, dashes: !!(dashes || e.wk),
-               color: on ? e.color : { color: DIM_EDGE, opacity: 0.5 } };
+      var weak = e.wk && (v.kind === "sectors" || coloring().key === "sector");
+      var colour = e.wk && !weak ? { color: GREY, opacity: 0.55 } : e.color;
+      return { id: i, hidden: !!hidden, dashes: !!(dashes || weak), weak: !!weak,
+               color: on ? colour : { color: DIM_EDGE, opacity: 0.5 } };
     }));
     state.revision++;
     renderLegend();
