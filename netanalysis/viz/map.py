@@ -56,7 +56,8 @@ from ..network import StakeholderNetwork
 from . import palette
 from .layout import layout_positions
 
-__all__ = ["render_map", "helix_map", "build_map", "map_page", "MapData", "MapOptions", "tie_relations", "PHYSICS_MAX_NODES",
+__all__ = ["render_map", "helix_map", "build_map", "map_page", "MapData", "MapOptions", "tie_relations",
+           "metric_frame", "sector_styles", "weak_pairs", "is_weak_pair", "PHYSICS_MAX_NODES",
            "FULL_MAP_MAX_NODES", "TOP_ACTORS", "KEY_METRICS", "vis_network_js", "escape_json"]
 
 #: Physics (nodes pull their partners when dragged) only up to this many organisations.
@@ -168,7 +169,7 @@ def _page(data: dict, title: str) -> str:
 
 
 # --------------------------------------------------------------------------- inputs
-def _metric_frame(net: StakeholderNetwork, metrics: pd.DataFrame | None, size_by: str) -> pd.DataFrame:
+def metric_frame(net: StakeholderNetwork, metrics: pd.DataFrame | None, size_by: str) -> pd.DataFrame:
     """Node measures indexed by id: the given ``metrics`` (nothing is recomputed), plus ``degree`` and
     ``strength`` counted from the ties when missing, plus ``size_by`` from the nodes table when it is
     a numeric node column rather than a measure."""
@@ -336,7 +337,7 @@ def _colorings(net: StakeholderNetwork, styles: dict, comm: pd.Series | None, co
     return out
 
 
-def _weak_pairs(mixing: pd.DataFrame | None) -> set[tuple[str, str]]:
+def weak_pairs(mixing: pd.DataFrame | None) -> set[tuple[str, str]]:
     if mixing is None or "weak" not in mixing.columns:
         return set()
     weak = mixing["weak"]
@@ -346,7 +347,7 @@ def _weak_pairs(mixing: pd.DataFrame | None) -> set[tuple[str, str]]:
     return {(str(a), str(b)) for a, b in zip(rows["sector_a"], rows["sector_b"])}
 
 
-def _is_weak(pairs: set, a: str, b: str, directed: bool) -> bool:
+def is_weak_pair(pairs: set, a: str, b: str, directed: bool) -> bool:
     return (a, b) in pairs or (not directed and (b, a) in pairs)
 
 
@@ -481,7 +482,7 @@ def _actor_edges(ctx: _ActorContext, keep: np.ndarray, sectors: np.ndarray) -> l
                                     w.tolist(), widths.tolist()):
         sa, sb = sectors[a], sectors[b]
         cross = sa != sb
-        is_weak = cross and _is_weak(ctx.weak, sa, sb, net.directed)
+        is_weak = cross and is_weak_pair(ctx.weak, sa, sb, net.directed)
         strength = math.sqrt((wt - lo) / (hi - lo)) if hi > lo else 1.0
         opacity = 0.95 if is_weak else round(0.3 + 0.55 * strength, 3)
         rec = {"from": a, "to": b, "width": round(wd, 2), "w": wt, "dashes": bool(cross), "x": int(cross),
@@ -578,7 +579,7 @@ def _sector_view(net: StakeholderNetwork, *, styles: dict, mixing: pd.DataFrame 
                 tip.append(["observed / expected", fmt(ratio)])
             if "p_adjusted" in r and pd.notna(r["p_adjusted"]):
                 tip.append(["p (adjusted)", fmt(float(r["p_adjusted"]), "p_adjusted")])
-        is_weak = _is_weak(weak, sa, sb, net.directed)
+        is_weak = is_weak_pair(weak, sa, sb, net.directed)
         if is_weak:
             tip.append(["weak pair", "yes"])
         colour = palette.ratio_color(ratio) if mix else palette.TIE_GREY
@@ -595,7 +596,7 @@ def _sector_view(net: StakeholderNetwork, *, styles: dict, mixing: pd.DataFrame 
             "physics": False, "note": note, "directed": net.directed, "edgeTips": True}
 
 
-def _styles(net: StakeholderNetwork) -> dict:
+def sector_styles(net: StakeholderNetwork) -> dict:
     from ..sectors import SECTORS
 
     present = net.nodes["sector"].astype(str)
@@ -684,13 +685,13 @@ def build_map(net: StakeholderNetwork, *, metrics: pd.DataFrame | None = None, c
     net.require_nodes()
     if opts.max_nodes < 1 or opts.top_actors < 1:
         raise OptionError("max_nodes and top_actors must be positive")
-    df = _metric_frame(net, metrics, opts.size_by)
+    df = metric_frame(net, metrics, opts.size_by)
     comm = _communities(net, communities, df)
-    styles = _styles(net)
+    styles = sector_styles(net)
     colorings = _colorings(net, styles, comm, opts.color_by, opts.anonymize)
     relation_names, relations = _edge_relations(net)
     ctx = _ActorContext(net=net, labels=_display_labels(net, opts), df=df, size_by=opts.size_by,
-                        styles=styles, comm=comm, colorings=colorings, weak=_weak_pairs(mixing),
+                        styles=styles, comm=comm, colorings=colorings, weak=weak_pairs(mixing),
                         relations=relations, relation_names=relation_names, anonymized=opts.anonymize,
                         seed=opts.seed)
     mixing_given = mixing is not None and {"sector_a", "sector_b"} <= set(getattr(mixing, "columns", []))
