@@ -33,7 +33,8 @@ from ..errors import OptionError
 from ..network import StakeholderNetwork
 from . import palette
 
-__all__ = ["network_figure", "figure_label_boxes", "FigureOptions", "LABEL_FONT_MIN", "LABEL_FONT_MAX", "mixing_heatmap", "analysis_figures", "write_figures", "MARKERS"]
+__all__ = ["network_figure", "figure_label_boxes", "FigureOptions", "LABEL_FONT_MIN", "LABEL_FONT_MAX",
+           "mixing_heatmap", "analysis_figures", "write_figures", "MARKERS"]
 
 #: vis-network shape → matplotlib marker (same shapes as the map).
 MARKERS = {"dot": "o", "square": "s", "triangle": "^", "diamond": "D", "triangleDown": "v", "star": "*"}
@@ -147,7 +148,7 @@ def _draw_ties(ax: Any, net: StakeholderNetwork, pos: np.ndarray, shown: np.ndar
                                       (cross & ~weak_mask, palette.TIE_GREY, (0, (4, 2)), alpha, 1),
                                       (weak_mask, palette.HIGHLIGHT, (0, (4, 2)), 0.9, 2)):
         if mask.any():
-            segs = np.stack([pos[u[mask]], pos[v[mask]]], axis=1)
+            segs = np.stack([pos[u[mask]], pos[v[mask]]], axis=1).tolist()
             ax.add_collection(LineCollection(segs, colors=colour, linewidths=lw[mask], linestyles=style,
                                              alpha=a, zorder=z))
 

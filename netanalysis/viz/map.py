@@ -278,7 +278,8 @@ def _category_coloring(key: str, label: str, values: pd.Series, *, noun: str, pl
                     (str(int(x)) if isinstance(x, float) and x.is_integer() else str(x)))
     counts = text.value_counts()
     names = order or sorted((c for c in counts.index if c != _MISSING), key=lambda c: (-counts[c], c))
-    cats, index = [], {}
+    cats: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
     for i, name in enumerate(names):
         if i < len(_CATEGORY_COLOURS):
             index[name] = len(cats)
@@ -326,7 +327,7 @@ def _colorings(net: StakeholderNetwork, styles: dict, comm: pd.Series | None, co
         label = col.replace("_", " ")
         out.append(_category_coloring(col, label, values.reset_index(drop=True), noun=label,
                                       plural=label + " groups"))
-    keys = [c["key"] for c in out]
+    keys = [str(c["key"]) for c in out]
     if color_by not in keys:
         if color_by == "community":
             raise OptionError("colour by community needs a community result (a 'community' node metric "
@@ -536,9 +537,10 @@ def _sector_view(net: StakeholderNetwork, *, styles: dict, mixing: pd.DataFrame 
                 mix.setdefault((str(r["sector_b"]), str(r["sector_a"])), r)
     # helix sectors on the corners of a square, others on an outer ring
     helix = ["government", "business", "science", "civil_society"]
-    corner = {"government": (-1, -1), "business": (1, -1), "science": (1, 1), "civil_society": (-1, 1)}
+    corner = {"government": (-1.0, -1.0), "business": (1.0, -1.0), "science": (1.0, 1.0),
+              "civil_society": (-1.0, 1.0)}
     others = [s for s in order if s not in corner]
-    pos = {}
+    pos: dict[str, tuple[float, float]] = {}
     for s in order:
         if s in corner:
             pos[s] = corner[s]
@@ -662,19 +664,20 @@ def _top_actor_note(net: StakeholderNetwork, keep: np.ndarray, opts: MapOptions,
 
 def _views(ctx: _ActorContext, opts: MapOptions, mixing: pd.DataFrame | None, notes: list[str]) -> list[dict]:
     net, n = ctx.net, ctx.net.n_nodes
-    sector = {"styles": ctx.styles, "mixing": mixing, "weak": ctx.weak}
+    def sector(note: str = "") -> dict:
+        return _sector_view(net, styles=ctx.styles, mixing=mixing, weak=ctx.weak, note=note)
+
     if opts.sector_view_only:
-        return [_sector_view(net, **sector)]
+        return [sector()]
     if n <= opts.max_nodes:
-        return [_actor_view(ctx, np.arange(n), key="all", title="Organisations", note=""),
-                _sector_view(net, **sector)]
+        return [_actor_view(ctx, np.arange(n), key="all", title="Organisations", note=""), sector()]
     k = min(opts.top_actors, n)
     vals = pd.to_numeric(ctx.df[opts.size_by], errors="coerce").fillna(-np.inf).to_numpy()
     keep = np.sort(np.lexsort((np.arange(n), -vals))[:k])       # by value desc, then vertex order
     size_label = opts.size_by.replace("_", " ")
     left = _top_actor_note(net, keep, opts, size_label)
     notes.append(left)
-    return [_sector_view(net, **sector, note=left),
+    return [sector(left),
             _actor_view(ctx, keep, key="top", title=f"Top {k:,} by {size_label}", note=left)]
 
 
