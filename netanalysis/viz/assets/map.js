@@ -151,7 +151,8 @@
   function separate(pts, radii, hx, hy) {
     var n = pts.length, gap = 1.5, rmax = Math.max.apply(null, radii.concat([1]));
     var cell = 2 * rmax + gap;
-    for (var it = 0; it < 60; it++) {
+    var rounds = Math.max(12, Math.min(60, Math.round(40000 / Math.max(n, 1))));
+    for (var it = 0; it < rounds; it++) {
       var grid = {}, moved = 0;
       for (var i = 0; i < n; i++) {
         var key = Math.floor(pts[i][0] / cell) + "," + Math.floor(pts[i][1] / cell);
@@ -201,10 +202,10 @@
     var v = view(), net = state.network, scale = net.getScale(), out = [];
     var pos = net.getPositions();
     v.nodes.forEach(function (n) {
-      var item = state.nodes.get(n.id);
+      var item = state.states.nodes[n.id];
       if (!item || item.hidden) { return; }
       var p = net.canvasToDOM(pos[n.id]);
-      out.push({ n: n, x: p.x, y: p.y, r: (item.size || n.size) * scale, dim: !!item.dim });
+      out.push({ n: n, x: p.x, y: p.y, r: state.radii[n.id] * scale, dim: !!item.dim });
     });
     return out;
   }
@@ -258,7 +259,7 @@
     }
     if (v.kind === "sectors") {
       v.edges.forEach(function (e, i) {
-        var item = state.edges.get(i);
+        var item = state.states.edges[i];
         if (!e.label || !item || item.hidden) { return; }
         var font = "bold 13px " + FONT;
         ctx.font = font;
@@ -372,7 +373,7 @@
     tiesBox.appendChild(el("h3", "Ties"));
     var kinds = { same: 0, cross: 0, weak: 0 }, colours = {};
     v.edges.forEach(function (e, i) {
-      var item = state.edges.get(i);
+      var item = state.states.edges[i];
       if (!item || item.hidden) { return; }
       kinds[item.weak ? "weak" : item.dashes ? "cross" : "same"]++;
       colours[e.color.color] = true;
@@ -497,10 +498,16 @@
     state.focus = null; state.matches = null; state.drawn = false; state.placed = null;
     state.revision = (state.revision || 0) + 1;
     if (state.network) { state.network.destroy(); state.network = null; }
+    var t0 = performance.now();
     var fit = fitted(v);
-    state.nodes = new vis.DataSet(nodeItems(v, fit));
-    state.edges = new vis.DataSet(edgeItems(v));
+    var t1 = performance.now();
+    state.radii = fit.radii;
+    state.states = computeStates(v);
+    state.nodes = new vis.DataSet(nodeItems(v, fit).map(function (item, i) { return Object.assign(item, state.states.nodes[i]); }));
+    state.edges = new vis.DataSet(edgeItems(v).map(function (item, i) { return Object.assign(item, state.states.edges[i]); }));
+    var t2 = performance.now();
     state.network = new vis.Network($("map"), { nodes: state.nodes, edges: state.edges }, options(v));
+    state.timings = { fit: t1 - t0, data: t2 - t1, network: performance.now() - t2 };
     state.network.moveTo({ position: { x: 0, y: 0 }, scale: 1, animation: false });
     state.network.on("afterDrawing", drawLabels);
     state.network.once("afterDrawing", function () {
@@ -519,7 +526,9 @@
     $("filter-community").disabled = !actors;
     $("depth").disabled = !actors;
     setupSlider(v);
+    var t3 = performance.now();
     apply();
+    state.timings.apply = performance.now() - t3;
   }
   function setupSlider(v) {
     var ws = {};
@@ -538,28 +547,41 @@
   }
 
   // ------------------------------------------------------------------ filters, focus, search
-  function apply() {
-    var v = view();
+  function nodeState(v, n, near) {
+    var hidden = nodeHidden(n);
+    var dim = !!((near && near[n.id] === undefined) || (state.matches && !state.matches[n.id]));
+    return { id: n.id, hidden: hidden, dim: dim, color: dim ? DIM : baseColor(n), shape: baseShape(n),
+             borderWidth: n.id === state.focus ? 3 : 1 };
+  }
+  function edgeState(v, e, i, near, nodeStates) {
+    var hidden = nodeStates[e.from].hidden || nodeStates[e.to].hidden || (v.kind === "actors" && !edgeOn(e));
+    var on = !near || (near[e.from] !== undefined && near[e.to] !== undefined);
+    var dashes = v.kind === "actors" ? v.nodes[e.from].c[state.color] !== v.nodes[e.to].c[state.color] : !!e.dashes;
+    var weak = e.wk && (v.kind === "sectors" || coloring().key === "sector");
+    var colour = e.wk && !weak ? { color: GREY, opacity: 0.55 } : e.color;
+    return { id: i, hidden: !!hidden, dashes: !!(dashes || weak), weak: !!weak,
+             color: on ? colour : { color: DIM_EDGE, opacity: 0.5 } };
+  }
+  function signature(o) {
+    return [o.hidden, o.dim, o.color && o.color.color !== undefined ? o.color.color + "/" + o.color.opacity : o.color,
+            o.shape, o.borderWidth, o.dashes].join("|");
+  }
+  /* Node and edge display states for the current filters and focus; with ``push`` only the items
+     whose state changed are sent to vis-network (thousands of ties stay fast). */
+  function computeStates(v) {
     var near = v.kind === "actors" ? neighbourhood(v) : (state.focus === null ? null : sectorNeighbours(v));
     state.neighbours = near;
-    var nodeUpdates = v.nodes.map(function (n) {
-      var hidden = nodeHidden(n);
-      var dim = !!((near && near[n.id] === undefined) || (state.matches && !state.matches[n.id]));
-      return { id: n.id, hidden: hidden, dim: dim, color: dim ? DIM : baseColor(n), shape: baseShape(n),
-               borderWidth: n.id === state.focus ? 3 : 1 };
-    });
-    state.nodes.update(nodeUpdates);
-    var hiddenNode = {};
-    nodeUpdates.forEach(function (u) { if (u.hidden) { hiddenNode[u.id] = true; } });
-    state.edges.update(v.edges.map(function (e, i) {
-      var hidden = hiddenNode[e.from] || hiddenNode[e.to] || (v.kind === "actors" && !edgeOn(e));
-      var on = !near || (near[e.from] !== undefined && near[e.to] !== undefined);
-      var dashes = v.kind === "actors" ? v.nodes[e.from].c[state.color] !== v.nodes[e.to].c[state.color] : !!e.dashes;
-      var weak = e.wk && (v.kind === "sectors" || coloring().key === "sector");
-      var colour = e.wk && !weak ? { color: GREY, opacity: 0.55 } : e.color;
-      return { id: i, hidden: !!hidden, dashes: !!(dashes || weak), weak: !!weak,
-               color: on ? colour : { color: DIM_EDGE, opacity: 0.5 } };
-    }));
+    var nodes = v.nodes.map(function (n) { return nodeState(v, n, near); });
+    var edges = v.edges.map(function (e, i) { return edgeState(v, e, i, near, nodes); });
+    return { nodes: nodes, edges: edges };
+  }
+  function apply() {
+    var v = view(), st = computeStates(v), old = state.states;
+    var nodeUpd = st.nodes.filter(function (o, i) { return !old || signature(o) !== signature(old.nodes[i]); });
+    var edgeUpd = st.edges.filter(function (o, i) { return !old || signature(o) !== signature(old.edges[i]); });
+    state.states = st;
+    if (nodeUpd.length) { state.nodes.update(nodeUpd); }
+    if (edgeUpd.length) { state.edges.update(edgeUpd); }
     state.revision++;
     renderLegend();
     renderProfile();
@@ -684,7 +706,7 @@
     },
     canvas: function () { var s = canvasSize(); return [s.w, s.h]; },
     nodeColors: function () {
-      return screenNodes().filter(function (s) { return !s.dim; }).map(function (s) { return state.nodes.get(s.n.id).color; });
+      return screenNodes().filter(function (s) { return !s.dim; }).map(function (s) { return state.states.nodes[s.n.id].color; });
     },
     legendColors: function () {
       return Array.prototype.map.call(document.querySelectorAll("#legend-nodes .swatch"), function (s) { return s.getAttribute("data-color"); });
