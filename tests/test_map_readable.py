@@ -198,6 +198,7 @@ def test_focus_depth_profile_escape_and_hash(browser, tmp_path):
         degree = len(set(net.edges.loc[net.edges.u == 0, "v"]) | set(net.edges.loc[net.edges.v == 0, "u"]))
         assert one == degree + 1
         labels = hook(page, "labelBoxes()")
+        assert outside(labels, hook(page, "canvas()")) == []
         assert labels[0][4] == str(target["name"])[:31].rstrip() or labels[0][4].startswith(str(target["name"])[:20])
         assert overlapping(labels) == []
         assert re.search(r"focus=" + re.escape(target["id"]), page.evaluate("location.hash"))
@@ -269,6 +270,31 @@ def test_download_png_of_the_current_view(browser, tmp_path):
     try:
         url_len = page.evaluate(f"{HOOK}.downloadPng()")
         assert url_len > 10_000
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("case", ["one node", "isolates only", "two nodes", "ties only, directed"])
+def test_degenerate_networks_draw_inside_the_canvas(browser, tmp_path, case):
+    if case == "one node":
+        net = build_network(pd.DataFrame({"id": ["a"], "name": ["Only"]}),
+                            pd.DataFrame(columns=["source", "target"]), scheme="none")
+    elif case == "isolates only":
+        net = build_network(pd.DataFrame({"id": [f"i{k}" for k in range(30)]}),
+                            pd.DataFrame(columns=["source", "target"]), scheme="none")
+    elif case == "two nodes":
+        net = build_network(None, pd.DataFrame({"source": ["a"], "target": ["b"]}), scheme="none")
+    else:
+        ties = pd.DataFrame({"source": list("abcdef"), "target": list("bcdefa"), "weight": [1, 2, 3, 1, 2, 3],
+                             "type": ["x", "y"] * 3})
+        net = build_network(None, ties, directed=True, scheme="none")
+    page = open_map(browser, tmp_path, render_map(net))
+    try:
+        size = hook(page, "canvas()")
+        labels, nodes = hook(page, "labelBoxes()"), hook(page, "nodeBoxes()")
+        assert len(nodes) == net.n_nodes and len(labels) >= 1
+        assert overlapping(labels) == [] and outside(labels, size) == [] and outside(nodes, size) == []
         assert page.errors == []
     finally:
         page.close()

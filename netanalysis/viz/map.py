@@ -18,11 +18,21 @@ How the page is made
   ``textContent`` / ``new Option`` and gives vis-network tooltips as DOM elements (vis-network renders
   an HTML string title as markup in some versions). Labels are drawn on the canvas as text.
 - **Large networks**: positions are computed in Python (:func:`netanalysis.viz.layout.layout_positions`,
-  seeded) and physics is off above :data:`PHYSICS_MAX_NODES` organisations, so the page is drawn at
-  once. Above :data:`FULL_MAP_MAX_NODES` the page shows the sector-level view (one node per sector,
+  seeded) for every network, so the page is drawn at once and stays still. Above :data:`FULL_MAP_MAX_NODES` the page shows the sector-level view (one node per sector,
   ties sized by count and coloured by observed/expected when the sector mixing table is given) and the
   :data:`TOP_ACTORS` organisations with the highest value of the size metric with the ties among them,
   and says what was left out.
+
+Readability (drawn by ``assets/map.js``)
+---------------------------------------
+- Labels are drawn by the page on the canvas, not by vis-network: placed by priority (the size
+  measure), each in the first free place around its node inside the canvas, never over another label;
+  the rest appear when the user zooms in. ``window.netanalysisMap.labelBoxes()`` / ``nodeBoxes()`` return
+  the boxes drawn (see ``docs/map.md``).
+- The Python positions are fitted to the canvas with a margin (one axis stretched at most 2×), node radii
+  shrink with crowding, circles are pushed apart, and physics is off until the user turns it on.
+- Colourings: sector, community and every categorical node column (:func:`_colorings`); relations from
+  :func:`tie_relations`.
 
 Conventions
 -----------

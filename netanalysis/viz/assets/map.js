@@ -132,7 +132,7 @@
     var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
     var area = 0;
     v.nodes.forEach(function (d) { area += Math.PI * d.size * d.size; });
-    var shrink = Math.min(1, Math.sqrt(0.10 * W * H / Math.max(area, 1)));
+    var shrink = Math.min(1, Math.sqrt(0.07 * W * H / Math.max(area, 1)));
     var radii = v.nodes.map(function (d) { return Math.max(2.5, d.size * shrink); });
     var rmax = Math.max.apply(null, radii.concat([4]));
     var extra = v.kind === "sectors" ? 30 + 0.06 * Math.min(W, H) : 0;     // self-loops and curved arcs
@@ -238,7 +238,7 @@
       return hits;
     }
     nodes.forEach(function (s) {
-      if (s.x + s.r < 0 || s.x - s.r > W || s.y + s.r < 0 || s.y - s.r > H) { return; }
+      if (s.dim || s.x + s.r < 0 || s.x - s.r > W || s.y + s.r < 0 || s.y - s.r > H) { return; }
       cells([s.x - s.r, s.y - s.r, s.x + s.r, s.y + s.r], true, { c: [s.x, s.y, s.r], id: s.n.id, p: s.n.p });
     });
     /* strict: the box covers no other node; otherwise it may cover nodes of lower priority */
@@ -596,11 +596,23 @@
     });
     return seen;
   }
+  /* Focus on one organisation: it and its neighbourhood stay, the view zooms to them (at most 2x);
+     null returns to the whole drawing. */
   function focusOn(id) {
+    var was = state.focus;
     state.focus = id === undefined ? null : id;
     if (state.focus !== null) { state.matches = null; }
     apply();
-    if (state.focus !== null) { state.network.selectNodes([state.focus]); } else { state.network.unselectAll(); }
+    if (state.focus !== null) {
+      state.network.selectNodes([state.focus]);
+      var ids = Object.keys(state.neighbours || {}).map(Number);
+      if (ids.length > 1) {
+        state.network.fit({ nodes: ids, animation: false, maxZoomLevel: 2, minZoomLevel: 1 });
+      }
+    } else {
+      state.network.unselectAll();
+      if (was !== null) { state.network.moveTo({ position: { x: 0, y: 0 }, scale: 1, animation: false }); }
+    }
   }
   function search(text) {
     var q = text.trim().toLocaleLowerCase();
@@ -651,9 +663,10 @@
     if (kv.depth === "2") { state.depth = 2; $("depth").value = "2"; }
     build();
     var v = view();
-    v.nodes.forEach(function (n) { if (kv.focus !== undefined && n.key === kv.focus) { state.focus = n.id; } });
+    var target = null;
+    v.nodes.forEach(function (n) { if (kv.focus !== undefined && n.key === kv.focus) { target = n.id; } });
     restoring = false;
-    apply();
+    if (target !== null) { focusOn(target); } else { apply(); }
   }
 
   // ------------------------------------------------------------------ PNG of the current view
@@ -679,7 +692,7 @@
   $("filter-sector").addEventListener("change", function (ev) { state.sector = ev.target.value; apply(); });
   $("filter-community").addEventListener("change", function (ev) { state.community = ev.target.value; apply(); });
   $("filter-relation").addEventListener("change", function (ev) { state.relation = ev.target.value; apply(); });
-  $("depth").addEventListener("change", function (ev) { state.depth = Number(ev.target.value); apply(); });
+  $("depth").addEventListener("change", function (ev) { state.depth = Number(ev.target.value); focusOn(state.focus); });
   $("min-weight").addEventListener("input", function (ev) {
     state.minWeight = state.levels[Number(ev.target.value)];
     $("min-weight-value").textContent = "\u2265 " + state.minWeight;
