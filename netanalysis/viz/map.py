@@ -19,7 +19,8 @@ How the page is made
   an HTML string title as markup in some versions). Labels are drawn on the canvas as text.
 - **Large networks**: positions are computed in Python (:func:`netanalysis.viz.layout.layout_positions`,
   seeded) for every network, so the page is drawn at once and stays still. Above
-  :data:`FULL_MAP_MAX_NODES` the page shows the sector-level view (one node per sector, ties sized by count and coloured by observed/expected when the sector mixing table is given) and the
+  :data:`FULL_MAP_MAX_NODES` the page shows the sector-level view (one node per sector, ties sized by
+  count and coloured by observed/expected when the sector mixing table is given) and the
   :data:`TOP_ACTORS` organisations with the highest value of the size metric with the ties among them,
   and says what was left out.
 
