@@ -135,8 +135,9 @@
     var shrink = Math.min(1, Math.sqrt(0.07 * W * H / Math.max(area, 1)));
     var radii = v.nodes.map(function (d) { return Math.max(2.5, d.size * shrink); });
     var rmax = Math.max.apply(null, radii.concat([4]));
-    var extra = v.kind === "sectors" ? 30 + 0.06 * Math.min(W, H) : 0;     // self-loops and curved arcs
-    var mx = MARGIN + rmax + extra, my = MARGIN + rmax + extra;
+    // sector view: room for self-loops (about 40 px) and, when directed, for arcs bulging outwards
+    var loops = v.kind === "sectors" ? 36 : 0, bulge = v.kind === "sectors" && v.directed ? 0.07 : 0;
+    var mx = MARGIN + rmax + loops + bulge * H, my = MARGIN + rmax + loops + bulge * W;
     var sx = x1 > x0 ? (W - 2 * mx) / (x1 - x0) : 1, sy = y1 > y0 ? (H - 2 * my) / (y1 - y0) : 1;
     var s = Math.min(sx, sy);                 // stretch one axis at most 2x to fill the canvas
     sx = Math.min(sx, 2 * s); sy = Math.min(sy, 2 * s);
@@ -464,10 +465,11 @@
     var both = {};
     v.edges.forEach(function (e) { both[e.from + ">" + e.to] = true; });
     return v.edges.map(function (e, i) {
-      var item = { id: i, from: e.from, to: e.to, width: e.width, color: e.color, dashes: !!e.dashes };
+      var item = { id: i, from: e.from, to: e.to, width: e.from === e.to ? Math.min(e.width, 8) : e.width,
+                   color: e.color, dashes: !!e.dashes };
       if (v.directed) { item.arrows = { to: { enabled: true, scaleFactor: v.kind === "sectors" ? 0.6 : 0.4 } }; }
       if (v.kind === "sectors" && v.directed && e.from !== e.to && both[e.to + ">" + e.from]) {
-        item.smooth = { enabled: true, type: "curvedCW", roundness: 0.22 };
+        item.smooth = { enabled: true, type: "curvedCW", roundness: 0.15 };
       }
       if (v.edgeTips) {
         var rows = e.tip || [["weight", String(e.w)]];
@@ -490,7 +492,7 @@
                      navigationButtons: false, keyboard: false, multiselect: false },
       nodes: { borderWidth: 1, borderWidthSelected: 3, font: { size: 0 }, scaling: { label: { enabled: false } } },
       edges: { smooth: false, selectionWidth: 1.5, hoverWidth: 0.5,
-               selfReference: { size: 30, angle: Math.PI / 4, renderBehindTheNode: false } }
+               selfReference: { size: 20, angle: Math.PI / 4, renderBehindTheNode: false } }
     };
   }
   function build() {
