@@ -183,6 +183,10 @@ def test_legend_matches_the_colouring(opened):
         ties_legend = page.evaluate("document.getElementById('legend-ties').textContent")
         assert "sector)" not in ties_legend and "within a sector" not in ties_legend
     hook(page, "colorBy('sector')")
+    page.evaluate("var f = document.getElementById('filter-sector'); f.value = '0'; f.dispatchEvent(new Event('change'))")
+    assert len(set(hook(page, "legendColors()"))) == 1
+    assert set(hook(page, "nodeColors()")) == set(hook(page, "legendColors()"))
+    page.evaluate("var f = document.getElementById('filter-sector'); f.value = ''; f.dispatchEvent(new Event('change'))")
 
 
 def test_focus_depth_profile_escape_and_hash(browser, tmp_path):
