@@ -240,6 +240,10 @@ def test_relation_filter_and_strength_slider_hide_ties(browser, tmp_path):
                       "s.dispatchEvent(new Event('change'))")
         advice = net.ties[net.ties["type"] == "advice"]
         assert page.evaluate(shown) == len(advice[["source", "target"]].drop_duplicates())
+        page.evaluate("var r = document.getElementById('min-weight'); r.value = r.max;"
+                      "r.dispatchEvent(new Event('input'))")        # strongest advice ties only
+        top = advice["weight"].max()
+        assert page.evaluate(shown) == int((advice["weight"] >= top).sum())
         page.evaluate("var s = document.getElementById('filter-relation'); s.value = '';"
                       "s.dispatchEvent(new Event('change'))")
         page.evaluate("var r = document.getElementById('min-weight'); r.value = r.max;"

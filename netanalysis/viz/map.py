@@ -228,8 +228,9 @@ def tie_relations(net: StakeholderNetwork) -> pd.Series | None:
     return None
 
 
-def _edge_relations(net: StakeholderNetwork) -> tuple[list[str], dict[tuple[int, int], list[int]]]:
-    """Relation names (when there are two or more) and, per collapsed tie (u, v), the relations on it."""
+def _edge_relations(net: StakeholderNetwork) -> tuple[list[str], dict[tuple[int, int], dict[int, float]]]:
+    """Relation names (when there are two or more) and, per collapsed tie (u, v), the relations on it
+    with the summed weight of each."""
     rel = tie_relations(net)
     if rel is None:
         return [], {}
@@ -242,11 +243,13 @@ def _edge_relations(net: StakeholderNetwork) -> tuple[list[str], dict[tuple[int,
     if not net.directed:
         u, v = np.minimum(u, v), np.maximum(u, v)
     index = {r: i for i, r in enumerate(names)}
-    found: dict[tuple[int, int], set[int]] = {}
-    for a, b, r in zip(u.tolist(), v.tolist(), rel.tolist()):
+    weight = net.ties["weight"].to_numpy(float) if "weight" in net.ties.columns else np.ones(len(net.ties))
+    found: dict[tuple[int, int], dict[int, float]] = {}
+    for a, b, r, w in zip(u.tolist(), v.tolist(), rel.tolist(), weight.tolist()):
         if r and a == a and b == b:
-            found.setdefault((int(a), int(b)), set()).add(index[r])
-    return names, {k: sorted(s) for k, s in found.items()}
+            on = found.setdefault((int(a), int(b)), {})
+            on[index[r]] = on.get(index[r], 0.0) + w
+    return names, found
 
 
 def _communities(net: StakeholderNetwork, communities: Any, metrics: pd.DataFrame) -> pd.Series | None:
@@ -502,8 +505,10 @@ def _actor_edges(ctx: _ActorContext, keep: np.ndarray, sectors: np.ndarray) -> l
                                              "opacity": opacity}}
         if ctx.relations:
             key = (ga, gb) if net.directed else (min(ga, gb), max(ga, gb))
-            rec["r"] = ctx.relations.get(key, [])
-            rec["rel"] = ", ".join(ctx.relation_names[r] for r in rec["r"])
+            on = ctx.relations.get(key, {})
+            rec["r"] = sorted(on)
+            rec["rw"] = [round(on[r], 6) for r in rec["r"]]
+            rec["rel"] = ", ".join(f"{ctx.relation_names[r]} ({fmt(on[r])})" for r in rec["r"])
         out.append(rec)
     return out
 

@@ -106,10 +106,16 @@
     }
     return v.adj;
   }
+  /* A tie is shown when it carries the chosen relation and its strength (in that relation, when one
+     is chosen) reaches the slider's threshold. */
   function edgeOn(e) {
-    if (e.w < state.minWeight) { return false; }
-    if (state.relation !== "" && e.r && e.r.indexOf(Number(state.relation)) < 0) { return false; }
-    return true;
+    var w = e.w;
+    if (state.relation !== "" && e.r) {
+      var at = e.r.indexOf(Number(state.relation));
+      if (at < 0) { return false; }
+      w = e.rw ? e.rw[at] : w;
+    }
+    return w >= state.minWeight;
   }
   function nodeHidden(n) {
     var sector = state.sector === "" ? null : Number(state.sector);
@@ -533,8 +539,12 @@
     state.timings.apply = performance.now() - t3;
   }
   function setupSlider(v) {
-    var ws = {};
-    v.edges.forEach(function (e) { ws[e.w] = true; });
+    var ws = {}, rel = state.relation === "" ? null : Number(state.relation);
+    v.edges.forEach(function (e) {
+      if (rel === null || !e.r) { ws[e.w] = true; return; }
+      var at = e.r.indexOf(rel);
+      if (at >= 0) { ws[e.rw ? e.rw[at] : e.w] = true; }
+    });
     var levels = Object.keys(ws).map(Number).sort(function (a, b) { return a - b; });
     state.levels = levels;
     var slider = $("min-weight");
@@ -693,7 +703,11 @@
   colorSelect.addEventListener("change", function () { state.color = Number(colorSelect.value); apply(); });
   $("filter-sector").addEventListener("change", function (ev) { state.sector = ev.target.value; apply(); });
   $("filter-community").addEventListener("change", function (ev) { state.community = ev.target.value; apply(); });
-  $("filter-relation").addEventListener("change", function (ev) { state.relation = ev.target.value; apply(); });
+  $("filter-relation").addEventListener("change", function (ev) {
+    state.relation = ev.target.value;
+    setupSlider(view());
+    apply();
+  });
   $("depth").addEventListener("change", function (ev) { state.depth = Number(ev.target.value); focusOn(state.focus); });
   $("min-weight").addEventListener("input", function (ev) {
     state.minWeight = state.levels[Number(ev.target.value)];
