@@ -285,3 +285,24 @@ def test_analyze_writes_the_map(white_kinship, tmp_path):
     assert data["communities"]                                   # colour by community available
     res.write(tmp_path)
     assert (tmp_path / "map.html").read_bytes().decode("utf-8") == res.texts["map.html"]
+
+
+def test_map_page_draws_a_given_analysis_without_recomputing(white_kinship, monkeypatch):
+    """map_page reads the analysis' metrics, mixing and partition; no analysis function runs."""
+    from types import SimpleNamespace
+
+    from netanalysis import communities, metrics, mixing
+    from netanalysis.viz.map import map_page
+
+    nm = metrics.node_metrics(white_kinship)
+    nm["community"] = [i % 2 for i in range(len(nm))]
+    table = pd.DataFrame({"sector_a": ["F"], "sector_b": ["M"], "ratio": [0.4], "weak": [True]})
+    for mod, name in ((metrics, "node_metrics"), (mixing, "mixing_analysis"),
+                      (communities, "consensus_communities")):
+        monkeypatch.setattr(mod, name, lambda *a, **k: (_ for _ in ()).throw(AssertionError("recomputed")))
+    result = SimpleNamespace(network=white_kinship, node_metrics=nm, mixing=SimpleNamespace(pairs=table),
+                             partition=None, options=SimpleNamespace(seed=5))
+    data = data_block(map_page(result, color_by="community", size_by="betweenness"))
+    assert data["colorBy"] == "community" and data["sizeBy"] == "betweenness"
+    assert data["weakPairs"] == [["F", "M"]] and data["mixingGiven"] is True
+    assert [c["count"] for c in data["communities"]] == [5, 5]

@@ -788,13 +788,28 @@ def helix_map(net: StakeholderNetwork, *, mixing: pd.DataFrame | None = None,
     return _page(data.to_json(), data.title)
 
 
-def map_page(analysis: Any, *, options: MapOptions | None = None, **kw: Any) -> str:
-    """The map of an analysis result: its network, node metrics, sector mixing table and partition.
+def map_page(result: Any, *, options: MapOptions | None = None, **kw: Any) -> str:
+    """The map of a computed result; nothing is recomputed.
 
-    ``analysis`` is a :class:`netanalysis.pipeline.Analysis` (or anything with ``network``,
-    ``node_metrics``, ``tables`` and ``partition``); nothing is recomputed.
+    ``result`` is an :class:`~netanalysis.pipeline.Analysis` or a map result: anything with
+    ``network`` and optionally ``node_metrics``, ``mixing`` (a mixing result with ``pairs``, or the
+    table itself), ``partition`` and the :class:`MapOptions` fields (``size_by``, ``color_by``,
+    ``anonymize``, ``seed``, ``title``), which ``options``/keywords override. The seed defaults to
+    the analysis seed (``result.options.seed``).
     """
-    tables = getattr(analysis, "tables", {}) or {}
-    return render_map(analysis.network, metrics=getattr(analysis, "node_metrics", None),
-                      communities=getattr(analysis, "partition", None),
-                      mixing=tables.get("sector_mixing.csv"), options=options, **kw)
+    mixing = getattr(result, "mixing", None)
+    pairs = getattr(mixing, "pairs", mixing)
+    if pairs is None:
+        pairs = (getattr(result, "tables", None) or {}).get("sector_mixing.csv")
+    if options is None:
+        fields = {f: getattr(result, f) for f in ("size_by", "color_by", "anonymize", "seed", "title")
+                  if hasattr(result, f)}
+        run = getattr(result, "options", None)
+        if "seed" not in fields and hasattr(run, "seed"):
+            fields["seed"] = run.seed
+        options = MapOptions(**{**fields, **kw})
+    elif kw:
+        raise OptionError("map_page: give either options or keyword fields, not both")
+    return render_map(result.network, metrics=getattr(result, "node_metrics", None),
+                      communities=getattr(result, "partition", None),
+                      mixing=pairs if isinstance(pairs, pd.DataFrame) else None, options=options)
