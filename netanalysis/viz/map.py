@@ -804,9 +804,9 @@ def map_page(result: Any, *, options: MapOptions | None = None, **kw: Any) -> st
     if options is None:
         fields = {f: getattr(result, f) for f in ("size_by", "color_by", "anonymize", "seed", "title")
                   if hasattr(result, f)}
-        run = getattr(result, "options", None)
-        if "seed" not in fields and hasattr(run, "seed"):
-            fields["seed"] = run.seed
+        run_seed = getattr(getattr(result, "options", None), "seed", None)
+        if "seed" not in fields and run_seed is not None:
+            fields["seed"] = run_seed
         options = MapOptions(**{**fields, **kw})
     elif kw:
         raise OptionError("map_page: give either options or keyword fields, not both")
