@@ -682,20 +682,47 @@
   }
 
   // ------------------------------------------------------------------ PNG of the current view
+  /* The current view as a PNG: white background, the canvas as drawn (labels included), the title
+     above and the colour legend on the right. */
   function downloadPng() {
-    var src = document.querySelector("#map canvas");
+    var src = document.querySelector("#map canvas"), ratio = src.width / Math.max(src.clientWidth, 1);
+    var rows = Array.prototype.map.call(document.querySelectorAll("#legend-nodes .entry"), function (r) {
+      return [r.getAttribute("data-color"), r.children[1] ? r.children[1].textContent : "",
+              r.children[2] ? r.children[2].textContent : ""];
+    });
+    var heading = document.querySelector("#legend-nodes h3");
+    var side = 240 * ratio, top = 34 * ratio;
     var out = document.createElement("canvas");
-    out.width = src.width; out.height = src.height;
+    out.width = src.width + side; out.height = Math.max(src.height + top, top + (rows.length + 3) * 20 * ratio);
     var ctx = out.getContext("2d");
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, out.width, out.height);
-    ctx.drawImage(src, 0, 0);
+    ctx.drawImage(src, 0, top);
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.fillStyle = "#1a1a1a";
+    ctx.textBaseline = "middle";
+    ctx.font = "bold 16px " + FONT;
+    ctx.fillText(DATA.title + " \u2014 " + view().title, 10, 18);
+    var x = src.width / ratio + 12, y = 34 + 14;
+    ctx.font = "bold 13px " + FONT;
+    if (heading) { ctx.fillText(heading.textContent, x, y); }
+    ctx.font = "13px " + FONT;
+    rows.forEach(function (r) {
+      y += 20;
+      ctx.fillStyle = r[0] || GREY;
+      ctx.beginPath(); ctx.arc(x + 7, y, 6, 0, 2 * Math.PI); ctx.fill();
+      ctx.fillStyle = "#1a1a1a";
+      ctx.fillText(r[1] + (r[2] ? " (" + r[2] + ")" : ""), x + 20, y);
+    });
+    ctx.fillStyle = "#444444";
+    ctx.fillText("Node size: " + (view().kind === "sectors" ? "organisations" : DATA.sizeBy), x, y + 28);
     var a = document.createElement("a");
     a.download = (DATA.title || "map").replace(/[^\w\u0400-\u04FF -]+/g, "_").slice(0, 80) + ".png";
     a.href = out.toDataURL("image/png");
     document.body.appendChild(a);
     a.click();
     document.body.removeChild(a);
+    state.lastPng = a.href;
     return a.href.length;
   }
 
