@@ -132,7 +132,10 @@
   /* Positions from Python (layout units) scaled to the canvas with a margin, node radii scaled to
      the space per node, then circles pushed apart; returns canvas-coordinate items. */
   function fitted(v) {
-    var size = canvasSize(), W = size.w, H = size.h, n = v.nodes.length;
+    var size = canvasSize(), n = v.nodes.length;
+    if (size.w < 100 || size.h < 100) { size = { w: 1000, h: 700 }; }      // hidden frame: refit on resize
+    state.fitSize = size;
+    var W = size.w, H = size.h;
     var xs = v.nodes.map(function (d) { return d.x; }), ys = v.nodes.map(function (d) { return d.y; });
     var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
     var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
@@ -746,6 +749,18 @@
     state.network.setOptions({ physics: { enabled: state.physics } });
   });
   $("png").addEventListener("click", downloadPng);
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      var now = canvasSize(), was = state.fitSize;
+      if (!was || now.w < 100 || now.h < 100) { return; }
+      if (was.w === 1000 && was.h === 700 && (now.w !== 1000 || now.h !== 700)) { build(); return; }
+      if (state.focus === null) {
+        state.network.moveTo({ position: { x: 0, y: 0 }, scale: Math.min(now.w / was.w, now.h / was.h), animation: false });
+      }
+    }, 150);
+  });
   $("search").addEventListener("input", function (ev) { search(ev.target.value); });
   document.addEventListener("keydown", function (ev) {
     if (ev.key === "Escape") { state.matches = null; $("search").value = ""; $("search-result").textContent = ""; focusOn(null); }
