@@ -307,3 +307,22 @@ def test_map_page_draws_a_given_analysis_without_recomputing(white_kinship, monk
     assert data["colorBy"] == "community" and data["sizeBy"] == "betweenness"
     assert data["weakPairs"] == [["F", "M"]] and data["mixingGiven"] is True
     assert [c["count"] for c in data["communities"]] == [5, 5]
+
+
+def test_relations_come_from_the_relation_column_else_type():
+    from netanalysis.viz.map import tie_relations
+
+    ties = pd.DataFrame({"source": ["a", "a", "b"], "target": ["b", "b", "c"], "weight": [1.0, 2.0, 4.0],
+                         "type": ["advice", "funding", "advice"]})
+    net = build_network(None, ties, scheme="none")
+    assert sorted(set(tie_relations(net))) == ["advice", "funding"]
+    data = build_map(net)
+    assert data.relations == ["advice", "funding"]
+    edges = {(e["from"], e["to"]): e for e in data.views[0]["edges"]}
+    ab = edges[(0, 1)]
+    assert ab["w"] == 3.0 and ab["r"] == [0, 1] and ab["rw"] == [1.0, 2.0]
+    assert edges[(1, 2)]["r"] == [0] and edges[(1, 2)]["rw"] == [4.0]
+    single = build_network(None, ties.assign(type="advice"), scheme="none")
+    assert build_map(single).relations == []                    # one relation: no filter
+    named = ties.assign(relation=["x", "x", "y"])
+    assert sorted(set(tie_relations(build_network(None, named, scheme="none")))) == ["x", "y"]
