@@ -326,3 +326,25 @@ def test_relations_come_from_the_relation_column_else_type():
     assert build_map(single).relations == []                    # one relation: no filter
     named = ties.assign(relation=["x", "x", "y"])
     assert sorted(set(tie_relations(build_network(None, named, scheme="none")))) == ["x", "y"]
+
+
+def test_colour_by_any_categorical_column_and_size_by_any_numeric_one():
+    nodes = pd.DataFrame({"id": list("abcdefghij"), "sector": ["government"] * 5 + ["business"] * 5,
+                          "office": ["Boston"] * 6 + ["Hartford"] * 3 + [None],
+                          "budget": [10, 0, 40, 90, 160, 250, 360, 490, 640, 810],
+                          "code": [f"x{i}" for i in range(10)]})
+    ties = pd.DataFrame({"source": list("abcdefghi"), "target": list("bcdefghij")})
+    net = build_network(nodes, ties, scheme="none")
+    data = build_map(net, color_by="office", size_by="budget")
+    keys = [c["key"] for c in data.colorings]
+    assert keys[:1] == ["sector"] and "office" in keys and "budget" not in keys and "code" not in keys
+    office = data.colorings[keys.index("office")]
+    assert [(c["label"], c["count"]) for c in office["categories"]] == [("Boston", 6), ("Hartford", 3),
+                                                                        ("(missing)", 1)]
+    nodes_by_id = {n["key"]: n for n in data.views[0]["nodes"]}
+    j = keys.index("office")
+    assert office["categories"][nodes_by_id["j"]["c"][j]]["label"] == "(missing)"
+    assert nodes_by_id["j"]["size"] == 25.0 and nodes_by_id["b"]["size"] == 5.0   # area ∝ budget
+    assert nodes_by_id["j"]["p"] == 810                                             # label priority
+    with pytest.raises(OptionError, match="cannot colour by 'nope'"):
+        build_map(net, color_by="nope")

@@ -336,6 +336,8 @@ def _colorings(net: StakeholderNetwork, styles: dict, comm: pd.Series | None, co
         explicit = col == color_by
         if not explicit and not (2 <= n_values <= AUTO_CATEGORIES_MAX):
             continue
+        if not explicit and n_values == values.notna().sum():      # every value different: an identifier
+            continue
         if not explicit and pd.api.types.is_float_dtype(values) and not (values.dropna() % 1 == 0).all():
             continue
         label = col.replace("_", " ")
