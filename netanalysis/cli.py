@@ -8,6 +8,7 @@ failure exits 1 with the error (``--debug`` shows the traceback).
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -21,7 +22,13 @@ EXIT_INPUT, EXIT_UNEXPECTED = 2, 1
 
 
 def _progress_printer():
-    """A callable showing stage names on stderr when it is a terminal (nothing otherwise)."""
+    """A callable showing stage names on stderr when it is a terminal (nothing otherwise).
+
+    With ``NETANALYSIS_PROGRESS=plain`` (the web app's worker processes) every stage is one
+    ``progress: NAME`` line on stderr.
+    """
+    if os.environ.get("NETANALYSIS_PROGRESS") == "plain":
+        return lambda name: print(f"progress: {name}", file=sys.stderr, flush=True)
     if not sys.stderr.isatty():
         return None
     from rich.console import Console
@@ -625,6 +632,33 @@ def compare(out, wave_from, wave_to, seed, permutations, **kw):
                                    zip(sig["sector_a"], sig["sector_b"], sig["ratio_a"], sig["ratio_b"]))
                   if len(sig) else ""))
     click.echo(f"wrote {out}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback needs --allow-remote.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("netanalysis-data"),
+              show_default=True, help="Folder where uploads and reports of the analyses are kept.")
+@click.option("--allow-remote", is_flag=True,
+              help="Allow a non-loopback --host (other machines could then reach the partner data).")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in the browser.")
+@click.option("--max-upload-mb", type=click.FloatRange(0, min_open=True), default=200, show_default=True,
+              help="Largest upload (all files of one request together), in MB.")
+@click.option("--workers", type=click.IntRange(1), default=2, show_default=True,
+              help="Analyses that run at the same time (the rest wait in a queue).")
+@handle_errors
+def serve(host, port, data_dir, allow_remote, no_browser, max_upload_mb, workers):
+    """Start the local web app: upload files, choose columns, run, read and download the report."""
+    from .webapp import is_loopback
+    from .webapp import serve as run_server
+
+    if allow_remote and not is_loopback(host):
+        click.echo(f"warning: listening on {host}: anyone who can reach this machine can upload and read "
+                   "analyses (protect it with a firewall or a reverse proxy with authentication)", err=True)
+    click.echo(f"netanalysis web app on http://{host}:{port}/ (data in {data_dir}); Ctrl+C stops it")
+    run_server(host=host, port=port, data_dir=data_dir, allow_remote=allow_remote, open_browser=not no_browser,
+               max_upload_mb=max_upload_mb, workers=workers)
 
 
 if __name__ == "__main__":  # pragma: no cover
