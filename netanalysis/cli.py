@@ -801,9 +801,11 @@ def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("map.html"),
               show_default=True, help="HTML file to write (one offline page).")
 @click.option("--size-by", default="degree", show_default=True,
-              help="Node metric that sets node size (degree, strength, betweenness, pagerank, …).")
-@click.option("--color-by", type=click.Choice(["sector", "community"]), default="sector", show_default=True,
-              help="Initial node colouring (the page can switch).")
+              help="Node measure (degree, strength, betweenness, pagerank, …) or numeric node column "
+                   "that sets node size and label priority.")
+@click.option("--color-by", default="sector", show_default=True,
+              help="Initial node colouring: sector, community or any categorical node column "
+                   "(the page can switch).")
 @click.option("--anonymize", is_flag=True,
               help="Replace names by keyed pseudonyms (key: $NETANALYSIS_PSEUDONYM_KEY) and show only "
                    "sector, status and network measures.")

@@ -125,21 +125,17 @@ def _communities_document(res) -> dict:
 
 
 def _analysis_map(res) -> str:
-    from .viz.map import render_map
+    from .viz.map import map_page
 
     a = _analysis(res)
     prov = a.network.provenance
-    return render_map(a.network, metrics=a.node_metrics, mixing=a.mixing.pairs, communities=a.partition,
-                      seed=a.options.seed,
-                      title=f"Network map: {prov['dataset']}" if prov.get("dataset") else None)
+    return map_page(a, title=f"Network map: {prov['dataset']}" if prov.get("dataset") else None)
 
 
 def _map_page(res) -> str:
-    from .viz.map import render_map
+    from .viz.map import map_page
 
-    return render_map(res.network, metrics=res.node_metrics, size_by=res.size_by, color_by=res.color_by,
-                      communities=res.partition, mixing=None if res.mixing is None else res.mixing.pairs,
-                      anonymize=res.anonymize, seed=res.seed, title=res.title)
+    return map_page(res)
 
 
 def _helix_document(res) -> dict:

@@ -98,3 +98,20 @@ def test_large_network_figure_draws_top_actors_and_says_so():
     caption = [t for t in texts if "left out" in t]
     assert caption and "The 5 organisations with the highest degree of 41; 36 organisations" in caption[0]
     assert {"hub", "p1", "p2", "p3", "p4"} <= set(texts) and "s00" not in texts
+
+
+def test_static_figure_labels_follow_the_map_rules():
+    """Dense law-firm-like network: labels never overlap, stay inside the axes, font sizes bounded."""
+    from netanalysis.viz.figures import LABEL_FONT_MAX, LABEL_FONT_MIN, figure_label_boxes
+    from tests.test_map_readable import dense_multirelational
+
+    assert LABEL_FONT_MAX <= 2.5 * LABEL_FONT_MIN
+    net = dense_multirelational()
+    frame, boxes = figure_label_boxes(net, label_top=90)
+    assert 10 <= len(boxes) < 90                       # some labels left out rather than overlapping
+    for i, a in enumerate(boxes):
+        assert frame[0] <= a[0] and a[2] <= frame[2] and frame[1] <= a[1] and a[3] <= frame[3]
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+    heights = [b[3] - b[1] for b in boxes]
+    assert max(heights) <= 2.5 * min(heights)

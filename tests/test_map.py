@@ -123,7 +123,7 @@ def test_sizes_follow_the_metric_and_ties_the_weight():
 def test_size_by_unknown_metric_is_an_option_error():
     with pytest.raises(OptionError, match="cannot size nodes by 'nope'"):
         render_map(nasty_network(), size_by="nope")
-    with pytest.raises(OptionError, match="color_by"):
+    with pytest.raises(OptionError, match="cannot colour by 'rainbow'"):
         render_map(nasty_network(), color_by="rainbow")
     with pytest.raises(OptionError, match="community"):
         render_map(nasty_network(), color_by="community")
@@ -170,9 +170,9 @@ def test_communities_numbered_by_size(kite):
     assert data.color_by == "community"
 
 
-def test_physics_only_for_small_networks():
+def test_positions_computed_in_python_and_physics_off_at_load():
     small = net_from_edges([("a", "b"), ("b", "c")])
-    assert build_map(small).views[0]["physics"] is True
+    assert build_map(small).views[0]["physics"] is False       # still after the first drawing
     n = PHYSICS_MAX_NODES + 5
     ring = net_from_edges([(f"v{i:04d}", f"v{(i + 1) % n:04d}") for i in range(n)])
     data = build_map(ring)
@@ -286,3 +286,65 @@ def test_analyze_writes_the_map(white_kinship, tmp_path):
     data = data_block((tmp_path / "map.html").read_text(encoding="utf-8"))
     assert len(data["views"][0]["nodes"]) == 10 and data["mixingGiven"]
     assert data["communities"]                                   # colour by community available
+
+
+def test_map_page_draws_a_given_analysis_without_recomputing(white_kinship, monkeypatch):
+    """map_page reads the analysis' metrics, mixing and partition; no analysis function runs."""
+    from types import SimpleNamespace
+
+    from netanalysis import communities, metrics, mixing
+    from netanalysis.viz.map import map_page
+
+    nm = metrics.node_metrics(white_kinship)
+    nm["community"] = [i % 2 for i in range(len(nm))]
+    table = pd.DataFrame({"sector_a": ["F"], "sector_b": ["M"], "ratio": [0.4], "weak": [True]})
+    for mod, name in ((metrics, "node_metrics"), (mixing, "mixing_analysis"),
+                      (communities, "consensus_communities")):
+        monkeypatch.setattr(mod, name, lambda *a, **k: (_ for _ in ()).throw(AssertionError("recomputed")))
+    result = SimpleNamespace(network=white_kinship, node_metrics=nm, mixing=SimpleNamespace(pairs=table),
+                             partition=None, options=SimpleNamespace(seed=5))
+    data = data_block(map_page(result, color_by="community", size_by="betweenness"))
+    assert data["colorBy"] == "community" and data["sizeBy"] == "betweenness"
+    assert data["weakPairs"] == [["F", "M"]] and data["mixingGiven"] is True
+    assert [c["count"] for c in data["communities"]] == [5, 5]
+
+
+def test_relations_come_from_the_relation_column_else_type():
+    from netanalysis.viz.map import tie_relations
+
+    ties = pd.DataFrame({"source": ["a", "a", "b"], "target": ["b", "b", "c"], "weight": [1.0, 2.0, 4.0],
+                         "type": ["advice", "funding", "advice"]})
+    net = build_network(None, ties, scheme="none")
+    assert sorted(set(tie_relations(net))) == ["advice", "funding"]
+    data = build_map(net)
+    assert data.relations == ["advice", "funding"]
+    edges = {(e["from"], e["to"]): e for e in data.views[0]["edges"]}
+    ab = edges[(0, 1)]
+    assert ab["w"] == 3.0 and ab["r"] == [0, 1] and ab["rw"] == [1.0, 2.0]
+    assert edges[(1, 2)]["r"] == [0] and edges[(1, 2)]["rw"] == [4.0]
+    single = build_network(None, ties.assign(type="advice"), scheme="none")
+    assert build_map(single).relations == []                    # one relation: no filter
+    named = ties.assign(relation=["x", "x", "y"])
+    assert sorted(set(tie_relations(build_network(None, named, scheme="none")))) == ["x", "y"]
+
+
+def test_colour_by_any_categorical_column_and_size_by_any_numeric_one():
+    nodes = pd.DataFrame({"id": list("abcdefghij"), "sector": ["government"] * 5 + ["business"] * 5,
+                          "office": ["Boston"] * 6 + ["Hartford"] * 3 + [None],
+                          "budget": [10, 0, 40, 90, 160, 250, 360, 490, 640, 810],
+                          "code": [f"x{i}" for i in range(10)]})
+    ties = pd.DataFrame({"source": list("abcdefghi"), "target": list("bcdefghij")})
+    net = build_network(nodes, ties, scheme="none")
+    data = build_map(net, color_by="office", size_by="budget")
+    keys = [c["key"] for c in data.colorings]
+    assert keys[:1] == ["sector"] and "office" in keys and "budget" not in keys and "code" not in keys
+    office = data.colorings[keys.index("office")]
+    assert [(c["label"], c["count"]) for c in office["categories"]] == [("Boston", 6), ("Hartford", 3),
+                                                                        ("(missing)", 1)]
+    nodes_by_id = {n["key"]: n for n in data.views[0]["nodes"]}
+    j = keys.index("office")
+    assert office["categories"][nodes_by_id["j"]["c"][j]]["label"] == "(missing)"
+    assert nodes_by_id["j"]["size"] == 25.0 and nodes_by_id["b"]["size"] == 5.0   # area ∝ budget
+    assert nodes_by_id["j"]["p"] == 810                                             # label priority
+    with pytest.raises(OptionError, match="cannot colour by 'nope'"):
+        build_map(net, color_by="nope")

@@ -272,9 +272,10 @@ class Chromium:
 
     def __init__(self, binary: str | None = None, *, width: int = 1400, height: int = 900,
                  timeout: float = 60.0):
-        self.binary = binary or find_chromium()
-        if not self.binary:
+        found = binary or find_chromium()
+        if not found:
             raise OptionError("no Chromium found (install Debian's 'chromium' or set NETANALYSIS_CHROMIUM)")
+        self.binary: str = found
         self.width, self.height, self.timeout = width, height, timeout
         self.proc: subprocess.Popen | None = None
         self.profile: tempfile.TemporaryDirectory | None = None

@@ -8,7 +8,7 @@ output is deterministic (no date, fixed hash salt), so figures can be compared a
 - :func:`network_figure`: organisations at their Python-computed positions
   (:func:`netanalysis.viz.layout.layout_positions`, seeded), colour and marker by sector (Okabe–Ito),
   area ∝ the size metric, tie width ∝ √weight, ties between sectors dashed, ties of weak sector pairs
-  vermillion, the largest organisations labelled, a legend.
+  vermillion, labels by the map's rules (largest first, bounded font sizes, never overlapping), a legend.
 - :func:`mixing_heatmap`: sector × sector observed/expected ratio on a log₂ colour scale (vermillion
   below 1, blue above, as in the map), with the tie count and the ratio written in each cell and
   weak pairs outlined.
@@ -22,7 +22,9 @@ Hunter, J. D. (2007). Matplotlib: A 2D graphics environment. Computing in Scienc
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,7 +33,8 @@ from ..errors import OptionError
 from ..network import StakeholderNetwork
 from . import palette
 
-__all__ = ["network_figure", "mixing_heatmap", "analysis_figures", "write_figures", "MARKERS"]
+__all__ = ["network_figure", "figure_label_boxes", "FigureOptions", "LABEL_FONT_MIN", "LABEL_FONT_MAX",
+           "mixing_heatmap", "analysis_figures", "write_figures", "MARKERS"]
 
 #: vis-network shape → matplotlib marker (same shapes as the map).
 MARKERS = {"dot": "o", "square": "s", "triangle": "^", "diamond": "D", "triangleDown": "v", "star": "*"}
@@ -64,132 +67,224 @@ def _short(label: str, limit: int = 28) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "\u2026"
 
 
-def network_figure(net: StakeholderNetwork, *, fmt: str = "png", metrics: pd.DataFrame | None = None,
-                   size_by: str = "degree", mixing: pd.DataFrame | None = None,
-                   positions: np.ndarray | None = None, seed: int = 42, label_top: int = 8,
-                   anonymize: bool = False, key: str | bytes | None = None, title: str | None = None,
-                   dpi: int = 300, width: float = 8.0, height: float = 6.0,
-                   max_nodes: int | None = None, top_actors: int | None = None) -> bytes | str:
-    """The network as a static figure (PNG bytes or SVG text).
+#: Label font sizes (points) of the static figure: largest at most 2.5 × the smallest, as in the map.
+LABEL_FONT_MIN, LABEL_FONT_MAX = 5.5, 9.0
 
-    Parameters
-    ----------
-    net : StakeholderNetwork
-    fmt : {"png", "svg"}
-    metrics : pandas.DataFrame, optional
-        Node metrics indexed by id; ``size_by`` is taken from it or computed (degree, strength).
-    size_by : str
-        Node metric for marker area (area ∝ value).
-    mixing : pandas.DataFrame, optional
-        Sector mixing table; ties of ``weak`` pairs are drawn in vermillion.
-    positions : array (n × 2), optional
-        Vertex positions; default :func:`~netanalysis.viz.layout.layout_positions` with ``seed``.
-    label_top : int
-        Label the organisations with the ``label_top`` largest values of ``size_by``.
-    anonymize, key
-        Label with keyed pseudonyms (:mod:`netanalysis.privacy`) instead of names.
-    dpi : int
-        PNG resolution (default 300).
-    max_nodes, top_actors : int, optional
-        As in the map (defaults :data:`~netanalysis.viz.map.FULL_MAP_MAX_NODES`,
-        :data:`~netanalysis.viz.map.TOP_ACTORS`): above ``max_nodes`` organisations only the
-        ``top_actors`` with the highest ``size_by`` are drawn, with a caption saying what was left out.
-    """
+
+@dataclass(frozen=True)
+class FigureOptions:
+    """How :func:`network_figure` draws (see its docstring for each field)."""
+
+    fmt: str = "png"
+    size_by: str = "degree"
+    positions: np.ndarray | None = None
+    seed: int = 42
+    label_top: int = 40
+    anonymize: bool = False
+    key: str | bytes | None = None
+    title: str | None = None
+    dpi: int = 300
+    width: float = 8.0
+    height: float = 6.0
+    max_nodes: int | None = None
+    top_actors: int | None = None
+
+
+def _selection(net: StakeholderNetwork, vals: np.ndarray, opts: FigureOptions) -> tuple[np.ndarray, str | None]:
+    """Which vertices are drawn, and the caption saying what was left out (as in the map)."""
+    from .map import FULL_MAP_MAX_NODES, TOP_ACTORS
+
+    max_nodes = FULL_MAP_MAX_NODES if opts.max_nodes is None else opts.max_nodes
+    top_actors = TOP_ACTORS if opts.top_actors is None else opts.top_actors
+    n = net.n_nodes
+    shown = np.ones(n, bool)
+    if n <= max_nodes:
+        return shown, None
+    keep = np.sort(np.lexsort((np.arange(n), -vals))[:top_actors])
+    shown[:] = False
+    shown[keep] = True
+    return shown, (f"The {len(keep):,} organisations with the highest {opts.size_by.replace('_', ' ')} of "
+                   f"{n:,}; {n - len(keep):,} organisations and their ties are left out.")
+
+
+def _positions(net: StakeholderNetwork, shown: np.ndarray, opts: FigureOptions) -> np.ndarray:
+    from .layout import layout_positions
+
+    n = net.n_nodes
+    if opts.positions is not None:
+        pos = np.asarray(opts.positions, float)
+        if pos.shape != (n, 2):
+            raise OptionError(f"positions must be {n} × 2")
+        return pos
+    pos = np.full((n, 2), np.nan)
+    G = net.to_igraph()
+    pos[shown] = layout_positions(G if shown.all() else G.induced_subgraph(np.flatnonzero(shown).tolist()),
+                                  seed=opts.seed)
+    return pos
+
+
+def _draw_ties(ax: Any, net: StakeholderNetwork, pos: np.ndarray, shown: np.ndarray, sectors: np.ndarray,
+               mixing: pd.DataFrame | None) -> None:
     from matplotlib.collections import LineCollection
+
+    from .map import is_weak_pair, weak_pairs
+
+    e = net.edges
+    if not len(e):
+        return
+    u, v, w = e["u"].to_numpy(), e["v"].to_numpy(), e["weight"].to_numpy(float)
+    keep = (u != v) & shown[u] & shown[v]
+    u, v, w = u[keep], v[keep], w[keep]
+    n_shown = int(shown.sum())
+    lw = 0.3 + 1.7 * np.sqrt(w / w.max()) if len(w) else w
+    if n_shown > 2000:
+        lw = lw * 0.4
+    cross = sectors[u] != sectors[v]
+    weak = weak_pairs(mixing)
+    weak_mask = np.array([c and is_weak_pair(weak, sectors[a], sectors[b], net.directed)
+                          for a, b, c in zip(u, v, cross)], dtype=bool) if weak else np.zeros(len(u), bool)
+    alpha = 0.5 if n_shown <= 2000 else 0.15
+    for mask, colour, style, a, z in ((~cross, palette.TIE_GREY, "solid", alpha, 1),
+                                      (cross & ~weak_mask, palette.TIE_GREY, (0, (4, 2)), alpha, 1),
+                                      (weak_mask, palette.HIGHLIGHT, (0, (4, 2)), 0.9, 2)):
+        if mask.any():
+            segs = np.stack([pos[u[mask]], pos[v[mask]]], axis=1).tolist()
+            ax.add_collection(LineCollection(segs, colors=colour, linewidths=lw[mask], linestyles=style,
+                                             alpha=a, zorder=z))
+
+
+def _draw_nodes(ax: Any, styles: dict, sectors: np.ndarray, shown: np.ndarray, pos: np.ndarray,
+                areas: np.ndarray, weak_given: bool) -> list:
+    """Markers by sector; returns the legend handles (sectors, tie kinds)."""
     from matplotlib.lines import Line2D
 
-    from .layout import layout_positions
-    from .map import FULL_MAP_MAX_NODES, TOP_ACTORS, _is_weak, _metric_frame, _styles, _weak_pairs
-
-    max_nodes = FULL_MAP_MAX_NODES if max_nodes is None else max_nodes
-    top_actors = TOP_ACTORS if top_actors is None else top_actors
-    net.require_nodes()
-    df = _metric_frame(net, metrics, size_by)
-    n = net.n_nodes
-    vals = np.clip(np.nan_to_num(pd.to_numeric(df[size_by], errors="coerce").to_numpy(float)), 0, None)
-    shown = np.ones(n, bool)
-    caption = None
-    if n > max_nodes:
-        # as the map: only the top actors, laid out among themselves; say what was left out
-        keep = np.sort(np.lexsort((np.arange(n), -vals))[:top_actors])
-        shown[:] = False
-        shown[keep] = True
-        caption = (f"The {len(keep):,} organisations with the highest {size_by.replace('_', ' ')} of "
-                   f"{n:,}; {n - len(keep):,} organisations and their ties are left out.")
-    if positions is None:
-        pos = np.full((n, 2), np.nan)
-        G = net.to_igraph()
-        pos[shown] = layout_positions(G if shown.all() else G.induced_subgraph(np.flatnonzero(shown).tolist()),
-                                      seed=seed)
-    else:
-        pos = np.asarray(positions, float)
-    if pos.shape != (n, 2):
-        raise OptionError(f"positions must be {n} × 2")
-    styles = _styles(net)
-    sectors = net.nodes["sector"].astype(str).to_numpy()
-    top = vals[shown].max() if shown.any() and vals[shown].max() > 0 else 1.0
-    n_shown = int(shown.sum())
-    base = max(4.0, min(60.0, 6000.0 / max(n_shown, 1)))          # marker area scale shrinks with n
-    areas = base * (0.3 + 5.0 * vals / top)
-    fig = _figure(width, height)
-    ax = fig.add_axes([0.0, 0.0, 0.78, 0.94] if title else [0.0, 0.0, 0.78, 1.0])
-    ax.set_axis_off()
-    e = net.edges
-    if len(e):
-        u, v, w = e["u"].to_numpy(), e["v"].to_numpy(), e["weight"].to_numpy(float)
-        keep = (u != v) & shown[u] & shown[v]
-        u, v, w = u[keep], v[keep], w[keep]
-        lw = 0.3 + 1.7 * np.sqrt(w / w.max()) if len(w) else w
-        if n_shown > 2000:
-            lw = lw * 0.4
-        cross = sectors[u] != sectors[v]
-        weak = _weak_pairs(mixing)
-        weak_mask = np.array([c and _is_weak(weak, sectors[a], sectors[b], net.directed)
-                              for a, b, c in zip(u, v, cross)], dtype=bool) if weak else np.zeros(len(u), bool)
-        alpha = 0.5 if n_shown <= 2000 else 0.15
-        for mask, colour, style, a, z in ((~cross, palette.TIE_GREY, "solid", alpha, 1),
-                                          (cross & ~weak_mask, palette.TIE_GREY, (0, (4, 2)), alpha, 1),
-                                          (weak_mask, palette.HIGHLIGHT, (0, (4, 2)), 0.9, 2)):
-            if mask.any():
-                segs = np.stack([pos[u[mask]], pos[v[mask]]], axis=1)
-                ax.add_collection(LineCollection(segs, colors=colour, linewidths=lw[mask], linestyles=style,
-                                                 alpha=a, zorder=z))
     handles = []
     for s in styles["sectors"]:
         colour, shape = styles["by_label"][s["label"]]
         m = (sectors == s["label"]) & shown
         ax.scatter(pos[m, 0], pos[m, 1], s=areas[m], c=colour, marker=MARKERS.get(shape, "o"),
                    edgecolors="#333333", linewidths=0.3, zorder=3)
-        handles.append(Line2D([], [], ls="", marker=MARKERS.get(shape, "o"), color=colour, markeredgecolor="#333333",
-                              markersize=7, label=f"{s['label']} ({s['count']:,})"))
+        handles.append(Line2D([], [], ls="", marker=MARKERS.get(shape, "o"), color=colour,
+                              markeredgecolor="#333333", markersize=7, label=f"{s['label']} ({s['count']:,})"))
     handles.append(Line2D([], [], color=palette.TIE_GREY, lw=1.2, label="tie within a sector"))
     handles.append(Line2D([], [], color=palette.TIE_GREY, lw=1.2, ls=(0, (4, 2)), label="tie across sectors"))
-    if mixing is not None and _weak_pairs(mixing):
+    if weak_given:
         handles.append(Line2D([], [], color=palette.HIGHLIGHT, lw=1.5, ls=(0, (4, 2)),
                               label="tie across a weak pair"))
-    if label_top > 0:
-        if anonymize:
-            from ..privacy import pseudonyms
+    return handles
 
-            names = pseudonyms(net.ids, key=key).to_numpy()
-        else:
-            nm = net.name.astype(object).to_numpy()
-            names = np.array([str(x) if isinstance(x, str) and x.strip() else i for x, i in zip(nm, net.ids)])
-        order = [i for i in np.lexsort((np.arange(n), -vals)) if shown[i]][:label_top]
-        for i in order:
-            ax.annotate(_short(str(names[i])), pos[i], fontsize=6, ha="center", va="bottom",
-                        xytext=(0, 4), textcoords="offset points", zorder=4,
-                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
+
+def _label_names(net: StakeholderNetwork, opts: FigureOptions) -> np.ndarray:
+    if opts.anonymize:
+        from ..privacy import pseudonyms
+
+        return pseudonyms(net.ids, key=opts.key).to_numpy()
+    nm = net.name.astype(object).to_numpy()
+    return np.array([str(x) if isinstance(x, str) and x.strip() else i for x, i in zip(nm, net.ids)])
+
+
+def _place_labels(fig: Any, ax: Any, pos: np.ndarray, names: np.ndarray, order: list[int],
+                  vals: np.ndarray, areas: np.ndarray) -> list[tuple[float, float, float, float, str]]:
+    """The map's label rules on paper: labels in priority order (``order``), font size from the value
+    (bounded), each in the first of four places around its marker (below, above, right, left) that
+    stays inside the axes and overlaps no label already placed; otherwise left out. Returns the
+    boxes ``(x0, y0, x1, y1, text)`` of the labels drawn (display pixels) after the axes frame."""
+    fig.canvas.draw()                               # final limits and aspect: transforms are exact
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    top = max(float(vals[order].max()) if order else 0.0, 1e-12)
+    placed: list = []
+    texts: list[str] = []
+    for i in order:
+        size = LABEL_FONT_MIN + (LABEL_FONT_MAX - LABEL_FONT_MIN) * float(np.sqrt(max(vals[i], 0) / top))
+        radius = float(np.sqrt(areas[i]) / 2) + 1.5          # marker radius in points
+        for dx, dy, ha, va in ((0, -radius, "center", "top"), (0, radius, "center", "bottom"),
+                               (radius, 0, "left", "center"), (-radius, 0, "right", "center")):
+            t = ax.annotate(_short(str(names[i])), pos[i], xytext=(dx, dy), textcoords="offset points",
+                            fontsize=size, ha=ha, va=va, zorder=4,
+                            bbox={"boxstyle": "square,pad=0.05", "fc": "white", "ec": "none", "alpha": 0.75})
+            box = t.get_window_extent(renderer)
+            inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1)
+            if inside and not any(box.overlaps(b) for b in placed):
+                placed.append(box)
+                texts.append(t.get_text())
+                break
+            t.remove()
+    return [(frame.x0, frame.y0, frame.x1, frame.y1, "")] + \
+        [(b.x0, b.y0, b.x1, b.y1, txt) for b, txt in zip(placed, texts)]
+
+
+def network_figure(net: StakeholderNetwork, *, metrics: pd.DataFrame | None = None,
+                   mixing: pd.DataFrame | None = None, options: FigureOptions | None = None,
+                   **kw: Any) -> bytes | str:
+    """The network as a static figure (PNG bytes or SVG text).
+
+    Parameters
+    ----------
+    net : StakeholderNetwork
+    metrics : pandas.DataFrame, optional
+        Node measures indexed by id; ``size_by`` is taken from it (degree and strength are counted
+        from the ties when missing).
+    mixing : pandas.DataFrame, optional
+        Sector mixing table; ties of ``weak`` pairs are drawn in vermillion.
+    options : FigureOptions, optional
+        Or its fields as keywords: ``fmt`` ("png" or "svg"); ``size_by`` (marker area ∝ value, label
+        priority); ``positions`` (n × 2, default :func:`~netanalysis.viz.layout.layout_positions` with
+        ``seed``); ``label_top`` (at most this many labels, largest first; labels never overlap: one
+        that would is left out, as in the map); ``anonymize``/``key`` (keyed pseudonyms);
+        ``title``; ``dpi`` (PNG, default 300); ``width``/``height`` (inches); ``max_nodes``/``top_actors``
+        (as in the map: above ``max_nodes`` only the ``top_actors`` with the highest ``size_by`` are
+        drawn, with a caption saying what was left out).
+    """
+    opts = options or FigureOptions(**kw)
+    fig, _ = _network_drawing(net, metrics, mixing, opts)
+    return _save(fig, opts.fmt, opts.dpi)
+
+
+def figure_label_boxes(net: StakeholderNetwork, *, metrics: pd.DataFrame | None = None,
+                       mixing: pd.DataFrame | None = None, options: FigureOptions | None = None,
+                       **kw: Any) -> tuple[tuple[float, float, float, float], list[tuple]]:
+    """The axes frame and the label boxes ``(x0, y0, x1, y1, text)`` (pixels) of :func:`network_figure`
+    with the same arguments: for tests and checks that labels never overlap and stay inside."""
+    fig, boxes = _network_drawing(net, metrics, mixing, options or FigureOptions(**kw))
+    frame = boxes[0][:4] if boxes else (0.0, 0.0, 0.0, 0.0)
+    return frame, boxes[1:]
+
+
+def _network_drawing(net: StakeholderNetwork, metrics: pd.DataFrame | None, mixing: pd.DataFrame | None,
+                     opts: FigureOptions) -> tuple[Any, list]:
+    from .map import metric_frame, sector_styles, weak_pairs
+
+    net.require_nodes()
+    df = metric_frame(net, metrics, opts.size_by)
+    vals = np.clip(np.nan_to_num(pd.to_numeric(df[opts.size_by], errors="coerce").to_numpy(float)), 0, None)
+    shown, caption = _selection(net, vals, opts)
+    pos = _positions(net, shown, opts)
+    styles = sector_styles(net)
+    sectors = net.nodes["sector"].astype(str).to_numpy()
+    top = vals[shown].max() if shown.any() and vals[shown].max() > 0 else 1.0
+    base = max(4.0, min(60.0, 6000.0 / max(int(shown.sum()), 1)))     # marker area scale shrinks with n
+    areas = base * (0.3 + 5.0 * vals / top)
+    fig = _figure(opts.width, opts.height)
+    ax = fig.add_axes((0.0, 0.0, 0.78, 0.94) if opts.title else (0.0, 0.0, 0.78, 1.0))
+    ax.set_axis_off()
+    _draw_ties(ax, net, pos, shown, sectors, mixing)
+    handles = _draw_nodes(ax, styles, sectors, shown, pos, areas, bool(mixing is not None and weak_pairs(mixing)))
     ax.autoscale_view()
+    ax.margins(0.06)
     ax.set_aspect("equal", adjustable="datalim")
     ax.invert_yaxis()                      # same orientation as the interactive map (y grows downwards)
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.79, 0.98), frameon=False, fontsize=7,
-               title=f"size: {size_by.replace('_', ' ')}", title_fontsize=7)
-    if title:
-        fig.suptitle(title, fontsize=10, x=0.39, y=0.99)
+               title=f"size: {opts.size_by.replace('_', ' ')}", title_fontsize=7)
+    if opts.title:
+        fig.suptitle(opts.title, fontsize=10, x=0.39, y=0.99)
     if caption:
         fig.text(0.01, -0.02, caption, fontsize=7, ha="left", va="top", wrap=True)
-    return _save(fig, fmt, dpi)
+    boxes: list = []
+    if opts.label_top > 0:
+        order = [int(i) for i in np.lexsort((np.arange(net.n_nodes), -vals)) if shown[i]][: opts.label_top]
+        boxes = _place_labels(fig, ax, pos, _label_names(net, opts), order, vals, areas)
+    return fig, boxes
 
 
 def mixing_heatmap(mixing: pd.DataFrame, *, fmt: str = "png", directed: bool | None = None,
@@ -214,7 +309,7 @@ def mixing_heatmap(mixing: pd.DataFrame, *, fmt: str = "png", directed: bool | N
     from matplotlib.patches import Rectangle
 
     from ..sectors import SECTORS
-    from .map import _weak_pairs
+    from .map import weak_pairs
 
     need = {"sector_a", "sector_b", "ties", "ratio"}
     if not need <= set(mixing.columns):
@@ -234,7 +329,7 @@ def mixing_heatmap(mixing: pd.DataFrame, *, fmt: str = "png", directed: bool | N
             continue
         for (i, j) in ([(idx[x], idx[y])] if directed else {(idx[x], idx[y]), (idx[y], idx[x])}):
             ties[i, j], ratio[i, j] = t, r
-    weak = _weak_pairs(mixing)
+    weak = weak_pairs(mixing)
     cmap = LinearSegmentedColormap.from_list("ratio", [palette.HIGHLIGHT, "#F2F2F2", palette.OKABE_ITO["blue"]])
     with np.errstate(divide="ignore", invalid="ignore"):
         logr = np.log2(ratio)

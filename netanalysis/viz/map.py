@@ -18,11 +18,22 @@ How the page is made
   ``textContent`` / ``new Option`` and gives vis-network tooltips as DOM elements (vis-network renders
   an HTML string title as markup in some versions). Labels are drawn on the canvas as text.
 - **Large networks**: positions are computed in Python (:func:`netanalysis.viz.layout.layout_positions`,
-  seeded) and physics is off above :data:`PHYSICS_MAX_NODES` organisations, so the page is drawn at
-  once. Above :data:`FULL_MAP_MAX_NODES` the page shows the sector-level view (one node per sector,
-  ties sized by count and coloured by observed/expected when the sector mixing table is given) and the
+  seeded) for every network, so the page is drawn at once and stays still. Above
+  :data:`FULL_MAP_MAX_NODES` the page shows the sector-level view (one node per sector, ties sized by
+  count and coloured by observed/expected when the sector mixing table is given) and the
   :data:`TOP_ACTORS` organisations with the highest value of the size metric with the ties among them,
   and says what was left out.
+
+Readability (drawn by ``assets/map.js``)
+---------------------------------------
+- Labels are drawn by the page on the canvas, not by vis-network: placed by priority (the size
+  measure), each in the first free place around its node inside the canvas, never over another label;
+  the rest appear when the user zooms in. ``window.netanalysisMap.labelBoxes()`` / ``nodeBoxes()`` return
+  the boxes drawn (see ``docs/map.md``).
+- The Python positions are fitted to the canvas with a margin (one axis stretched at most 2×), node radii
+  shrink with crowding, circles are pushed apart, and physics is off until the user turns it on.
+- Colourings: sector, community and every categorical node column (:func:`_colorings`); relations from
+  :func:`tie_relations`.
 
 Conventions
 -----------
@@ -56,7 +67,8 @@ from ..network import StakeholderNetwork
 from . import palette
 from .layout import layout_positions
 
-__all__ = ["render_map", "helix_map", "build_map", "map_page", "MapData", "PHYSICS_MAX_NODES",
+__all__ = ["render_map", "helix_map", "build_map", "map_page", "MapData", "MapOptions", "tie_relations",
+           "metric_frame", "sector_styles", "weak_pairs", "is_weak_pair", "PHYSICS_MAX_NODES",
            "FULL_MAP_MAX_NODES", "TOP_ACTORS", "KEY_METRICS", "vis_network_js", "escape_json"]
 
 #: Physics (nodes pull their partners when dragged) only up to this many organisations.
@@ -74,7 +86,6 @@ KEY_METRICS = ("degree", "in_degree", "out_degree", "strength", "betweenness", "
 _NODE_MIN, _NODE_MAX = 5.0, 25.0
 _TIE_MIN, _TIE_MAX = 1.0, 6.0
 _SCALE = 80.0             # pixels per layout unit (about one unit² per organisation)
-_LABELLED = 8             # this many largest nodes get a label readable at the initial zoom
 _COMMUNITY_COLOURS = 7
 
 
@@ -92,12 +103,15 @@ class MapData:
     anonymized: bool = False
     weak_pairs: list[list[str]] = field(default_factory=list)
     mixing_given: bool = False
+    colorings: list[dict] = field(default_factory=list)
+    relations: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"title": self.title, "views": self.views, "sectors": self.sectors,
                 "communities": self.communities, "colorBy": self.color_by, "sizeBy": self.size_by,
                 "notes": self.notes, "anonymized": self.anonymized, "weakPairs": self.weak_pairs,
-                "mixingGiven": self.mixing_given,
+                "mixingGiven": self.mixing_given, "colorings": self.colorings,
+                "relations": self.relations,
                 "ratioLegend": [[lab, col] for lab, col in _RATIO_LEGEND]}
 
 
@@ -166,10 +180,10 @@ def _page(data: dict, title: str) -> str:
 
 
 # --------------------------------------------------------------------------- inputs
-def _metric_frame(net: StakeholderNetwork, metrics: pd.DataFrame | None, size_by: str) -> pd.DataFrame:
-    """Node metrics indexed by id, with at least ``degree``, ``strength`` and ``size_by``."""
-    from .. import metrics as m
-
+def metric_frame(net: StakeholderNetwork, metrics: pd.DataFrame | None, size_by: str) -> pd.DataFrame:
+    """Node measures indexed by id: the given ``metrics`` (nothing is recomputed), plus ``degree`` and
+    ``strength`` counted from the ties when missing, plus ``size_by`` from the nodes table when it is
+    a numeric node column rather than a measure."""
     if metrics is not None:
         df = metrics.copy()
         if "id" in df.columns:
@@ -178,27 +192,67 @@ def _metric_frame(net: StakeholderNetwork, metrics: pd.DataFrame | None, size_by
         df = df.reindex(net.ids)
     else:
         df = pd.DataFrame(index=net.ids)
-    for name in ("degree", "strength"):
-        if name not in df.columns:
-            df[name] = getattr(m, name)(net)
+    e = net.edges
+    ends = np.concatenate([e["u"].to_numpy(), e["v"].to_numpy()]).astype(int)
+    wts = np.concatenate([e["weight"].to_numpy(float)] * 2)
+    if "degree" not in df.columns:
+        df["degree"] = np.bincount(ends, minlength=net.n_nodes)[: net.n_nodes]
+    if "strength" not in df.columns:
+        df["strength"] = np.bincount(ends, weights=wts, minlength=net.n_nodes)[: net.n_nodes]
     if size_by not in df.columns:
-        simple = {"in_degree": m.in_degree, "out_degree": m.out_degree}
-        if size_by in simple:
-            df[size_by] = simple[size_by](net)
+        if size_by in net.nodes.columns and size_by not in ("id", "name"):
+            df[size_by] = pd.to_numeric(net.nodes.set_index("id")[size_by], errors="coerce").reindex(net.ids)
         else:
-            full = m.node_metrics(net)
-            full = full.set_index("id") if "id" in full.columns else full
-            if size_by not in full.columns:
-                num = [c for c in full.columns if pd.api.types.is_numeric_dtype(full[c])]
-                raise OptionError(f"cannot size nodes by '{size_by}': no such node metric; "
-                                  f"available: {', '.join(sorted(set(num) | {'degree', 'strength'}))}")
-            df[size_by] = full[size_by].reindex(net.ids).to_numpy()
+            num = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
+            num += [c for c in net.nodes.columns if c not in ("id", "name") and
+                    pd.to_numeric(net.nodes[c], errors="coerce").notna().any()]
+            raise OptionError(f"cannot size nodes by '{size_by}': no such node measure or numeric node "
+                              f"column; available: {', '.join(sorted(set(num)))}")
     if not pd.api.types.is_numeric_dtype(df[size_by]):
         raise OptionError(f"cannot size nodes by '{size_by}': it is not numeric")
+    if df[size_by].notna().sum() == 0:
+        raise OptionError(f"cannot size nodes by '{size_by}': it has no numeric value")
     return df
 
 
-def _communities(net: StakeholderNetwork, communities, metrics: pd.DataFrame) -> pd.Series | None:
+def tie_relations(net: StakeholderNetwork) -> pd.Series | None:
+    """The relation of each tie (row of ``net.ties``), or None when the ties have no relation.
+
+    Reads the ``relation`` column when present, else ``type`` (the column of version 0.1). Blank values
+    count as no relation.
+    """
+    for col in ("relation", "type"):
+        if col in net.ties.columns:
+            rel = net.ties[col].astype(object).where(net.ties[col].notna(), "").astype(str).str.strip()
+            return rel if (rel != "").any() else None
+    return None
+
+
+def _edge_relations(net: StakeholderNetwork) -> tuple[list[str], dict[tuple[int, int], dict[int, float]]]:
+    """Relation names (when there are two or more) and, per collapsed tie (u, v), the relations on it
+    with the summed weight of each."""
+    rel = tie_relations(net)
+    if rel is None:
+        return [], {}
+    names = sorted(set(rel[rel != ""]))
+    if len(names) < 2:
+        return [], {}
+    pos = {nid: i for i, nid in enumerate(net.ids)}
+    u = net.ties["source"].astype(str).map(pos).to_numpy()
+    v = net.ties["target"].astype(str).map(pos).to_numpy()
+    if not net.directed:
+        u, v = np.minimum(u, v), np.maximum(u, v)
+    index = {r: i for i, r in enumerate(names)}
+    weight = net.ties["weight"].to_numpy(float) if "weight" in net.ties.columns else np.ones(len(net.ties))
+    found: dict[tuple[int, int], dict[int, float]] = {}
+    for a, b, r, w in zip(u.tolist(), v.tolist(), rel.tolist(), weight.tolist()):
+        if r and a == a and b == b:
+            on = found.setdefault((int(a), int(b)), {})
+            on[index[r]] = on.get(index[r], 0.0) + w
+    return names, found
+
+
+def _communities(net: StakeholderNetwork, communities: Any, metrics: pd.DataFrame) -> pd.Series | None:
     """Community of each node as canonical numbers (0 = largest), or None."""
     if communities is None and "community" in metrics.columns and metrics["community"].notna().any():
         communities = metrics["community"]
@@ -217,7 +271,90 @@ def _communities(net: StakeholderNetwork, communities, metrics: pd.DataFrame) ->
     return labels.map(canon).reindex(net.ids)
 
 
-def _weak_pairs(mixing: pd.DataFrame | None) -> set[tuple[str, str]]:
+#: Node columns never offered as a colouring (identifiers, names, free text).
+_NOT_CATEGORIES = {"id", "name", "sector", "sector_raw", "name_kk", "name_en", "name_ru"}
+#: Categorical node columns with up to this many values are offered in the "Colour by" menu.
+AUTO_CATEGORIES_MAX = 12
+_CATEGORY_COLOURS = [palette.OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "reddish_purple",
+                                                    "sky_blue", "vermillion", "yellow", "black")]
+_MISSING = "(missing)"
+
+
+def _category_coloring(key: str, label: str, values: pd.Series, *, noun: str, plural: str,
+                       order: list[str] | None = None) -> dict:
+    """One entry of the "Colour by" menu: categories (colour, count) and each node's category index.
+
+    Categories are ordered by size (or ``order``); the eight largest get Okabe–Ito colours, the rest
+    share grey as "other"; missing values are their own light-grey category.
+    """
+    vals = values.astype(object).where(values.notna(), None)
+    text = vals.map(lambda x: _MISSING if x is None or str(x).strip() == "" else
+                    (str(int(x)) if isinstance(x, float) and x.is_integer() else str(x)))
+    counts = text.value_counts()
+    names = order or sorted((c for c in counts.index if c != _MISSING), key=lambda c: (-counts[c], c))
+    cats: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if i < len(_CATEGORY_COLOURS):
+            index[name] = len(cats)
+            cats.append({"label": name, "color": _CATEGORY_COLOURS[i], "count": int(counts.get(name, 0))})
+        else:
+            if "other" not in index:
+                index["other"] = len(cats)
+                cats.append({"label": f"other {plural}", "color": palette.NEUTRAL, "count": 0})
+            index[name] = index["other"]
+            cats[index["other"]]["count"] += int(counts.get(name, 0))
+    if _MISSING in counts.index:
+        index[_MISSING] = len(cats)
+        cats.append({"label": _MISSING, "color": "#dddddd", "count": int(counts[_MISSING])})
+    return {"key": key, "label": label, "noun": noun, "plural": plural, "categories": cats,
+            "index": [index[t] for t in text.tolist()]}
+
+
+def _colorings(net: StakeholderNetwork, styles: dict, comm: pd.Series | None, color_by: str,
+               anonymized: bool) -> list[dict]:
+    """Every way the page can colour organisations: sector, community, categorical node columns."""
+    sec = net.nodes["sector"].astype(str)
+    sector_index = {s["label"]: i for i, s in enumerate(styles["sectors"])}
+    out = [{"key": "sector", "label": "sector", "noun": "sector", "plural": "sectors",
+            "categories": [dict(s) for s in styles["sectors"]],
+            "index": [sector_index[s] for s in sec.tolist()]}]
+    if comm is not None:
+        ks = sorted({int(k) for k in comm.dropna()})
+        c = _category_coloring("community", "community", comm.reindex(net.ids).reset_index(drop=True),
+                               noun="community", plural="communities", order=[str(k) for k in ks])
+        for cat in c["categories"]:
+            if cat["label"] not in (_MISSING,) and not cat["label"].startswith("other"):
+                cat["label"] = "community " + cat["label"]
+        out.append(c)
+    allowed = {"status"} if anonymized else None
+    for col in net.nodes.columns:
+        if col in _NOT_CATEGORIES or (allowed is not None and col not in allowed):
+            continue
+        values = net.nodes[col]
+        n_values = values.nunique(dropna=True)
+        explicit = col == color_by
+        if not explicit and not (2 <= n_values <= AUTO_CATEGORIES_MAX):
+            continue
+        if not explicit and n_values == values.notna().sum():      # every value different: an identifier
+            continue
+        if not explicit and pd.api.types.is_float_dtype(values) and not (values.dropna() % 1 == 0).all():
+            continue
+        label = col.replace("_", " ")
+        out.append(_category_coloring(col, label, values.reset_index(drop=True), noun=label,
+                                      plural=label + " groups"))
+    keys = [str(c["key"]) for c in out]
+    if color_by not in keys:
+        if color_by == "community":
+            raise OptionError("colour by community needs a community result (a 'community' node metric "
+                              "or communities=...)")
+        raise OptionError(f"cannot colour by '{color_by}': not a node column"
+                          + (" allowed in an anonymised map" if anonymized else "")
+                          + f"; available: {', '.join(keys)}")
+    return out
+
+
+def weak_pairs(mixing: pd.DataFrame | None) -> set[tuple[str, str]]:
     if mixing is None or "weak" not in mixing.columns:
         return set()
     weak = mixing["weak"]
@@ -227,7 +364,7 @@ def _weak_pairs(mixing: pd.DataFrame | None) -> set[tuple[str, str]]:
     return {(str(a), str(b)) for a, b in zip(rows["sector_a"], rows["sector_b"])}
 
 
-def _is_weak(pairs: set, a: str, b: str, directed: bool) -> bool:
+def is_weak_pair(pairs: set, a: str, b: str, directed: bool) -> bool:
     return (a, b) in pairs or (not directed and (b, a) in pairs)
 
 
@@ -284,71 +421,115 @@ def _add_edges(pv, edges: list[dict]) -> None:
 
 
 # --------------------------------------------------------------------------- views
-def _actor_view(net: StakeholderNetwork, keep: np.ndarray, *, labels: pd.Series, df: pd.DataFrame,
-                size_by: str, styles: dict, comm: pd.Series | None, weak: set, anonymized: bool,
-                seed: int, key: str, title: str, note: str) -> dict:
-    """A view with one node per organisation in ``keep`` (vertex positions) and the ties among them."""
-    G = net.to_igraph()
-    sub = G.induced_subgraph(keep.tolist()) if len(keep) < net.n_nodes else G
-    pos = layout_positions(sub, seed=seed) * _SCALE
+@dataclass(frozen=True)
+class _ActorContext:
+    """What every organisation view needs besides the vertices to show."""
+
+    net: StakeholderNetwork
+    labels: pd.Series
+    df: pd.DataFrame
+    size_by: str
+    styles: dict
+    comm: pd.Series | None
+    colorings: list
+    weak: set
+    relations: dict
+    relation_names: list
+    anonymized: bool
+    seed: int
+
+
+def _node_tip(ctx: _ActorContext, nid: str, sector: str, status: str, shown: list[str]) -> list[list[str]]:
+    tip = [["sector", sector]]
+    if status:
+        tip.append(["status", status.replace("_", " ")])
+    if not ctx.anonymized and ctx.labels[nid] != nid:
+        tip.append(["id", nid])
+    for c in shown:
+        if c == "community" and ctx.comm is not None:
+            continue
+        tip.append([c.replace("_", " "), fmt(ctx.df.at[nid, c], c)])
+    if ctx.comm is not None and pd.notna(ctx.comm.get(nid)):
+        tip.append(["community", str(int(ctx.comm[nid]))])
+    return tip
+
+
+def _actor_nodes(ctx: _ActorContext, keep: np.ndarray, pos: np.ndarray) -> list[dict]:
+    """Node records of an organisation view (vertex positions ``keep``, layout ``pos``)."""
+    net = ctx.net
     nodes_tab = net.nodes.iloc[keep]
-    ids = nodes_tab["id"].to_numpy()
+    ids = nodes_tab["id"].astype(str).to_numpy()
     sectors = nodes_tab["sector"].astype(str).to_numpy()
     status = nodes_tab["status"].astype(str).to_numpy() if "status" in nodes_tab else np.full(len(ids), "")
-    sizes = _sizes(df[size_by].reindex(ids).to_numpy())
-    shown = [c for c in KEY_METRICS if c in df.columns]
-    if size_by not in shown:
-        shown.insert(0, size_by)
-    metric_vals = {c: df[c].reindex(ids).to_numpy() for c in shown}
-    sector_index = {s["label"]: i for i, s in enumerate(styles["sectors"])}
-    size_vals = np.nan_to_num(pd.to_numeric(df[size_by].reindex(ids), errors="coerce").to_numpy(float), nan=-1)
-    big_font = set(np.lexsort((np.arange(len(ids)), -size_vals))[:_LABELLED].tolist()) if len(ids) > 30 else set()
-    pv = _pyvis_network(net.directed)
-    pv.toggle_physics(len(keep) <= PHYSICS_MAX_NODES)
-    node_opts = []
+    sizes = _sizes(ctx.df[ctx.size_by].reindex(ids).to_numpy())
+    prio = np.nan_to_num(pd.to_numeric(ctx.df[ctx.size_by].reindex(ids), errors="coerce").to_numpy(float),
+                         nan=0.0)
+    shown = [c for c in KEY_METRICS if c in ctx.df.columns]
+    if ctx.size_by not in shown:
+        shown.insert(0, ctx.size_by)
+    sector_index = {s["label"]: i for i, s in enumerate(ctx.styles["sectors"])}
+    out = []
     for i, nid in enumerate(ids):
-        colour, shape = styles["by_label"][sectors[i]]
-        tip = [["sector", sectors[i]]]
-        if status[i]:
-            tip.append(["status", status[i].replace("_", " ")])
-        if not anonymized and labels[nid] != nid:
-            tip.append(["id", nid])
-        for c in shown:
-            if c == "community" and comm is not None:
-                continue
-            tip.append([c.replace("_", " "), fmt(metric_vals[c][i], c)])
-        k = None if comm is None or pd.isna(comm.get(nid)) else int(comm[nid])
-        if k is not None:
-            tip.append(["community", str(k)])
-        opts = {"id": i, "label": _short(labels[nid]), "name": labels[nid], "shape": shape,
-                "color": colour, "size": round(float(sizes[i]), 2),
-                "x": round(float(pos[i, 0]), 1), "y": round(float(pos[i, 1]), 1),
-                "g": sector_index[sectors[i]], "k": k, "tip": tip}
-        if i in big_font:
-            opts["font"] = {"size": 28}
-        node_opts.append(opts)
-    _add_nodes(pv, node_opts)
-    # ties among the kept nodes
+        colour, shape = ctx.styles["by_label"][sectors[i]]
+        k = None if ctx.comm is None or pd.isna(ctx.comm.get(nid)) else int(ctx.comm[nid])
+        out.append({"id": i, "label": _short(ctx.labels[nid]), "name": ctx.labels[nid],
+                    "key": ctx.labels[nid] if ctx.anonymized else nid, "shape": shape, "color": colour,
+                    "size": round(float(sizes[i]), 2), "p": round(float(prio[i]), 6),
+                    "x": round(float(pos[i, 0]), 2), "y": round(float(pos[i, 1]), 2),
+                    "g": sector_index[sectors[i]], "k": k,
+                    "c": [c["index"][int(keep[i])] for c in ctx.colorings],
+                    "tip": _node_tip(ctx, nid, sectors[i], status[i], shown)})
+    return out
+
+
+def _actor_edges(ctx: _ActorContext, keep: np.ndarray, sectors: np.ndarray) -> list[dict]:
+    """Tie records among the kept vertices: width and opacity by weight, relations, weak pairs."""
+    net = ctx.net
     e = net.edges
     where = np.full(net.n_nodes, -1)
     where[keep] = np.arange(len(keep))
-    u, v = where[e["u"].to_numpy()], where[e["v"].to_numpy()]
+    gu, gv = e["u"].to_numpy(), e["v"].to_numpy()
+    u, v = where[gu], where[gv]
     ok = (u >= 0) & (v >= 0) & (u != v)
-    u, v, w = u[ok], v[ok], e["weight"].to_numpy()[ok]
+    w = e["weight"].to_numpy(float)[ok]
     widths = _widths(w)
-    edge_opts = []
-    for a, b, wt, wd in zip(u.tolist(), v.tolist(), w.tolist(), widths.tolist()):
+    lo, hi = (float(w.min()), float(w.max())) if len(w) else (0.0, 0.0)
+    out = []
+    for a, b, ga, gb, wt, wd in zip(u[ok].tolist(), v[ok].tolist(), gu[ok].tolist(), gv[ok].tolist(),
+                                    w.tolist(), widths.tolist()):
         sa, sb = sectors[a], sectors[b]
         cross = sa != sb
-        is_weak = cross and _is_weak(weak, sa, sb, net.directed)
-        edge_opts.append({"from": a, "to": b, "width": round(wd, 2), "w": wt,
-                          "dashes": bool(cross), "x": int(cross), "wk": int(is_weak),
-                          "color": {"color": palette.HIGHLIGHT if is_weak else palette.TIE_GREY,
-                                    "opacity": 0.95 if is_weak else 0.55}})
+        is_weak = cross and is_weak_pair(ctx.weak, sa, sb, net.directed)
+        strength = math.sqrt((wt - lo) / (hi - lo)) if hi > lo else 1.0
+        opacity = 0.95 if is_weak else round(0.3 + 0.55 * strength, 3)
+        rec = {"from": a, "to": b, "width": round(wd, 2), "w": wt, "dashes": bool(cross), "x": int(cross),
+               "wk": int(is_weak), "color": {"color": palette.HIGHLIGHT if is_weak else palette.TIE_GREY,
+                                             "opacity": opacity}}
+        if ctx.relations:
+            key = (ga, gb) if net.directed else (min(ga, gb), max(ga, gb))
+            on = ctx.relations.get(key, {})
+            rec["r"] = sorted(on)
+            rec["rw"] = [round(on[r], 6) for r in rec["r"]]
+            rec["rel"] = ", ".join(f"{ctx.relation_names[r]} ({fmt(on[r])})" for r in rec["r"])
+        out.append(rec)
+    return out
+
+
+def _actor_view(ctx: _ActorContext, keep: np.ndarray, *, key: str, title: str, note: str) -> dict:
+    """A view with one node per organisation in ``keep`` (vertex positions) and the ties among them."""
+    net = ctx.net
+    G = net.to_igraph()
+    sub = G.induced_subgraph(keep.tolist()) if len(keep) < net.n_nodes else G
+    pos = layout_positions(sub, seed=ctx.seed) * _SCALE
+    pv = _pyvis_network(net.directed)
+    pv.toggle_physics(False)
+    _add_nodes(pv, _actor_nodes(ctx, keep, pos))
+    sectors = net.nodes["sector"].astype(str).to_numpy()[keep]
+    edge_opts = _actor_edges(ctx, keep, sectors)
     _add_edges(pv, edge_opts)
     pv_nodes, pv_edges, *_ = pv.get_network_data()
     return {"key": key, "title": title, "kind": "actors", "nodes": pv_nodes, "edges": pv_edges,
-            "physics": bool(pv.options.physics.enabled), "note": note, "directed": net.directed,
+            "physics": False, "note": note, "directed": net.directed,
             "edgeTips": len(pv_edges) <= EDGE_TOOLTIP_MAX}
 
 
@@ -374,9 +555,10 @@ def _sector_view(net: StakeholderNetwork, *, styles: dict, mixing: pd.DataFrame 
                 mix.setdefault((str(r["sector_b"]), str(r["sector_a"])), r)
     # helix sectors on the corners of a square, others on an outer ring
     helix = ["government", "business", "science", "civil_society"]
-    corner = {"government": (-1, -1), "business": (1, -1), "science": (1, 1), "civil_society": (-1, 1)}
+    corner = {"government": (-1.0, -1.0), "business": (1.0, -1.0), "science": (1.0, 1.0),
+              "civil_society": (-1.0, 1.0)}
     others = [s for s in order if s not in corner]
-    pos = {}
+    pos: dict[str, tuple[float, float]] = {}
     for s in order:
         if s in corner:
             pos[s] = corner[s]
@@ -395,7 +577,8 @@ def _sector_view(net: StakeholderNetwork, *, styles: dict, mixing: pd.DataFrame 
         colour, shape = styles["by_label"][s]
         within = int(pair_counts.get((s, s), 0)) if len(pair_counts) else 0
         tip = [["organisations", f"{n_s:,}"], ["ties within", f"{within:,}"]]
-        node_opts.append({"id": i, "label": f"{s} ({n_s:,})", "shape": shape, "color": colour,
+        node_opts.append({"id": i, "label": f"{s} ({n_s:,})", "name": s, "key": s, "shape": shape,
+                          "color": colour, "p": n_s, "c": [],
                           "size": round(14 + 46 * math.sqrt(n_s / big), 1),
                           "x": round(pos[s][0] * 260, 1), "y": round(pos[s][1] * 260, 1),
                           "g": i, "k": None, "tip": tip, "font": {"size": 22}})
@@ -416,7 +599,7 @@ def _sector_view(net: StakeholderNetwork, *, styles: dict, mixing: pd.DataFrame 
                 tip.append(["observed / expected", fmt(ratio)])
             if "p_adjusted" in r and pd.notna(r["p_adjusted"]):
                 tip.append(["p (adjusted)", fmt(float(r["p_adjusted"]), "p_adjusted")])
-        is_weak = _is_weak(weak, sa, sb, net.directed)
+        is_weak = is_weak_pair(weak, sa, sb, net.directed)
         if is_weak:
             tip.append(["weak pair", "yes"])
         colour = palette.ratio_color(ratio) if mix else palette.TIE_GREY
@@ -426,14 +609,14 @@ def _sector_view(net: StakeholderNetwork, *, styles: dict, mixing: pd.DataFrame 
                           "label": f"{int(cnt):,}", "font": {"size": 16, "strokeWidth": 4}})
     _add_edges(pv, edge_opts)
     pv_nodes, pv_edges, *_ = pv.get_network_data()
-    if missing_helix:
+    if missing_helix and len(missing_helix) < len(helix):
         extra = f"No organisations of sector(s) {', '.join(missing_helix)}."
         note = (note + " " + extra).strip()
     return {"key": key, "title": "Sectors", "kind": "sectors", "nodes": pv_nodes, "edges": pv_edges,
             "physics": False, "note": note, "directed": net.directed, "edgeTips": True}
 
 
-def _styles(net: StakeholderNetwork) -> dict:
+def sector_styles(net: StakeholderNetwork) -> dict:
     from ..sectors import SECTORS
 
     present = net.nodes["sector"].astype(str)
@@ -459,112 +642,124 @@ def _community_legend(comm: pd.Series | None) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- public API
-def build_map(net: StakeholderNetwork, *, metrics: pd.DataFrame | None = None, size_by: str = "degree",
-              color_by: str = "sector", communities=None, mixing: pd.DataFrame | None = None,
-              anonymize: bool = False, key: str | bytes | None = None, seed: int = 42,
-              title: str | None = None, max_nodes: int = FULL_MAP_MAX_NODES,
-              top_actors: int = TOP_ACTORS, sector_view_only: bool = False) -> MapData:
-    """The data of the map page (see :func:`render_map` for the parameters)."""
-    net.require_nodes()
-    if color_by not in ("sector", "community"):
-        raise OptionError(f"color_by must be 'sector' or 'community', not {color_by!r}")
-    if max_nodes < 1 or top_actors < 1:
-        raise OptionError("max_nodes and top_actors must be positive")
-    df = _metric_frame(net, metrics, size_by)
-    comm = _communities(net, communities, df)
-    if color_by == "community" and comm is None:
-        raise OptionError("colour by community needs a community result (a 'community' node metric "
-                          "or communities=...)")
-    if anonymize:
+@dataclass(frozen=True)
+class MapOptions:
+    """How the map is drawn (see :func:`render_map` for each field)."""
+
+    size_by: str = "degree"
+    color_by: str = "sector"
+    anonymize: bool = False
+    key: str | bytes | None = None
+    seed: int = 42
+    title: str | None = None
+    max_nodes: int = FULL_MAP_MAX_NODES
+    top_actors: int = TOP_ACTORS
+    sector_view_only: bool = False
+
+
+def _display_labels(net: StakeholderNetwork, opts: MapOptions) -> pd.Series:
+    if opts.anonymize:
         from ..privacy import pseudonyms
 
-        labels = pseudonyms(net.ids, key=key)
-    else:
-        names = net.name.astype(object)
-        blank = names.isna() | (names.astype(str).str.strip() == "")
-        labels = names.where(~blank, pd.Series(net.ids, index=net.ids)).astype(str)
-    styles = _styles(net)
-    weak = _weak_pairs(mixing)
+        return pseudonyms(net.ids, key=opts.key)
+    names = net.name.astype(object)
+    blank = names.isna() | (names.astype(str).str.strip() == "")
+    return names.where(~blank, pd.Series(net.ids, index=net.ids)).astype(str)
+
+
+def _top_actor_note(net: StakeholderNetwork, keep: np.ndarray, opts: MapOptions, size_label: str) -> str:
+    e = net.edges
+    inside = np.zeros(net.n_nodes, bool)
+    inside[keep] = True
+    kept_ties = int((inside[e["u"].to_numpy()] & inside[e["v"].to_numpy()]).sum())
+    n, k = net.n_nodes, len(keep)
+    return (f"This network has {n:,} organisations and {net.n_ties:,} ties, more than the map shows "
+            f"one by one (up to {opts.max_nodes:,}). It shows the sector-level view and the {k:,} "
+            f"organisations with the highest {size_label} with the {kept_ties:,} ties among them; "
+            f"{n - k:,} organisations and {net.n_ties - kept_ties:,} ties are left out of the map "
+            "(every organisation is in the tables, e.g. node_metrics.csv).")
+
+
+def _views(ctx: _ActorContext, opts: MapOptions, mixing: pd.DataFrame | None, notes: list[str]) -> list[dict]:
+    net, n = ctx.net, ctx.net.n_nodes
+    def sector(note: str = "") -> dict:
+        return _sector_view(net, styles=ctx.styles, mixing=mixing, weak=ctx.weak, note=note)
+
+    if opts.sector_view_only:
+        return [sector()]
+    if n <= opts.max_nodes:
+        return [_actor_view(ctx, np.arange(n), key="all", title="Organisations", note=""), sector()]
+    k = min(opts.top_actors, n)
+    vals = pd.to_numeric(ctx.df[opts.size_by], errors="coerce").fillna(-np.inf).to_numpy()
+    keep = np.sort(np.lexsort((np.arange(n), -vals))[:k])       # by value desc, then vertex order
+    size_label = opts.size_by.replace("_", " ")
+    left = _top_actor_note(net, keep, opts, size_label)
+    notes.append(left)
+    return [sector(left),
+            _actor_view(ctx, keep, key="top", title=f"Top {k:,} by {size_label}", note=left)]
+
+
+def build_map(net: StakeholderNetwork, *, metrics: pd.DataFrame | None = None, communities: Any = None,
+              mixing: pd.DataFrame | None = None, options: MapOptions | None = None, **kw: Any) -> MapData:
+    """The data of the map page (see :func:`render_map`; ``**kw`` are :class:`MapOptions` fields)."""
+    opts = options or MapOptions(**kw)
+    net.require_nodes()
+    if opts.max_nodes < 1 or opts.top_actors < 1:
+        raise OptionError("max_nodes and top_actors must be positive")
+    df = metric_frame(net, metrics, opts.size_by)
+    comm = _communities(net, communities, df)
+    styles = sector_styles(net)
+    colorings = _colorings(net, styles, comm, opts.color_by, opts.anonymize)
+    relation_names, relations = _edge_relations(net)
+    ctx = _ActorContext(net=net, labels=_display_labels(net, opts), df=df, size_by=opts.size_by,
+                        styles=styles, comm=comm, colorings=colorings, weak=weak_pairs(mixing),
+                        relations=relations, relation_names=relation_names, anonymized=opts.anonymize,
+                        seed=opts.seed)
     mixing_given = mixing is not None and {"sector_a", "sector_b"} <= set(getattr(mixing, "columns", []))
-    n = net.n_nodes
-    title = title or ("Network map" + (" (pseudonymised)" if anonymize else ""))
     notes: list[str] = []
-    views: list[dict] = []
-    size_label = size_by.replace("_", " ")
-    if sector_view_only:
-        views.append(_sector_view(net, styles=styles, mixing=mixing if mixing_given else None, weak=weak))
-    elif n <= max_nodes:
-        views.append(_actor_view(net, np.arange(n), labels=labels, df=df, size_by=size_by, styles=styles,
-                                 comm=comm, weak=weak, anonymized=anonymize, seed=seed, key="all",
-                                 title="Organisations", note=""))
-        views.append(_sector_view(net, styles=styles, mixing=mixing if mixing_given else None, weak=weak))
-        if n > PHYSICS_MAX_NODES:
-            notes.append(f"Positions were computed in advance ({n:,} organisations; physics is off "
-                         f"above {PHYSICS_MAX_NODES:,}).")
-    else:
-        k = min(top_actors, n)
-        vals = pd.to_numeric(df[size_by], errors="coerce").fillna(-np.inf).to_numpy()
-        order = np.lexsort((np.arange(n), -vals))      # by value desc, then vertex order
-        keep = np.sort(order[:k])
-        e = net.edges
-        inside = np.zeros(n, bool)
-        inside[keep] = True
-        kept_ties = int((inside[e["u"].to_numpy()] & inside[e["v"].to_numpy()]).sum())
-        left = (f"This network has {n:,} organisations and {net.n_ties:,} ties, more than the map shows "
-                f"one by one (up to {max_nodes:,}). It shows the sector-level view and the {k:,} "
-                f"organisations with the highest {size_label} with the {kept_ties:,} ties among them; "
-                f"{n - k:,} organisations and {net.n_ties - kept_ties:,} ties are left out of the map "
-                "(every organisation is in the tables, e.g. node_metrics.csv).")
-        notes.append(left)
-        views.append(_sector_view(net, styles=styles, mixing=mixing if mixing_given else None, weak=weak,
-                                  note=left))
-        views.append(_actor_view(net, keep, labels=labels, df=df, size_by=size_by, styles=styles,
-                                 comm=comm, weak=weak, anonymized=anonymize, seed=seed, key="top",
-                                 title=f"Top {k:,} by {size_label}", note=left))
-    if anonymize:
+    views = _views(ctx, opts, mixing if mixing_given else None, notes)
+    if opts.anonymize:
         notes.append("Names are replaced by pseudonyms; only sector, status and network measures are shown.")
-    return MapData(title=str(title), views=views, sectors=[{k2: v for k2, v in s.items()} for s in styles["sectors"]],
-                   communities=_community_legend(comm), color_by=color_by, size_by=size_label,
-                   notes=notes, anonymized=anonymize, weak_pairs=sorted([list(p) for p in weak]),
-                   mixing_given=bool(mixing_given))
+    title = opts.title or ("Network map" + (" (pseudonymised)" if opts.anonymize else ""))
+    return MapData(title=str(title), views=views, sectors=[dict(s) for s in styles["sectors"]],
+                   communities=_community_legend(comm), color_by=opts.color_by,
+                   size_by=opts.size_by.replace("_", " "), notes=notes, anonymized=opts.anonymize,
+                   weak_pairs=sorted([list(p) for p in ctx.weak]), mixing_given=bool(mixing_given),
+                   colorings=[{k: v for k, v in c.items() if k != "index"} for c in colorings],
+                   relations=relation_names)
 
 
-def render_map(net: StakeholderNetwork, *, metrics: pd.DataFrame | None = None, size_by: str = "degree",
-               color_by: str = "sector", communities=None, mixing: pd.DataFrame | None = None,
-               anonymize: bool = False, key: str | bytes | None = None, seed: int = 42,
-               title: str | None = None, max_nodes: int = FULL_MAP_MAX_NODES,
-               top_actors: int = TOP_ACTORS) -> str:
+def render_map(net: StakeholderNetwork, *, metrics: pd.DataFrame | None = None, communities: Any = None,
+               mixing: pd.DataFrame | None = None, options: MapOptions | None = None, **kw: Any) -> str:
     """The interactive map as one self-contained HTML page (a string; nothing is written).
+
+    The map draws given results; it computes no analysis (only degree and strength are counted from
+    the ties when ``metrics`` lacks them).
 
     Parameters
     ----------
     net : StakeholderNetwork
     metrics : pandas.DataFrame, optional
-        Node metrics indexed by id (or with an ``id`` column), e.g. ``Analysis.node_metrics``; shown in
-        the tooltip (:data:`KEY_METRICS`) and used for sizing. Missing ``degree``/``strength`` (and
-        ``size_by``) are computed.
-    size_by : str
-        Node metric that sets node size (area ∝ value). Default ``degree``.
-    color_by : {"sector", "community"}
-        Initial colouring; the page can switch when communities are known.
+        Node measures indexed by id (or with an ``id`` column), e.g. ``Analysis.node_metrics``; shown in
+        the tooltip and profile (:data:`KEY_METRICS`) and used for sizing.
     communities : pandas.Series or partition, optional
         Community of each node (indexed by id) or an object with ``membership`` in vertex order;
         default: the ``community`` column of ``metrics`` if present. Renumbered by size (0 = largest).
     mixing : pandas.DataFrame, optional
         The sector mixing table (``sector_a``, ``sector_b``, ``ratio``, ``expected``, ``weak`` …);
         ties of weak pairs are highlighted and sector-level ties coloured by observed/expected.
-    anonymize : bool
-        Replace names by keyed pseudonyms (:mod:`netanalysis.privacy`) and show only whitelisted
-        attributes (sector, status) besides network measures.
-    key : str or bytes, optional
-        Pseudonym key (default: ``$NETANALYSIS_PSEUDONYM_KEY``, else random with a warning).
-    seed : int
-        Layout seed.
-    title : str, optional
-        Page title (shown as text).
-    max_nodes, top_actors : int
-        Above ``max_nodes`` organisations the page shows the sector-level view and the ``top_actors``
-        organisations with the highest ``size_by``.
+    options : MapOptions, optional
+        Or its fields as keywords:
+
+        - ``size_by`` (str): node measure or numeric node column that sets node size (area ∝ value)
+          and label priority. Default ``degree``.
+        - ``color_by`` (str): initial colouring: ``sector``, ``community`` or any categorical node
+          column; the page offers every categorical column with 2–:data:`AUTO_CATEGORIES_MAX` values.
+        - ``anonymize`` (bool), ``key``: keyed pseudonyms (:mod:`netanalysis.privacy`); only sector,
+          status and network measures are shown.
+        - ``seed`` (int): layout seed. ``title`` (str): page title (shown as text).
+        - ``max_nodes``, ``top_actors`` (int): above ``max_nodes`` organisations the page shows the
+          sector-level view and the ``top_actors`` organisations with the highest ``size_by``.
 
     Returns
     -------
@@ -574,13 +769,11 @@ def render_map(net: StakeholderNetwork, *, metrics: pd.DataFrame | None = None, 
     Raises
     ------
     OptionError
-        Unknown ``size_by`` metric or ``color_by`` value, or colour by community without communities.
+        Unknown ``size_by`` or ``color_by`` column, or colour by community without communities.
     EmptyNetworkError
         The network has no nodes.
     """
-    data = build_map(net, metrics=metrics, size_by=size_by, color_by=color_by, communities=communities,
-                     mixing=mixing, anonymize=anonymize, key=key, seed=seed, title=title,
-                     max_nodes=max_nodes, top_actors=top_actors)
+    data = build_map(net, metrics=metrics, communities=communities, mixing=mixing, options=options, **kw)
     return _page(data.to_json(), data.title)
 
 
@@ -590,31 +783,35 @@ def helix_map(net: StakeholderNetwork, *, mixing: pd.DataFrame | None = None,
 
     One node per sector (area ∝ number of organisations; the four helix sectors on the corners of a
     square, other groups around them), one tie per sector pair with width ∝ number of ties and the
-    count as its label; with ``mixing`` the ties are coloured by observed/expected (vermillion below,
-    blue above) and weak pairs are dashed.
+    count as its label (directed: one curved arc per direction, each labelled); with ``mixing`` the
+    ties are coloured by observed/expected (vermillion below, blue above) and weak pairs are dashed.
     """
-    data = build_map(net, mixing=mixing, title=title or "Sector map", sector_view_only=True)
+    data = build_map(net, mixing=mixing, options=MapOptions(title=title or "Sector map", sector_view_only=True))
     return _page(data.to_json(), data.title)
 
 
-def map_page(net: StakeholderNetwork, *, size_by: str = "degree", color_by: str = "sector",
-             anonymize: bool = False, key: str | bytes | None = None, seed: int = 42,
-             permutations: int = 1000, title: str | None = None) -> str:
-    """The map of :func:`render_map` with the sector mixing test and communities computed first.
+def map_page(result: Any, *, options: MapOptions | None = None, **kw: Any) -> str:
+    """The map of a computed result; nothing is recomputed.
 
-    What ``netanalysis map`` runs: node metrics for the tooltip (:func:`netanalysis.metrics.node_metrics`
-    up to :data:`FULL_MAP_MAX_NODES` organisations; degree and strength above, plus ``size_by``), the
-    sector mixing table (:func:`netanalysis.mixing.mixing_analysis`, ``permutations`` label permutations)
-    for weak-pair highlights and the sector view, and the consensus communities
-    (:func:`netanalysis.communities.consensus_communities`) for colouring and filtering.
+    ``result`` is an :class:`~netanalysis.pipeline.Analysis` or a map result: anything with
+    ``network`` and optionally ``node_metrics``, ``mixing`` (a mixing result with ``pairs``, or the
+    table itself), ``partition`` and the :class:`MapOptions` fields (``size_by``, ``color_by``,
+    ``anonymize``, ``seed``, ``title``), which ``options``/keywords override. The seed defaults to
+    the analysis seed (``result.options.seed``).
     """
-    from .. import metrics as m
-    from ..communities import consensus_communities
-    from ..mixing import mixing_analysis
-
-    net.require_nodes()
-    metrics = m.node_metrics(net, seed=seed) if net.n_nodes <= FULL_MAP_MAX_NODES else None
-    mixing = mixing_analysis(net, permutations=permutations, seed=seed).pairs if net.n_ties else None
-    communities = consensus_communities(net, seed=seed) if net.n_ties else None
-    return render_map(net, metrics=metrics, size_by=size_by, color_by=color_by, communities=communities,
-                      mixing=mixing, anonymize=anonymize, key=key, seed=seed, title=title)
+    mixing = getattr(result, "mixing", None)
+    pairs = getattr(mixing, "pairs", mixing)
+    if pairs is None:
+        pairs = (getattr(result, "tables", None) or {}).get("sector_mixing.csv")
+    if options is None:
+        fields = {f: getattr(result, f) for f in ("size_by", "color_by", "anonymize", "seed", "title")
+                  if hasattr(result, f)}
+        run_seed = getattr(getattr(result, "options", None), "seed", None)
+        if "seed" not in fields and run_seed is not None:
+            fields["seed"] = run_seed
+        options = MapOptions(**{**fields, **kw})
+    elif kw:
+        raise OptionError("map_page: give either options or keyword fields, not both")
+    return render_map(result.network, metrics=getattr(result, "node_metrics", None),
+                      communities=getattr(result, "partition", None),
+                      mixing=pairs if isinstance(pairs, pd.DataFrame) else None, options=options)
