@@ -57,6 +57,8 @@ import pandas as pd
 from ..errors import InputError, OptionError
 from ..network import StakeholderNetwork, build_network, id_sort_key
 from ..sectors import SectorScheme, get_scheme
+from .engines import (DEFAULT_MAX_UNIT_SIZE, choose_engine, drop_large_units, engine_pairs,
+                      read_participation_table)
 from .tables import optional_column, read_table, resolve_column
 
 __all__ = ["Participations", "read_participations", "make_participations", "project",
@@ -171,7 +173,7 @@ def read_participations(path: str | Path, *, unit_column: str, org_column: str,
     >>> p = read_participations("datasets/cordis_slovenia/participations.csv", unit_column="rcn",
     ...                         org_column="pic", sector_column="type", scheme="cordis")  # doctest: +SKIP
     """
-    table = read_table(path, encoding=encoding)
+    table = read_participation_table(path, encoding=encoding)
     uc = resolve_column(table, unit_column, option="--unit-column")
     oc = resolve_column(table, org_column, option="--org-column")
     sc = optional_column(table, sector_column, "sector", "--sector-column")
@@ -319,7 +321,8 @@ def _drop(acc: dict, reason: str, rows) -> None:
 
 
 def project(participations: Participations, *, weighting: str = "count",
-            min_weight: float = 0) -> StakeholderNetwork:
+            min_weight: float = 0, max_unit_size: int | None = DEFAULT_MAX_UNIT_SIZE,
+            engine: str = "pandas", spark_master: str | None = None) -> StakeholderNetwork:
     """Project participation records onto organisations: an undirected weighted network.
 
     Parameters
@@ -331,6 +334,14 @@ def project(participations: Participations, *, weighting: str = "count",
         Keep ties with ``weight >= min_weight`` (default 0 keeps every tie; e.g. ``count`` with
         ``min_weight=2`` keeps pairs sharing at least two units). Dropped pairs are counted in the
         provenance; organisations stay as nodes.
+    max_unit_size : int or None
+        Units with more organisations are left out of the projection, named in a warning and in the
+        provenance (``projection.skipped_units``); ``None`` keeps every unit. See
+        :mod:`netanalysis.io.engines`.
+    engine : {'pandas', 'duckdb', 'spark', 'auto'}
+        Who computes the pairs (:mod:`netanalysis.io.engines`); every engine gives the same ties.
+    spark_master : str, optional
+        Spark master URL for ``engine='spark'`` (default ``local[*]``).
 
     Returns
     -------
@@ -363,30 +374,38 @@ def project(participations: Participations, *, weighting: str = "count",
         raise OptionError(f"unknown projection weighting '{weighting}': use {', '.join(WEIGHTINGS)}")
     if not np.isfinite(min_weight) or min_weight < 0:
         raise OptionError(f"min_weight must be a number >= 0, got {min_weight}")
-    B, org_ids, _ = participations.incidence()
-    shared = sp.triu(B @ B.T, k=1, format="csr")
-    shared.sort_indices()
-    if weighting == "count":
-        weight = shared.data.astype(float)
-    elif weighting == "newman":
-        n_p = np.asarray(B.sum(axis=0)).ravel()
-        d = np.zeros_like(n_p, dtype=float)
-        d[n_p >= 2] = 1.0 / (n_p[n_p >= 2] - 1.0)
-        W = sp.triu(B @ sp.diags(d) @ B.T, k=1, format="csr")
-        W.sort_indices()
-        if not (np.array_equal(W.indptr, shared.indptr) and np.array_equal(W.indices, shared.indices)):
-            raise RuntimeError("internal error: Newman and count projections differ in pattern")
-        weight = W.data.astype(float)
+    B, org_ids, unit_ids = participations.incidence()
+    B, skipped = drop_large_units(B, unit_ids, max_unit_size)
+    engine = choose_engine(engine)
+    if engine != "pandas":
+        rows, cols, n_shared, weight = engine_pairs(participations.records, org_ids, engine=engine,
+                                                    weighting=weighting, max_unit_size=max_unit_size,
+                                                    spark_master=spark_master)
     else:
-        deg = np.asarray(B.sum(axis=1)).ravel()
-        coo_r = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
-        union = deg[coo_r] + deg[shared.indices] - shared.data
-        weight = shared.data / union
-    rows = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
-    cols = shared.indices
+        shared = sp.triu(B @ B.T, k=1, format="csr")
+        shared.sort_indices()
+        if weighting == "count":
+            weight = shared.data.astype(float)
+        elif weighting == "newman":
+            n_p = np.asarray(B.sum(axis=0)).ravel()
+            d = np.zeros_like(n_p, dtype=float)
+            d[n_p >= 2] = 1.0 / (n_p[n_p >= 2] - 1.0)
+            W = sp.triu(B @ sp.diags(d) @ B.T, k=1, format="csr")
+            W.sort_indices()
+            if not (np.array_equal(W.indptr, shared.indptr) and np.array_equal(W.indices, shared.indices)):
+                raise RuntimeError("internal error: Newman and count projections differ in pattern")
+            weight = W.data.astype(float)
+        else:
+            deg = np.asarray(B.sum(axis=1)).ravel()
+            coo_r = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+            union = deg[coo_r] + deg[shared.indices] - shared.data
+            weight = shared.data / union
+        rows = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+        cols = shared.indices
+        n_shared = shared.data
     keep = weight >= min_weight
     ties = pd.DataFrame({"source": org_ids[rows[keep]], "target": org_ids[cols[keep]],
-                         "weight": weight[keep], "shared_units": shared.data[keep].astype(np.int64)})
+                         "weight": weight[keep], "shared_units": n_shared[keep].astype(np.int64)})
     nodes = participations.organisations[["id", "name", "sector_raw", "n_units"]].rename(
         columns={"sector_raw": "sector"})
     prov = {k: v for k, v in participations.provenance.items() if k != "sectors"}
@@ -401,7 +420,8 @@ def project(participations: Participations, *, weighting: str = "count",
         "organisations": int(B.shape[0]), "units": int(B.shape[1]),
         "units_with_one_organisation": int((np.asarray(B.sum(axis=0)).ravel() == 1).sum()),
         "pairs_sharing_a_unit": int(len(weight)), "ties": int(keep.sum()),
-        "pairs_below_min_weight": int((~keep).sum()),
+        "pairs_below_min_weight": int((~keep).sum()), "engine": engine,
+        "max_unit_size": max_unit_size, "skipped_units": skipped,
     }
     net = build_network(nodes, ties, directed=False, sector_column="sector",
                         scheme=participations.scheme, provenance=prov)
@@ -414,7 +434,9 @@ def load_participation_network(path: str | Path, *, unit_column: str, org_column
                                sector_column: str | None = None, name_column: str | None = None,
                                year_column: str | None = None,
                                scheme: str | SectorScheme | None = None, encoding: str | None = None,
-                               weighting: str = "count", min_weight: float = 0) -> StakeholderNetwork:
+                               weighting: str = "count", min_weight: float = 0,
+                               max_unit_size: int | None = DEFAULT_MAX_UNIT_SIZE, engine: str = "auto",
+                               spark_master: str | None = None) -> StakeholderNetwork:
     """Read a participation file and project it (:func:`read_participations` + :func:`project`).
 
     Parameters are those of the two functions. The network's provenance keeps the participation
@@ -425,4 +447,5 @@ def load_participation_network(path: str | Path, *, unit_column: str, org_column
     p = read_participations(path, unit_column=unit_column, org_column=org_column,
                             sector_column=sector_column, name_column=name_column,
                             year_column=year_column, scheme=scheme, encoding=encoding)
-    return project(p, weighting=weighting, min_weight=min_weight)
+    return project(p, weighting=weighting, min_weight=min_weight, max_unit_size=max_unit_size,
+                   engine=choose_engine(engine, path), spark_master=spark_master)
