@@ -948,8 +948,7 @@ def build_report(net: StakeholderNetwork, out: str | Path | None = None, *,
             files.append(write_csv(tmp / "tables" / name, df))
         xlsx = write_xlsx(tmp / "tables" / "tables.xlsx",
                           {Path(n).stem: _round_floats(df) for n, df in tables.items()})
-        _deterministic_xlsx(xlsx)
-        files.append(xlsx)
+        files.append(xlsx)      # written with fixed zip dates (export.write_xlsx)
         timings["tables"] = time.perf_counter() - t
 
         t = time.perf_counter()
