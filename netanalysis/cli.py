@@ -26,8 +26,19 @@ def _progress_printer():
         return None
     from rich.console import Console
 
+    import time
+
     console = Console(stderr=True)
-    return lambda name: console.print(f"[dim]… {name}[/dim]")
+    state: dict = {"name": None, "t": 0.0}
+
+    def show(name: str) -> None:
+        now = time.perf_counter()
+        if state["name"] is not None:     # the stage that just ended, with its time
+            console.print(f"[dim]✓ {state['name']} ({now - state['t']:.1f} s)[/dim]")
+        state.update(name=name, t=now)
+        console.print(f"[dim]… {name}[/dim]")
+
+    return show
 
 
 def handle_errors(fn):
