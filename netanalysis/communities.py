@@ -862,6 +862,7 @@ def community_summary(partition: Partition, table: pd.DataFrame | None = None) -
         "communities_multi": int((partition.sizes >= 2).sum()),
         "community_method": partition.method,
         "community_runs": int(st.get("runs", 1)),
+        "community_runs_used": [int(k) for k in st.get("runs_used", [st.get("runs", 1)])],
         "modularity": partition.modularity,
         "coverage": cov,
         "community_stability_nmi": st.get("nmi_mean", float("nan")),

@@ -467,7 +467,7 @@ def _method_name(recs: pd.DataFrame | None) -> str:
 def _community_note(m: dict) -> str:
     parts = []
     if m.get("community_method"):
-        parts.append(f"{m['community_method']}" + (f", consensus of {m['community_runs']} seeded runs"
+        parts.append(f"{m['community_method']}" + (f", consensus of {sum(m.get('community_runs_used') or [m['community_runs']])} seeded runs"
                                                     if m.get("community_runs") else ""))
     if not _is_missing(m.get("modularity")) and m.get("modularity") is not None:
         parts.append(f"modularity {fmt(m['modularity'])}")

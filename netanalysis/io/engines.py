@@ -304,14 +304,14 @@ def _spark(source, max_unit_size, *, unit="unit", org="org", master: str | None 
     if isinstance(source, pd.DataFrame):
         df = spark.createDataFrame(source[[unit, org]].astype(str))
     else:
-        path = Path(source)
-        name = path.name.lower()
+        path = str(source)
+        name = path.lower()
         if name.endswith((".parquet", ".pq")):
-            df = spark.read.parquet(str(path))
+            df = spark.read.parquet(path)
         elif name.endswith((".csv", ".csv.gz", ".txt", ".txt.gz")):
-            df = spark.read.option("header", True).option("inferSchema", False).csv(str(path))
+            df = spark.read.option("header", True).option("inferSchema", False).csv(path)
         else:
-            raise InputError("the duckdb and spark engines read CSV(.gz) and Parquet files", file=str(path))
+            raise InputError("the duckdb and spark engines read CSV(.gz) and Parquet files", file=path)
     df.createOrReplaceTempView("netanalysis_records")
     sql = projection_sql("netanalysis_records", unit=unit, org=org, max_unit_size=max_unit_size,
                          dialect="spark")
@@ -353,10 +353,10 @@ def project_file(path: str | Path, *, unit_column: str, org_column: str, engine:
     to the file (sorted by source, target; CSV with BOM and formulas neutralised) and
     :attr:`ProjectedTies.ties` is empty. Other engines write through :func:`write_projected`.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("file not found", file=str(path))
     engine = choose_engine(engine, path)
+    if engine != "spark" and not Path(path).is_file():   # Spark may read hdfs://, s3a://, …
+        raise InputError("file not found", file=str(path))
+    path = Path(path) if engine != "spark" else path
     mx = _check_size(max_unit_size)
     if engine == "duckdb":
         ties, skipped, n = _duckdb(path, mx, unit=unit_column, org=org_column,
