@@ -377,6 +377,14 @@ def project(participations: Participations, *, weighting: str = "count",
     B, org_ids, unit_ids = participations.incidence()
     B, skipped = drop_large_units(B, unit_ids, max_unit_size)
     engine = choose_engine(engine)
+    if engine == "pandas":      # the pairs are made in memory: refuse what would not fit
+        from .limits import check_pairs
+
+        units = participations.units
+        small = units["n_orgs"].to_numpy() <= (max_unit_size or np.inf)
+        files = participations.provenance.get("files") or [{}]
+        check_pairs(units["n_orgs"].to_numpy()[small], units["unit"].to_numpy()[small],
+                    what="participation unit", file=files[0].get("file"))
     if engine != "pandas":
         rows, cols, n_shared, weight = engine_pairs(participations.records, org_ids, engine=engine,
                                                     weighting=weighting, max_unit_size=max_unit_size,
