@@ -31,9 +31,9 @@ def _progress_printer():
         return lambda name: print(f"progress: {name}", file=sys.stderr, flush=True)
     if not sys.stderr.isatty():
         return None
-    from rich.console import Console
-
     import time
+
+    from rich.console import Console
 
     console = Console(stderr=True)
     state: dict = {"name": None, "t": 0.0}

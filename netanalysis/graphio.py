@@ -202,7 +202,7 @@ def graphml_text(net: StakeholderNetwork, node_metrics: pd.DataFrame | None = No
              for k, col in enumerate(texts)]
     qids = [quoteattr(i) for i in ids]
     for i, q in enumerate(qids):
-        out.append(f"    <node id={q}>" + "".join(c[i] for c in cells if c[i] is not None) + "\n    </node>")
+        out.append(f"    <node id={q}>" + "".join(c[i] or "" for c in cells) + "\n    </node>")
     out.extend(f'    <edge source={qids[a]} target={qids[b]}><data key="{wkey}">{x}</data></edge>'
                for a, b, x in zip(u, v, w))
     out += ["  </graph>", "</graphml>", ""]
@@ -232,9 +232,9 @@ def gexf_text(net: StakeholderNetwork, node_metrics: pd.DataFrame | None = None)
     labels = texts[label_at] if label_at is not None else [None] * len(ids)
     qids = [quoteattr(i) for i in ids]
     for i, q in enumerate(qids):
-        label = labels[i] if labels[i] is not None else ids[i]
+        label = str(labels[i] if labels[i] is not None else ids[i])
         out.append(f"      <node id={q} label={quoteattr(label)}>\n        <attvalues>"
-                   + "".join(c[i] for c in cells if c[i] is not None)
+                   + "".join(c[i] or "" for c in cells)
                    + "\n        </attvalues>\n      </node>")
     out += ["    </nodes>", "    <edges>"]
     out.extend(f'      <edge source={qids[a]} target={qids[b]} id="{i}" weight="{x}" />'

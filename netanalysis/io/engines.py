@@ -315,7 +315,7 @@ def _spark(source, max_unit_size, *, unit="unit", org="org", master: str | None 
     df.createOrReplaceTempView("netanalysis_records")
     sql = projection_sql("netanalysis_records", unit=unit, org=org, max_unit_size=max_unit_size,
                          dialect="spark")
-    sizes = spark.sql(sql["sizes"]).toPandas().rename(columns={"n": "n_orgs"})
+    sizes = pd.DataFrame(spark.sql(sql["sizes"]).toPandas()).rename(columns={"n": "n_orgs"})
     ties = _finish(spark.sql(sql["ties"]).toPandas())
     return ties, large_units(sizes, max_unit_size)
 
@@ -366,7 +366,7 @@ def project_file(path: str | Path, *, unit_column: str, org_column: str, engine:
     if engine == "spark":
         ties, skipped = _spark(path, mx, unit=unit_column, org=org_column, master=spark_master)
     else:
-        frame = _read_small(path, unit_column, org_column)
+        frame = _read_small(Path(path), unit_column, org_column)
         ties, skipped = _pandas(frame, mx)
     _warn(skipped, mx)
     res = ProjectedTies(ties, skipped, engine, len(ties))

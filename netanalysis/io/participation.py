@@ -57,9 +57,8 @@ import pandas as pd
 from ..errors import InputError, OptionError
 from ..network import StakeholderNetwork, build_network, id_sort_key
 from ..sectors import SectorScheme, get_scheme
-from .engines import (DEFAULT_MAX_UNIT_SIZE, choose_engine, drop_large_units, engine_pairs,
-                      read_participation_table)
-from .tables import optional_column, read_table, resolve_column
+from .engines import DEFAULT_MAX_UNIT_SIZE, choose_engine, drop_large_units, engine_pairs, read_participation_table
+from .tables import optional_column, resolve_column
 
 __all__ = ["Participations", "read_participations", "make_participations", "project",
            "load_participation_network", "WEIGHTINGS"]
