@@ -268,7 +268,10 @@ def _duckdb_copy(con, ties_sql: str, out: Path) -> int:
                    f"shared_units, printf('%.10g', newman) AS newman, printf('%.10g', jaccard) AS jaccard "
                    f"FROM ({ties_sql}) t ORDER BY t.source, t.target")
             body = tmp + ".body"
-            con.execute(f"COPY ({sel}) TO '{body}' (FORMAT CSV, HEADER)")
+            from ..export import CSV_LINE_END
+
+            nl = CSV_LINE_END.replace("\r", "\\r").replace("\n", "\\n")
+            con.execute(f"COPY ({sel}) TO '{body}' (FORMAT CSV, HEADER, NEW_LINE E'{nl}')")
             with open(tmp, "wb") as dst, open(body, "rb") as src:
                 dst.write("\ufeff".encode())
                 shutil.copyfileobj(src, dst, 1 << 22)
