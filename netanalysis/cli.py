@@ -31,10 +31,21 @@ def _progress_printer():
         return lambda name: print(f"progress: {name}", file=sys.stderr, flush=True)
     if not sys.stderr.isatty():
         return None
+    import time
+
     from rich.console import Console
 
     console = Console(stderr=True)
-    return lambda name: console.print(f"[dim]… {name}[/dim]")
+    state: dict = {"name": None, "t": 0.0}
+
+    def show(name: str) -> None:
+        now = time.perf_counter()
+        if state["name"] is not None:     # the stage that just ended, with its time
+            console.print(f"[dim]✓ {state['name']} ({now - state['t']:.1f} s)[/dim]")
+        state.update(name=name, t=now)
+        console.print(f"[dim]… {name}[/dim]")
+
+    return show
 
 
 def handle_errors(fn):
@@ -126,6 +137,25 @@ def input_options(fn):
     return fn
 
 
+def scale_options() -> list:
+    """Projection engine options (see netanalysis.io.engines and docs/scale.md)."""
+    return [
+        click.option("--engine", type=click.Choice(["auto", "pandas", "duckdb", "spark"]), default="auto",
+                     show_default=True, help="Participations: who projects the records: pandas (in "
+                     "memory), duckdb (SQL, spills to disk; auto above 200 MB), spark (pyspark)."),
+        click.option("--max-unit-size", type=click.IntRange(2), default=1000, show_default=True,
+                     help="Participations: leave out (and name) projects/events with more organisations."),
+        click.option("--spark-master", default=None,
+                     help="Spark master URL for --engine spark [default: local[*]]."),
+    ]
+
+
+def with_scale_options(fn):
+    for opt in reversed(scale_options()):
+        fn = opt(fn)
+    return fn
+
+
 def participation_options(fn):
     """Two-mode participation records (organisation × project/event) as input instead of --ties."""
     opts = [
@@ -140,7 +170,7 @@ def participation_options(fn):
         click.option("--projection", type=click.Choice(["count", "newman", "jaccard"]), default="count",
                      show_default=True, help="Participations: tie weight = shared projects (count), "
                      "Newman's sum of 1/(n-1), or Jaccard overlap."),
-    ]
+    ] + scale_options()
     for opt in reversed(opts):
         fn = opt(fn)
     return fn
@@ -224,7 +254,12 @@ def _load_participations(kw: dict, opts):
         kw["ties"], source_column=kw["source_column"], target_column=kw["target_column"],
         weight_column=kw["weight_column"], relation_column=kw.get("relation_column") or kw.get("type_column"),
         wave_column=kw["wave_column"], encoding=kw["encoding"], na_values=opts.na_values)
-    return participation_network(p, roster=roster, ties=ties, weighting=kw["projection"], options=opts)
+    from .io.engines import choose_engine
+
+    return participation_network(p, roster=roster, ties=ties, weighting=kw["projection"], options=opts,
+                                 max_unit_size=kw.get("max_unit_size"),
+                                 engine=choose_engine(kw.get("engine") or "auto", kw["participations"]),
+                                 spark_master=kw.get("spark_master"))
 
 
 def _load_network(kw: dict):
@@ -591,6 +626,34 @@ def helix(participations, unit_column, org_column, sector_column, scheme, year_c
         write_outputs(res, folder, command="helix")
     click.echo(_helix_summary(res.synergy))
     click.echo(f"wrote {out / 'helix.json'}")
+
+
+@main.command("project")
+@click.option("--participations", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Participation records (CSV, CSV.gz or Parquet): one row per organisation × project/event.")
+@click.option("--unit-column", default="unit", show_default=True, help="Project/event column (e.g. rcn).")
+@click.option("--org-column", default="org", show_default=True, help="Organisation column (e.g. pic).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Ties file to write: .csv (UTF-8 with BOM) or .parquet.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@with_scale_options
+@handle_errors
+def project_command(participations, unit_column, org_column, out, force, engine, max_unit_size, spark_master):
+    """Project participation records onto organisations and write the ties (source, target,
+    shared_units, newman, jaccard) for use elsewhere; no analysis."""
+    from .errors import OptionError
+    from .io.engines import project_file
+
+    if out.exists() and not force:
+        raise OptionError(f"{out} exists: use --force to replace it")
+    if out.suffix.lower() not in (".csv", ".parquet", ".pq"):
+        raise OptionError(f"--out must end in .csv or .parquet, got '{out.name}'")
+    res = project_file(participations, unit_column=unit_column, org_column=org_column, engine=engine,
+                       max_unit_size=max_unit_size, out=out, spark_master=spark_master)
+    click.echo(f"{res.n_ties:,} ties projected with {res.engine}"
+               + (f"; {len(res.skipped)} unit(s) over {max_unit_size:,} organisations left out" if len(res.skipped)
+                  else ""))
+    click.echo(f"wrote {out}")
 
 
 def _helix_summary(res) -> str:

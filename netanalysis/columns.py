@@ -246,7 +246,9 @@ COMMUNITY_NETWORK_METRICS = {
                    "each isolated organisation is a community of its own.",
     "community_method": "How communities were found, e.g. 'consensus:leiden' (Lancichinetti & Fortunato "
                         "2012 over the runs).",
-    "community_runs": "Runs combined into the consensus partition (seeds drawn from --seed).",
+    "community_runs": "Most runs per consensus round (seeds drawn from --seed).",
+    "community_runs_used": "Runs actually made in each consensus round (adaptive: runs are added until "
+                           "the partitions agreed by all runs stop changing, NMI ≥ 0.99).",
     "modularity": "Newman modularity of the community partition (weighted by tie strength; "
                   "directed networks symmetrised).",
     "coverage": "Share of ties that fall inside communities.",

@@ -47,6 +47,8 @@ Nature 433, 895–900. https://doi.org/10.1038/nature03288
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,11 +66,15 @@ from .sectors import SECTORS
 __all__ = ["Partition", "METHODS", "detect_communities", "leiden", "louvain", "label_propagation",
            "infomap", "walktrap", "greedy_modularity", "consensus_communities", "nmi", "ari",
            "sector_agreement", "community_table", "community_members", "community_links",
-           "community_summary", "findings", "DEFAULT_RUNS", "SILO_SHARE",
+           "community_summary", "findings", "DEFAULT_RUNS", "DEFAULT_AGREEMENT", "SILO_SHARE",
            "SILO_MIN_SIZE", "SILO_MAX_EXTERNAL", "NETWORK_METRIC_DOCS"]
 
 #: Runs combined by :func:`consensus_communities` (and used for the stability figures).
 DEFAULT_RUNS = 25
+#: NMI of two successive agreed partitions at which the consensus stops adding runs (and rounds).
+DEFAULT_AGREEMENT = 0.99
+#: Runs added between two agreement checks.
+DEFAULT_BATCH = 5
 #: A community is a *silo* when one sector holds at least this share of its members …
 SILO_SHARE = 0.8
 #: … it has at least this many members, and that share exceeds the sector's share of the network …
@@ -476,17 +482,26 @@ def sector_agreement(partition: Partition) -> dict:
 # ====================================================================== consensus
 def consensus_communities(net: StakeholderNetwork, *, method: str = "leiden", runs: int = DEFAULT_RUNS,
                           threshold: float = 0.5, max_rounds: int = 10, weights: bool = True,
-                          seed: int | None = DEFAULT_SEED, **options: Any) -> Partition:
-    """Consensus partition of ``runs`` runs of ``method`` (Lancichinetti & Fortunato 2012).
+                          seed: int | None = DEFAULT_SEED, agreement: float | None = DEFAULT_AGREEMENT,
+                          batch: int = DEFAULT_BATCH, **options: Any) -> Partition:
+    """Consensus partition of up to ``runs`` runs of ``method`` (Lancichinetti & Fortunato 2012).
 
-    1. Run ``method`` ``runs`` times on the network (run *r* seeded with the *r*-th integer drawn
-       from ``netanalysis.random.rng(seed)``).
+    1. Run ``method`` on the network (run *r* of round *k* seeded with entry (k, r) of a table of
+       integers drawn from ``netanalysis.random.rng(seed)``).
     2. For every tie, the share of runs that put its two ends in the same community (the
        co-assignment matrix restricted to the ties, so memory stays linear in the ties).
     3. Drop ties whose share is below ``threshold``; build the consensus graph, weighted by the shares.
-    4. Run ``method`` ``runs`` times on the consensus graph; repeat from 2 until every run agrees on
-       every tie (shares all 0 or 1), or ``max_rounds`` rounds have passed (then the run of the
-       last round with the highest modularity on the network is kept and a warning is issued).
+    4. Run ``method`` on the consensus graph; repeat from 2 until every run agrees on every tie
+       (shares all 0 or 1), or ``max_rounds`` rounds have passed (then the run of the last round
+       with the highest modularity on the network is kept and a warning is issued).
+
+    **Adaptive runs** (``agreement``, default 0.99): within a round, runs are added ``batch`` at a
+    time; after each batch the round's *agreed partition* (connected components of the ties on which
+    every run so far agrees) is compared with the one before the batch, and the round stops once
+    their NMI reaches ``agreement`` (at most ``runs`` runs). Rounds stop as above, or when the agreed
+    partitions of two successive rounds reach ``agreement`` (the best-modularity run of the last
+    round is then kept, no warning). ``agreement=None`` runs exactly ``runs`` runs per round (the
+    behaviour of netanalysis 0.1).
 
     Stability is the mean pairwise NMI and ARI of the first-round runs.
 
@@ -496,14 +511,18 @@ def consensus_communities(net: StakeholderNetwork, *, method: str = "leiden", ru
     method : str
         Any of :data:`METHODS`; deterministic methods give a trivially stable result.
     runs : int
-        Runs per round, default :data:`DEFAULT_RUNS` (25). ``runs=1`` returns the single run with
-        no stability figures.
+        Most runs per round, default :data:`DEFAULT_RUNS` (25). ``runs=1`` returns the single run
+        with no stability figures.
     threshold : float
         Co-assignment share below which a tie is dropped from the consensus graph (τ, default 0.5).
     max_rounds : int
     weights : bool
         Use tie strengths in the first round (later rounds use the co-assignment shares).
     seed : int
+    agreement : float or None
+        NMI at which adding runs (and rounds) stops, in (0, 1]; ``None`` = fixed ``runs``.
+    batch : int
+        Runs added between two agreement checks (≥ 2).
     **options
         Options of ``method`` (see :func:`detect_communities`).
 
@@ -511,66 +530,156 @@ def consensus_communities(net: StakeholderNetwork, *, method: str = "leiden", ru
     -------
     Partition
         ``method`` is ``consensus:<method>``; ``quality`` is the modularity on the network;
-        ``stability`` holds ``runs``, ``rounds``, ``converged``, ``nmi_mean``, ``ari_mean``.
+        ``stability`` holds ``runs`` (most per round), ``runs_used`` (per round), ``rounds``,
+        ``converged``, ``stopped`` (``unanimous``, ``agreement`` or ``max_rounds``), ``nmi_mean``,
+        ``ari_mean``.
     """
     opts = _check(net, method, options)
     if int(runs) < 1:
         raise OptionError(f"runs must be ≥ 1, got {runs}")
     if not 0 < threshold <= 1:
         raise OptionError(f"threshold must be in (0, 1], got {threshold}")
+    if agreement is not None and not 0 < agreement <= 1:
+        raise OptionError(f"agreement must be in (0, 1], got {agreement}")
+    if int(batch) < 2:
+        raise OptionError(f"batch must be ≥ 2, got {batch}")
     runs = int(runs)
     runner, _, seeded, _ = _METHODS[method]
     g, und = _graph_for(net, method)
     rank = _natural_rank(net)
     params = {"weights": bool(weights), **opts, "runs": runs, "threshold": float(threshold),
-              "max_rounds": int(max_rounds)}
+              "max_rounds": int(max_rounds), "agreement": agreement, "batch": int(batch)}
     if runs == 1:
         labels, _ = runner(g, _weights(g, weights), seed, **opts)
         p = _make(net, labels, f"consensus:{method}", params, seed if seeded else None, float("nan"), und,
                   weights,
-                  {"runs": 1, "rounds": 1, "converged": True, "nmi_mean": float("nan"),
-                   "ari_mean": float("nan")}, rank)
+                  {"runs": 1, "runs_used": [1], "rounds": 1, "converged": True, "stopped": "single run",
+                   "nmi_mean": float("nan"), "ari_mean": float("nan")}, rank)
         return _with_quality(p)
 
     seeds = rng(seed).integers(0, 2**31 - 1, size=(max(int(max_rounds), 1), runs))
-    w0 = _weights(g, weights)
-    if seeded:
-        first = np.vstack([runner(g, w0, int(s), **opts)[0] for s in seeds[0]])
-    else:                    # deterministic (walktrap, greedy): every run is the same run
-        first = np.tile(runner(g, w0, None, **opts)[0], (runs, 1))
-    nmi_mean, ari_mean = _mean_pairwise(first)
-
     el = np.asarray(und.get_edgelist(), dtype=np.int64).reshape(-1, 2)
     u, v = el[:, 0], el[:, 1]
+    w0 = _weights(g, weights)
+    if seeded:
+        first, agreed = _adaptive_round(runner, g, w0, seeds[0], opts, u, v, agreement, int(batch))
+    else:                    # deterministic (walktrap, greedy): every run is the same run
+        first = np.tile(runner(g, w0, None, **opts)[0], (runs, 1))
+        agreed = None
+    nmi_mean, ari_mean = _mean_pairwise(first)
     # Infomap on a directed network: its consensus rounds run on the (undirected) consensus graph.
-    current, rounds, converged = first, 1, False
+    current, rounds, stopped, used = first, 1, "max_rounds", [len(first)]
     import igraph
 
     while True:
         share = _coassignment(current, u, v)
         if np.all((share == 0) | (share == 1)):
-            converged = True
+            stopped = "unanimous"
             break
         if rounds >= max_rounds:
             break
         keep = share >= threshold
         cg = igraph.Graph(n=net.n_nodes, edges=el[keep].tolist(), directed=False)
-        cw = share[keep].tolist()
-        current = np.vstack([runner(cg, cw, int(s), **opts)[0] for s in seeds[rounds]])
+        current, now = _adaptive_round(runner, cg, share[keep].tolist(), seeds[rounds], opts, u, v,
+                                       agreement, int(batch))
         rounds += 1
+        used.append(len(current))
+        if agreement is not None and agreed is not None and _nmi_ari(agreed, now)[0] >= agreement:
+            stopped = "agreement"
+            break
+        agreed = now
 
-    if converged:
+    if stopped == "unanimous":
         labels = current[0]
     else:
         mods = [_modularity(und, row, weights) for row in current]
         labels = current[int(np.nanargmax(mods)) if not np.all(np.isnan(mods)) else 0]
-        warnings.warn(f"community consensus did not converge in {max_rounds} rounds; kept the "
-                      f"best-modularity run of the last round", stacklevel=2)
-    stability = {"runs": runs, "rounds": rounds, "converged": converged, "nmi_mean": nmi_mean,
-                 "ari_mean": ari_mean}
+        if stopped == "max_rounds":
+            warnings.warn(f"community consensus did not converge in {max_rounds} rounds; kept the "
+                          f"best-modularity run of the last round", stacklevel=2)
+    stability = {"runs": runs, "runs_used": used, "rounds": rounds, "converged": stopped != "max_rounds",
+                 "stopped": stopped, "nmi_mean": nmi_mean, "ari_mean": ari_mean}
     p = _make(net, labels, f"consensus:{method}", params, seed if seeded else None, float("nan"), und,
               weights, stability, rank)
     return _with_quality(p)
+
+
+def _agreed_partition(labels: np.ndarray, u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
+    """Connected components of the ties whose two ends every run (row of ``labels``) puts together."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    together = np.all(labels[:, u] == labels[:, v], axis=0) if len(u) else np.zeros(0, bool)
+    A = sp.coo_matrix((np.ones(int(together.sum())), (u[together], v[together])), shape=(n, n))
+    return connected_components(A, directed=False)[1]
+
+
+def _adaptive_round(runner, g, w, seeds, opts, u, v, agreement, batch):
+    """One round: ``(runs × n labels, agreed partition)``; with ``agreement``, runs are added
+    ``batch`` at a time until two successive agreed partitions reach that NMI (or seeds run out)."""
+    n = g.vcount()
+    with _RunPool(runner, g, w, opts) as pool:
+        if agreement is None:
+            labels = np.vstack(pool.map(seeds))
+            return labels, _agreed_partition(labels, u, v, n)
+        rows: list[np.ndarray] = []
+        before = None
+        for start in range(0, len(seeds), batch):
+            rows += pool.map(seeds[start:start + batch])
+            now = _agreed_partition(np.vstack(rows), u, v, n)
+            if before is not None and _nmi_ari(before, now)[0] >= agreement:
+                break
+            before = now
+    return np.vstack(rows), now
+
+
+#: Graphs with at least this many edges run their consensus runs in worker processes.
+PARALLEL_MIN_EDGES = 100_000
+_POOL_JOB: tuple | None = None
+
+
+def _pool_run(seed: int) -> np.ndarray:
+    runner, g, w, opts = _POOL_JOB  # type: ignore[misc]
+    return runner(g, w, seed, **opts)[0]
+
+
+def consensus_workers() -> int:
+    """Worker processes for consensus runs: ``NETANALYSIS_WORKERS`` or the CPU count (at most 4)."""
+    env = os.environ.get("NETANALYSIS_WORKERS", "")
+    if env.strip().isdigit():
+        return max(1, int(env))
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+class _RunPool:
+    """Seeded runs of one graph, in forked worker processes when the graph is large (results are the
+    same as serial runs: each run is seeded, and results come back in seed order)."""
+
+    def __init__(self, runner, g, w, opts):
+        self.job = (runner, g, w, opts)
+        self.executor = None
+        workers = consensus_workers()
+        if workers > 1 and g.ecount() >= PARALLEL_MIN_EDGES and "fork" in mp.get_all_start_methods():
+            global _POOL_JOB
+            _POOL_JOB = self.job
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"))
+
+    def map(self, seeds) -> list[np.ndarray]:
+        if self.executor is None:
+            runner, g, w, opts = self.job
+            return [runner(g, w, int(s), **opts)[0] for s in seeds]
+        return list(self.executor.map(_pool_run, [int(s) for s in seeds]))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        global _POOL_JOB
+        if self.executor is not None:
+            self.executor.shutdown()
+            _POOL_JOB = None
 
 
 def _coassignment(runs: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -743,6 +852,7 @@ def community_summary(partition: Partition, table: pd.DataFrame | None = None) -
         "communities_multi": int((partition.sizes >= 2).sum()),
         "community_method": partition.method,
         "community_runs": int(st.get("runs", 1)),
+        "community_runs_used": [int(k) for k in st.get("runs_used", [st.get("runs", 1)])],
         "modularity": partition.modularity,
         "coverage": cov,
         "community_stability_nmi": st.get("nmi_mean", float("nan")),

@@ -35,7 +35,6 @@ GEXF Working Group (2009). GEXF 1.2draft primer. https://gexf.net/
 from __future__ import annotations
 
 import re
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -140,27 +139,36 @@ def export_graph(net: StakeholderNetwork, node_metrics: pd.DataFrame | None = No
     return G
 
 
+def _column_texts(s: pd.Series, kind: str) -> list[str | None]:
+    """One column as value texts (``None`` = missing, left out), converted as :func:`_convert` does."""
+    if kind == "float":
+        arr = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        return [repr(float(f"{x:.10g}")) if np.isfinite(x) else None for x in arr.tolist()]
+    out: list[str | None] = []
+    for v in s.tolist():
+        conv = _convert(v, kind)
+        out.append(None if conv is None else _value_text(conv))
+    return out
+
+
 def _prepared(net: StakeholderNetwork, node_metrics: pd.DataFrame | None):
-    """(node ids, [(attribute name, kind)], per-node {attribute: value}, edges) with values converted."""
+    """(node ids, [(attribute name, kind)], per-attribute value texts, edges (u, v, weight texts, relations))."""
     table = node_table_for_export(net, node_metrics)
     cols = [str(c) for c in table.columns]
     kinds = [_column_kind(table[c]) for c in table.columns]
+    texts = [_column_texts(table[c], k) for c, k in zip(table.columns, kinds)]
     if "name" in cols and "label" not in cols:
         cols.append("label")
         kinds.append("str")
-    name_at = cols.index("name") if "name" in cols else None
-    rows = []
-    for row in table.itertuples(index=False, name=None):
-        vals = [_convert(v, k) for v, k in zip(row, kinds)]
-        if len(vals) < len(cols):                         # the label column added above
-            vals.append(vals[name_at] if name_at is not None else None)
-        rows.append(vals)
+        texts.append(texts[cols.index("name")])
     ids = [_xml_text(str(i)) for i in table.index]
     e = net.edges
-    rel = (_xml_text(str(x)) for x in e["relations"]) if "relations" in e.columns else repeat("")
-    edges = list(zip((_xml_text(str(x)) for x in e["source"]), (_xml_text(str(x)) for x in e["target"]),
-                     e["weight"].astype(float).tolist(), rel))
-    return ids, list(zip(cols, kinds)), rows, edges
+    pos = pd.Series(np.arange(len(ids)), index=table.index)
+    u = pos.reindex(e["source"].to_numpy()).to_numpy().tolist()
+    v = pos.reindex(e["target"].to_numpy()).to_numpy().tolist()
+    w = [repr(x) for x in e["weight"].astype(float).tolist()]
+    r = [_xml_text(str(x)) for x in e["relations"]] if "relations" in e.columns else [""] * len(u)
+    return ids, list(zip(cols, kinds)), texts, (u, v, w, r)
 
 
 def _value_text(v) -> str:
@@ -176,10 +184,10 @@ _GEXF_TYPES = {"bool": "boolean", "int": "long", "float": "double", "str": "stri
 
 
 def graphml_text(net: StakeholderNetwork, node_metrics: pd.DataFrame | None = None) -> str:
-    """The GraphML document as a string (streamed line by line; networkx and Gephi read it)."""
+    """The GraphML document as a string (built column by column; networkx and Gephi read it)."""
     from xml.sax.saxutils import escape, quoteattr
 
-    ids, attrs, rows, edges = _prepared(net, node_metrics)
+    ids, attrs, texts, (u, v, w, r) = _prepared(net, node_metrics)
     out = ["<?xml version='1.0' encoding='utf-8'?>",
            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -190,19 +198,18 @@ def graphml_text(net: StakeholderNetwork, node_metrics: pd.DataFrame | None = No
                    f'attr.type="{_GRAPHML_TYPES[kind]}" />')
     wkey, rkey = f"d{len(attrs)}", f"d{len(attrs) + 1}"
     out.append(f'  <key id="{wkey}" for="edge" attr.name="weight" attr.type="double" />')
-    has_rel = any(r for *_, r in edges)
+    has_rel = any(r)
     if has_rel:            # several relation types: each tie lists its relations ("info; project")
         out.append(f'  <key id="{rkey}" for="edge" attr.name="relations" attr.type="string" />')
     out.append(f'  <graph edgedefault="{"directed" if net.directed else "undirected"}">')
-    for node_id, vals in zip(ids, rows):
-        out.append(f"    <node id={quoteattr(node_id)}>")
-        out.extend(f'      <data key="d{k}">{escape(_value_text(v))}</data>'
-                   for k, v in enumerate(vals) if v is not None)
-        out.append("    </node>")
-    for src, tgt, w, r in edges:
-        out.append(f"    <edge source={quoteattr(src)} target={quoteattr(tgt)}>"
-                   f'<data key="{wkey}">{repr(w)}</data>'
-                   + (f'<data key="{rkey}">{escape(r)}</data>' if has_rel and r else "") + "</edge>")
+    cells = [[None if t is None else f'\n      <data key="d{k}">{escape(t)}</data>' for t in col]
+             for k, col in enumerate(texts)]
+    qids = [quoteattr(i) for i in ids]
+    for i, q in enumerate(qids):
+        out.append(f"    <node id={q}>" + "".join(c[i] or "" for c in cells) + "\n    </node>")
+    out.extend(f'    <edge source={qids[a]} target={qids[b]}><data key="{wkey}">{x}</data>'
+               + (f'<data key="{rkey}">{escape(t)}</data>' if t else "") + "</edge>"
+               for a, b, x, t in zip(u, v, w, r))
     out += ["  </graph>", "</graphml>", ""]
     return "\n".join(out)
 
@@ -213,7 +220,7 @@ def gexf_text(net: StakeholderNetwork, node_metrics: pd.DataFrame | None = None)
 
     from . import __version__
 
-    ids, attrs, rows, edges = _prepared(net, node_metrics)
+    ids, attrs, texts, (u, v, w, r) = _prepared(net, node_metrics)
     label_at = next((k for k, (name, _) in enumerate(attrs) if name == "label"), None)
     out = ["<?xml version='1.0' encoding='utf-8'?>",
            '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -225,17 +232,19 @@ def gexf_text(net: StakeholderNetwork, node_metrics: pd.DataFrame | None = None)
     out += [f'      <attribute id="{k}" title={quoteattr(name)} type="{_GEXF_TYPES[kind]}" />'
             for k, (name, kind) in enumerate(attrs) if k != label_at]
     out += ["    </attributes>", "    <nodes>"]
-    for node_id, vals in zip(ids, rows):
-        label = vals[label_at] if label_at is not None and vals[label_at] is not None else node_id
-        out.append(f"      <node id={quoteattr(node_id)} label={quoteattr(str(label))}>")
-        out.append("        <attvalues>")
-        out.extend(f'          <attvalue for="{k}" value={quoteattr(_value_text(v))} />'
-                   for k, v in enumerate(vals) if v is not None and k != label_at)
-        out += ["        </attvalues>", "      </node>"]
+    cells = [[None if t is None else f'\n          <attvalue for="{k}" value={quoteattr(t)} />' for t in col]
+             for k, col in enumerate(texts) if k != label_at]
+    labels = texts[label_at] if label_at is not None else [None] * len(ids)
+    qids = [quoteattr(i) for i in ids]
+    for i, q in enumerate(qids):
+        label = str(labels[i] if labels[i] is not None else ids[i])
+        out.append(f"      <node id={q} label={quoteattr(label)}>\n        <attvalues>"
+                   + "".join(c[i] or "" for c in cells)
+                   + "\n        </attvalues>\n      </node>")
     out += ["    </nodes>", "    <edges>"]
-    out.extend(f'      <edge source={quoteattr(src)} target={quoteattr(tgt)} id="{i}" weight="{repr(w)}"'
-               + (f" label={quoteattr(r)}" if r else "") + " />"
-               for i, (src, tgt, w, r) in enumerate(edges))
+    out.extend(f'      <edge source={qids[a]} target={qids[b]} id="{i}" weight="{x}"'
+               + (f" label={quoteattr(t)}" if t else "") + " />"
+               for i, (a, b, x, t) in enumerate(zip(u, v, w, r)))
     out += ["    </edges>", "  </graph>", "</gexf>", ""]
     return "\n".join(out)
 

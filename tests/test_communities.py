@@ -400,7 +400,8 @@ def test_consensus_of_deterministic_method_is_its_single_run():
     net = karate()
     c = cm.consensus_communities(net, method="walktrap", runs=5)
     assert c.membership.equals(cm.walktrap(net).membership) and c.seed is None
-    assert c.stability == {"runs": 5, "rounds": 1, "converged": True, "nmi_mean": 1.0, "ari_mean": 1.0}
+    assert c.stability == {"runs": 5, "runs_used": [5], "rounds": 1, "converged": True, "stopped": "unanimous",
+                           "nmi_mean": 1.0, "ari_mean": 1.0}
     single = cm.consensus_communities(net, runs=1, seed=4)
     assert single.membership.equals(cm.leiden(net, seed=4).membership) and np.isnan(single.stability["nmi_mean"])
 
@@ -453,3 +454,40 @@ def test_silo_needs_ties_that_stay_inside(outside_each, silo):
                                     f"10; conductance {row['conductance']:.2f}); every member has ties outside it.")
     else:
         assert not facts
+
+
+# ---------------------------------------------------------------- adaptive and parallel consensus
+def test_fixed_runs_is_the_01_algorithm_and_adaptive_uses_fewer_runs():
+    net = karate()
+    fixed = cm.consensus_communities(net, runs=20, seed=3, agreement=None)
+    assert fixed.stability["runs_used"] == [20] * fixed.stability["rounds"]
+    adaptive = cm.consensus_communities(net, runs=20, seed=3, agreement=0.99, batch=4)
+    used = adaptive.stability["runs_used"]
+    assert all(4 <= k <= 20 and k % 4 == 0 for k in used) and sum(used) < sum(fixed.stability["runs_used"])
+    assert adaptive.stability["stopped"] in ("unanimous", "agreement")
+    # both find the two-faction structure of Zachary's club as well (modularity within 0.02)
+    assert abs(adaptive.modularity - fixed.modularity) < 0.02
+
+
+def test_agreed_partition_is_components_of_unanimous_ties():
+    labels = np.array([[0, 0, 1, 1, 2], [0, 0, 0, 1, 2]])
+    u, v = np.array([0, 1, 2, 3]), np.array([1, 2, 3, 4])
+    # tie 0-1 together in both runs; 1-2 only in run 2; 2-3 only in run 1; 3-4 never
+    assert cm._agreed_partition(labels, u, v, 5).tolist() == [0, 0, 1, 2, 3]
+
+
+def test_worker_processes_give_the_serial_result(monkeypatch):
+    net = karate()
+    monkeypatch.setenv("NETANALYSIS_WORKERS", "1")
+    serial = cm.consensus_communities(net, runs=10, seed=8)
+    monkeypatch.setenv("NETANALYSIS_WORKERS", "2")
+    monkeypatch.setattr(cm, "PARALLEL_MIN_EDGES", 0)
+    parallel = cm.consensus_communities(net, runs=10, seed=8)
+    assert parallel.membership.equals(serial.membership) and parallel.stability == serial.stability
+
+
+def test_bad_agreement_options():
+    with pytest.raises(OptionError):
+        cm.consensus_communities(karate(), agreement=1.5)
+    with pytest.raises(OptionError):
+        cm.consensus_communities(karate(), batch=1)

@@ -58,7 +58,8 @@ import pandas as pd
 from ..errors import InputError, OptionError
 from ..network import NA_VALUES, BuildOptions, StakeholderNetwork, build_network, id_sort_key
 from ..sectors import SectorScheme, get_scheme
-from .tables import optional_column, read_table, resolve_column
+from .engines import DEFAULT_MAX_UNIT_SIZE, choose_engine, drop_large_units, engine_pairs, read_participation_table
+from .tables import optional_column, resolve_column
 
 __all__ = ["Participations", "read_participations", "make_participations", "project", "projected_ties",
            "participation_network", "load_participation_network", "WEIGHTINGS", "CO_PARTICIPATION"]
@@ -175,7 +176,7 @@ def read_participations(path: str | Path, *, unit_column: str, org_column: str,
     >>> p = read_participations("datasets/cordis_slovenia/participations.csv", unit_column="rcn",
     ...                         org_column="pic", sector_column="type", scheme="cordis")  # doctest: +SKIP
     """
-    table = read_table(path, encoding=encoding)
+    table = read_participation_table(path, encoding=encoding)
     uc = resolve_column(table, unit_column, option="--unit-column")
     oc = resolve_column(table, org_column, option="--org-column")
     sc = optional_column(table, sector_column, "sector", "--sector-column")
@@ -321,7 +322,8 @@ def _drop(acc: dict, reason: str, rows) -> None:
 
 
 def project(participations: Participations, *, weighting: str = "count",
-            min_weight: float = 0) -> StakeholderNetwork:
+            min_weight: float = 0, max_unit_size: int | None = DEFAULT_MAX_UNIT_SIZE,
+            engine: str = "pandas", spark_master: str | None = None) -> StakeholderNetwork:
     """Project participation records onto organisations: an undirected weighted network.
 
     Parameters
@@ -333,6 +335,14 @@ def project(participations: Participations, *, weighting: str = "count",
         Keep ties with ``weight >= min_weight`` (default 0 keeps every tie; e.g. ``count`` with
         ``min_weight=2`` keeps pairs sharing at least two units). Dropped pairs are counted in the
         provenance; organisations stay as nodes.
+    max_unit_size : int or None
+        Units with more organisations are left out of the projection, named in a warning and in the
+        provenance (``projection.skipped_units``); ``None`` keeps every unit. See
+        :mod:`netanalysis.io.engines`.
+    engine : {'pandas', 'duckdb', 'spark', 'auto'}
+        Who computes the pairs (:mod:`netanalysis.io.engines`); every engine gives the same ties.
+    spark_master : str, optional
+        Spark master URL for ``engine='spark'`` (default ``local[*]``).
 
     Returns
     -------
@@ -359,44 +369,62 @@ def project(participations: Participations, *, weighting: str = "count",
     >>> net.ties[["source", "target", "weight", "shared_units"]].to_dict("records")[0]
     {'source': 'a', 'target': 'b', 'weight': 1.5, 'shared_units': 2}
     """
-    if weighting not in WEIGHTINGS:
-        raise OptionError(f"unknown projection weighting '{weighting}': use {', '.join(WEIGHTINGS)}")
-    if not np.isfinite(min_weight) or min_weight < 0:
-        raise OptionError(f"min_weight must be a number >= 0, got {min_weight}")
-    from .limits import check_pairs
-
-    units = participations.units
-    files = participations.provenance.get("files") or [{}]
-    check_pairs(units["n_orgs"].to_numpy(), units["unit"].to_numpy(), what="participation unit",
-                file=files[0].get("file"))
-    B, org_ids, _ = participations.incidence()
-    shared, weight = _projection(B, weighting)
-    rows = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
-    cols = shared.indices
-    keep = weight >= min_weight
-    ties = pd.DataFrame({"source": org_ids[rows[keep]], "target": org_ids[cols[keep]],
-                         "weight": weight[keep], "shared_units": shared.data[keep].astype(np.int64)})
+    ties, projection = _projected_pairs(participations, weighting=weighting, min_weight=min_weight,
+                                        max_unit_size=max_unit_size, engine=engine, spark_master=spark_master)
     nodes = participations.organisations[["id", "name", "sector_raw", "n_units"]].rename(
         columns={"sector_raw": "sector"})
     prov = {k: v for k, v in participations.provenance.items() if k != "sectors"}
     prov["files"] = [dict(a) for a in participations.provenance["files"]] + [
         {"role": "nodes", "file": None, "read": int(len(nodes)),
          "note": "one node per organisation of the participation records"},
-        {"role": "ties", "file": None, "read": int(keep.sum()),
+        {"role": "ties", "file": None, "read": int(len(ties)),
          "note": f"ties projected from participations ({weighting} weighting)"},
     ]
-    prov["projection"] = {
+    prov["projection"] = projection
+    net = build_network(nodes, ties, directed=False, sector_column="sector",
+                        scheme=participations.scheme, provenance=prov)
+    return net
+
+
+def _projected_pairs(participations: Participations, *, weighting: str, min_weight: float,
+                     max_unit_size: int | None, engine: str, spark_master: str | None) -> tuple[pd.DataFrame, dict]:
+    """The projected ties (``source``, ``target``, ``weight``, ``shared_units``) and the ``projection``
+    provenance: weighting, formula, counts, engine and the units left out for their size."""
+    if weighting not in WEIGHTINGS:
+        raise OptionError(f"unknown projection weighting '{weighting}': use {', '.join(WEIGHTINGS)}")
+    if not np.isfinite(min_weight) or min_weight < 0:
+        raise OptionError(f"min_weight must be a number >= 0, got {min_weight}")
+    B, org_ids, unit_ids = participations.incidence()
+    B, skipped = drop_large_units(B, unit_ids, max_unit_size)
+    engine = choose_engine(engine)
+    if engine == "pandas":      # the pairs are made in memory: refuse what would not fit
+        from .limits import check_pairs
+
+        units = participations.units
+        small = units["n_orgs"].to_numpy() <= (max_unit_size or np.inf)
+        files = participations.provenance.get("files") or [{}]
+        check_pairs(units["n_orgs"].to_numpy()[small], units["unit"].to_numpy()[small],
+                    what="participation unit", file=files[0].get("file"))
+        shared, weight = _projection(B, weighting)
+        rows = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+        cols, n_shared = shared.indices, shared.data
+    else:
+        rows, cols, n_shared, weight = engine_pairs(participations.records, org_ids, engine=engine,
+                                                    weighting=weighting, max_unit_size=max_unit_size,
+                                                    spark_master=spark_master)
+    keep = weight >= min_weight
+    ties = pd.DataFrame({"source": org_ids[rows[keep]], "target": org_ids[cols[keep]],
+                         "weight": weight[keep], "shared_units": n_shared[keep].astype(np.int64)})
+    projection = {
         "weighting": weighting, "formula": _FORMULAS[weighting], "min_weight": float(min_weight),
         "organisations": int(B.shape[0]), "units": int(B.shape[1]),
         "units_with_one_organisation": int((np.asarray(B.sum(axis=0)).ravel() == 1).sum()),
         "pairs_sharing_a_unit": int(len(weight)), "ties": int(keep.sum()),
-        "pairs_below_min_weight": int((~keep).sum()),
+        "pairs_below_min_weight": int((~keep).sum()), "engine": engine,
+        "max_unit_size": max_unit_size, "skipped_units": skipped,
+        "isolates": int(B.shape[0] - len(np.union1d(rows[keep], cols[keep]))),
     }
-    net = build_network(nodes, ties, directed=False, sector_column="sector",
-                        scheme=participations.scheme, provenance=prov)
-    isolates = int(B.shape[0] - len(np.union1d(rows[keep], cols[keep])))
-    net.provenance["projection"]["isolates"] = isolates
-    return net
+    return ties, projection
 
 
 def _projection(B, weighting: str):
@@ -479,7 +507,9 @@ def _roster_nodes(p: Participations, roster, strict: bool, prov: dict) -> tuple[
 
 
 def participation_network(p: Participations, *, roster=None, ties=None, weighting: str = "count",
-                          min_weight: float = 0, options: BuildOptions | None = None) -> StakeholderNetwork:
+                          min_weight: float = 0, options: BuildOptions | None = None,
+                          max_unit_size: int | None = DEFAULT_MAX_UNIT_SIZE, engine: str = "pandas",
+                          spark_master: str | None = None) -> StakeholderNetwork:
     """Participation records projected to organisation ties, with a roster and/or a ties file.
 
     Parameters
@@ -493,18 +523,19 @@ def participation_network(p: Participations, *, roster=None, ties=None, weightin
         A ties file (``--ties``): its ties and the projected ones become two relations of one
         network (``ties`` without a relation column are relation ``ties``; the projected ones
         :data:`CO_PARTICIPATION`).
-    weighting, min_weight
+    weighting, min_weight, max_unit_size, engine, spark_master
         See :func:`project`.
     options : BuildOptions
         Scheme, ``where``, ``strict`` …; ``directed`` must be false (a projection is undirected).
     """
+    how: dict[str, Any] = {"weighting": weighting, "min_weight": min_weight, "max_unit_size": max_unit_size,
+                           "engine": engine, "spark_master": spark_master}
     if roster is None and ties is None and options is None:
-        return project(p, weighting=weighting, min_weight=min_weight)
+        return project(p, **how)
     opts = options or BuildOptions(scheme=p.scheme)
     if opts.directed:
         raise OptionError("participation records give undirected ties: drop --directed")
-    proj = projected_ties(p.records[["unit", "org"]], weighting=weighting)
-    proj = proj[proj["weight"] >= min_weight]
+    proj, projection = _projected_pairs(p, **how)
     prov: dict = {k: v for k, v in p.provenance.items() if k not in ("sectors", "files")}
     files = [dict(a) for a in p.provenance["files"]]
     if roster is not None:
@@ -533,9 +564,7 @@ def participation_network(p: Participations, *, roster=None, ties=None, weightin
         files.append({"role": "ties", "file": None, "read": int(len(proj)),
                       "note": f"ties projected from participations ({weighting} weighting)"})
     prov["files"] = files
-    prov["projection"] = {"weighting": weighting, "formula": _FORMULAS[weighting], "min_weight": float(min_weight),
-                          "organisations": int(p.n_organisations), "units": int(p.n_units),
-                          "ties": int(len(proj)), "relation": CO_PARTICIPATION if ties is not None else ""}
+    prov["projection"] = {**projection, "relation": CO_PARTICIPATION if ties is not None else ""}
     return build_network(nodes, frame, opts, provenance=prov, row_numbers={"nodes": nrows, "ties": trows})
 
 
@@ -543,7 +572,9 @@ def load_participation_network(path: str | Path, *, unit_column: str, org_column
                                sector_column: str | None = None, name_column: str | None = None,
                                year_column: str | None = None,
                                scheme: str | SectorScheme | None = None, encoding: str | None = None,
-                               weighting: str = "count", min_weight: float = 0) -> StakeholderNetwork:
+                               weighting: str = "count", min_weight: float = 0,
+                               max_unit_size: int | None = DEFAULT_MAX_UNIT_SIZE, engine: str = "auto",
+                               spark_master: str | None = None) -> StakeholderNetwork:
     """Read a participation file and project it (:func:`read_participations` + :func:`project`).
 
     Parameters are those of the two functions. The network's provenance keeps the participation
@@ -554,4 +585,5 @@ def load_participation_network(path: str | Path, *, unit_column: str, org_column
     p = read_participations(path, unit_column=unit_column, org_column=org_column,
                             sector_column=sector_column, name_column=name_column,
                             year_column=year_column, scheme=scheme, encoding=encoding)
-    return project(p, weighting=weighting, min_weight=min_weight)
+    return project(p, weighting=weighting, min_weight=min_weight, max_unit_size=max_unit_size,
+                   engine=choose_engine(engine, path), spark_master=spark_master)

@@ -62,7 +62,7 @@ def method_name(recs: pd.DataFrame | None) -> str:
 def community_note(m: Mapping[str, Any]) -> str:
     parts = []
     if m.get("community_method"):
-        parts.append(f"{m['community_method']}" + (f", consensus of {m['community_runs']} seeded runs"
+        parts.append(f"{m['community_method']}" + (f", consensus of {_runs_made(m)} seeded runs"
                                                     if m.get("community_runs") else ""))
     if not is_missing(m.get("modularity")) and m.get("modularity") is not None:
         parts.append(f"modularity {fmt(m['modularity'])}")
@@ -172,3 +172,8 @@ def overall_response(dq: Mapping[str, Any]) -> str:
     if ov.get("respondents") is not None and ov.get("roster") is not None:
         txt += f" ({ov['respondents']} of {ov['roster']})"
     return txt + " of the roster responded" + (f" in wave {wave}" if wave else "")
+
+
+def _runs_made(m) -> int:
+    """Runs the community consensus made (all rounds; adaptive since issue 18)."""
+    return int(sum(m.get("community_runs_used") or [m["community_runs"]]))
