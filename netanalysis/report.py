@@ -102,6 +102,8 @@ class ReportOptions:
     top : int
         Rows shown in the page's "top organisations" and "recommended partnerships" tables (the CSV
         tables always hold every row).
+    models : bool
+        Add the "Models" section (:mod:`netanalysis.models.report_section`).
     """
 
     name: str = "report"
@@ -111,6 +113,7 @@ class ReportOptions:
     min_cell_size: int = 0
     force: bool = False
     top: int = 15
+    models: bool = False
 
     def public(self) -> dict:
         d = asdict(self)
@@ -985,6 +988,10 @@ def build_report(net: StakeholderNetwork, out: str | Path | None = None, *,
         versions = package_versions()
         html = render_html(res, opts=opts, tables=tables, data_quality=dq, figures=page_figs, notes=notes,
                            has_map="map.html" in res.texts, versions=versions)
+        if opts.models:   # issue 16: the Models section computes, writes and renders itself
+            from .models.report_section import add_models
+
+            html = add_models(html, res.network, tmp, files, seed=aopts.seed, replicates=aopts.permutations)
         files.append(write_text(tmp / "index.html", html))
         timings["page"] = time.perf_counter() - t
 
