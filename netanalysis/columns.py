@@ -380,6 +380,11 @@ ALL_TABLES = {
     "response_rates.csv": RESPONSE_RATES,
 }
 
+# ---- models (issue 16): column docs of model/qap/cug/core-periphery live in netanalysis/models/columns.py ----
+from .models.columns import MODEL_TABLES  # noqa: E402
+
+ALL_TABLES.update(MODEL_TABLES)
+
 
 def describe(table: str, column: str) -> str:
     """The documented meaning of ``column`` in ``table`` ("" when undocumented)."""
