@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .cli import handle_errors, input_options
+from .cli import handle_errors, input_options, participation_options, survey_options
 
 __all__ = ["register"]
 
@@ -56,6 +56,8 @@ def register(main: click.Group, *, load) -> None:
 
     @main.command("model")
     @input_options
+    @participation_options
+    @survey_options
     @_model_options
     @click.option("--formula", required=True,
                   help='ERGM terms, e.g. "edges + nodemix(sector) + absdiff(age) + edgecov(info)". Terms: edges, '
@@ -85,6 +87,8 @@ def register(main: click.Group, *, load) -> None:
 
     @main.command("qap")
     @input_options
+    @participation_options
+    @survey_options
     @_model_options
     @click.option("--formula", required=True,
                   help='Predictors as formula terms, e.g. "edgecov(funding) + nodematch(sector) + absdiff(age)"; '
@@ -127,6 +131,8 @@ def register(main: click.Group, *, load) -> None:
 
     @main.command("cug")
     @input_options
+    @participation_options
+    @survey_options
     @_model_options
     @click.option("--statistics", default="density,transitivity,centralization,ei,assortativity", show_default=True,
                   help="Comma-separated: density, transitivity, centralization, ei, assortativity.")
@@ -158,6 +164,8 @@ def register(main: click.Group, *, load) -> None:
 
     @main.command("core-periphery")
     @input_options
+    @participation_options
+    @survey_options
     @_model_options
     @click.option("--between", type=click.Choice(["missing", "ones"]), default="missing", show_default=True,
                   help="Ideal pattern for core–periphery pairs: left out, or expected ties.")

@@ -103,6 +103,15 @@ def test_formula_errors_name_the_term():
         fit_ergm(network("law_advice", "law", directed=True), "edges + nodemix(practice, base=none)")
 
 
+def test_a_relation_cannot_explain_itself():
+    net = network("law_advice", "law", directed=True, main="advice", extra={"cowork": "law_cowork"})
+    with pytest.raises(OptionError, match="'cowork' ties are part of the ties being modelled"):
+        fit_ergm(net, "edges + edgecov(cowork)")
+    with pytest.raises(OptionError, match="same relation"):
+        fit_ergm(net, "edges + edgecov(cowork)", relation="cowork")
+    assert fit_ergm(net, "edges + edgecov(cowork)", relation="advice").fit["ties"] == 892
+
+
 def test_parse_formula_reads_options_and_response():
     t = parse_formula("y ~ edges + nodematch(sector, diff=TRUE) + nodemix('sector')")
     assert [str(x) for x in t] == ["edges", "nodematch(sector, diff=TRUE)", "nodemix(sector)"]

@@ -38,7 +38,7 @@ from scipy import stats
 
 from ..errors import OptionError
 from .dyads import adjacency_matrix, dyad_index
-from .formula import DyadDesign, build_design, parse_formula
+from .formula import DyadDesign, build_design, check_response_overlap, parse_formula
 
 __all__ = ["ERGMResult", "fit_ergm", "fit_dyad_logit"]
 
@@ -168,6 +168,7 @@ def fit_ergm(net, formula: str, *, relation: str | None = None,
     if net.n_nodes < 2:
         raise OptionError("an ERGM needs at least 2 organisations")
     terms = parse_formula(formula)
+    check_response_overlap(net, terms, relation, covariates)
     design = build_design(net, terms, covariates=covariates)
     y_mat = (adjacency_matrix(net.view(type=relation) if relation else net) != 0).astype(float)
     idx = dyad_index(net.n_nodes, net.directed)
@@ -176,8 +177,8 @@ def fit_ergm(net, formula: str, *, relation: str | None = None,
     table, info = fit_dyad_logit(X, y, list(design.names))
     table.insert(1, "formula_term", list(design.terms))
     coef = np.nan_to_num(table["coefficient"].to_numpy(), nan=0.0, posinf=745.0, neginf=-745.0)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         eta = X @ coef
-    fitted = 1.0 / (1.0 + np.exp(-eta))
+        fitted = 1.0 / (1.0 + np.exp(-eta))
     info = {"formula": formula, "relation": relation or "all", "directed": bool(net.directed), **info}
     return ERGMResult(table, info, _blocks(net, design, terms, y_mat, fitted, idx))

@@ -38,7 +38,8 @@ import pandas as pd
 
 from ..errors import OptionError
 
-__all__ = ["Term", "DyadDesign", "parse_formula", "build_design", "TERMS", "DYAD_DEPENDENT"]
+__all__ = ["Term", "DyadDesign", "parse_formula", "build_design", "check_response_overlap", "TERMS",
+           "DYAD_DEPENDENT"]
 
 TERMS = ("edges", "nodematch", "nodemix", "nodefactor", "nodeofactor", "nodeifactor", "nodecov",
          "nodeocov", "nodeicov", "absdiff", "edgecov")
@@ -209,6 +210,18 @@ def build_design(net, terms: list[Term] | str, *, covariates: Mapping[str, np.nd
     if not names:
         raise OptionError("the formula has no terms")
     return DyadDesign(tuple(names), tuple(mats), tuple(origin), formula)
+
+
+def check_response_overlap(net, terms: list[Term], relation: str | None, covariates: Mapping | None) -> None:
+    """Refuse ``edgecov(TYPE)`` when the ties of TYPE are part of the response (it would explain itself)."""
+    types = set(net.ties["type"].astype(str)) - {""}
+    for term in terms:
+        if term.name != "edgecov" or term.arg in (covariates or {}) or term.arg not in types:
+            continue
+        if relation is None or relation == term.arg:
+            raise OptionError(f"{term}: the '{term.arg}' ties are part of the ties being modelled "
+                              f"({'all types' if relation is None else 'the same relation'}); choose the modelled "
+                              "relation with --relation (relation=…) and use the other types as predictors")
 
 
 def _numeric_column(name: str, x: np.ndarray) -> np.ndarray:

@@ -428,9 +428,10 @@ def qap_regression(net, formula: str, *, relation: str | None = None, family: st
     only). Terms: :mod:`netanalysis.models.formula` (``edgecov(other_relation)``, ``nodematch(sector)``,
     ``nodemix(sector)``, ``absdiff(age)`` …). See :func:`mrqap`.
     """
-    from .formula import build_design
+    from .formula import build_design, check_response_overlap, parse_formula
 
     net.require_nodes()
+    check_response_overlap(net, parse_formula(formula), relation, covariates)
     if weighted and family == "logistic":
         raise OptionError("--weighted needs the linear model (the logistic model is for 0/1 ties)")
     design = build_design(net, formula, covariates=covariates).without("edges")
@@ -447,9 +448,10 @@ def qap_correlations(net, formula: str, *, relation: str | None = None, weighted
     Columns as :meth:`QAPCorrelation.to_frame`; ``network_a`` is the response, ``network_b`` the term.
     Each test uses the same seed, so the rows are reproducible one by one.
     """
-    from .formula import build_design
+    from .formula import build_design, check_response_overlap, parse_formula
 
     net.require_nodes()
+    check_response_overlap(net, parse_formula(formula), relation, covariates)
     design = build_design(net, formula, covariates=covariates).without("edges")
     y = _response(net, relation, weighted)
     rows = [qap_correlation(y, m, directed=net.directed, permutations=permutations, seed=seed,
