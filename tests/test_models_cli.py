@@ -105,3 +105,30 @@ def test_cug_and_core_periphery_commands(tmp_path):
 def test_help(cmd):
     r = CliRunner().invoke(main, [cmd, "--help"])
     assert r.exit_code == 0 and "--out" in r.output
+
+
+def test_report_models_section(tmp_path):
+    """`report --models` adds the section (escaped names, methods, references) and its tables."""
+    e = pd.read_csv(NETS / "ht_advice_edges.csv").rename(columns={"from": "source", "to": "target"})
+    e["type"] = "advice"
+    f = pd.read_csv(NETS / "ht_friends_edges.csv").rename(columns={"from": "source", "to": "target"})
+    f["type"] = "friends"
+    ties = tmp_path / "ties.csv"
+    pd.concat([e, f]).to_csv(ties, index=False)
+    nodes = pd.read_csv(NETS / "ht_nodes.csv")
+    nodes["sector"] = np.where(nodes["dept"] == 1, "<b>dept one</b>", "dept " + nodes["dept"].astype(str))
+    nodes.to_csv(tmp_path / "nodes.csv", index=False)
+    out = tmp_path / "rep"
+    r = CliRunner().invoke(main, ["report", "--ties", str(ties), "--nodes", str(tmp_path / "nodes.csv"), "--directed",
+                                  "--scheme", "none", "--models", "--permutations", "30", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert '<section id="models">' in page and '<a href="#models">Models</a>' in page
+    assert page.index('id="models"') < page.index('id="methods"')
+    assert "<b>dept one</b>" not in page and "&lt;b&gt;dept one&lt;/b&gt;" in page
+    assert "https://doi.org/10.1007/s11336-007-9016-1" in page and "exactly a logistic regression" in page
+    for name in ("model_terms.csv", "model_blocks.csv", "cug.csv", "core_periphery_sectors.csv",
+                 "qap_correlations.csv"):
+        assert (out / "tables" / name).exists(), name
+    qc = pd.read_csv(out / "tables" / "qap_correlations.csv", encoding="utf-8-sig")
+    assert list(qc[["network_a", "network_b"]].iloc[0]) == ["advice", "friends"]

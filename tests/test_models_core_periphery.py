@@ -110,3 +110,20 @@ def test_too_small_or_empty():
         core_periphery(as_net(np.ones((3, 3)) - np.eye(3), ["x"] * 3, False), replicates=0)
     with pytest.raises(OptionError, match="undefined"):
         continuous_coreness(np.zeros((5, 5)))
+
+
+def test_continuous_coreness_is_the_least_squares_fit():
+    from scipy.optimize import least_squares
+
+    A, _ = planted(25, 6, 21, directed=True)
+    c, fit = continuous_coreness(A)
+    i, j = np.nonzero(~np.eye(25, dtype=bool))
+    M = (A + A.T) / 2
+
+    def resid(x):
+        return M[i, j] - x[i] * x[j]
+
+    best = least_squares(resid, np.full(25, 0.3), xtol=1e-14, ftol=1e-14, gtol=1e-14)
+    x = best.x * np.sign(best.x.sum())
+    np.testing.assert_allclose(c, x / np.linalg.norm(x), atol=1e-6)
+    assert fit == pytest.approx(np.corrcoef(A[i, j], (c[:, None] * c[None, :])[i, j])[0, 1])

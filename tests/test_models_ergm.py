@@ -116,3 +116,13 @@ def test_parse_formula_reads_options_and_response():
     t = parse_formula("y ~ edges + nodematch(sector, diff=TRUE) + nodemix('sector')")
     assert [str(x) for x in t] == ["edges", "nodematch(sector, diff=TRUE)", "nodemix(sector)"]
     assert t[1].option("diff") == "TRUE"
+
+
+def test_one_member_sector_leaves_an_empty_cell_out():
+    edges = [("a1", "a2"), ("a1", "b1"), ("a2", "b2"), ("b1", "b2"), ("b1", "c1"), ("a2", "a3"), ("b2", "a3")]
+    groups = {"a1": "a", "a2": "a", "a3": "a", "b1": "b", "b2": "b", "c1": "c"}
+    with pytest.warns(UserWarning, match="0 on every dyad.*mix.sector.c.c"):
+        res = fit_ergm(net_from_edges(edges, groups=groups), "edges + nodemix(sector)")
+    coef = dict(zip(res.terms["term"], res.terms["coefficient"]))
+    assert np.isnan(coef["mix.sector.c.c"])
+    assert coef["mix.sector.a.b"] == pytest.approx(_logit(3 / 6) - _logit(2 / 3), abs=1e-8)

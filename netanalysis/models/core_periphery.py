@@ -8,8 +8,9 @@ the model says nothing about them) or expected to be ties (``between="ones"``). 
 the highest fit is searched by hill climbing (best single move at each step, from the degree ranking
 and from ``starts`` random partitions); all moves are scored at once from tie counts.
 
-**Continuous model.** Coreness c_i ≥ 0 (scaled so Σc² = 1) maximises the correlation between the
-ties a_ij and c_i·c_j (L-BFGS with the analytic gradient, started from the leading eigenvector).
+**Continuous model.** Coreness c_i (scaled so Σc² = 1) is the least-squares fit c_i·c_j ≈ a_ij over
+pairs i ≠ j (Borgatti & Everett's continuous model); its fit is the correlation of a_ij with c_i·c_j.
+(Maximising that correlation directly is ill-posed: it drifts to c + constant, an additive model.)
 
 **Test.** Because the fit is maximised over partitions, relabelling organisations does not change
 it; the reference distribution is therefore the maximised fit of random graphs with the same number
@@ -147,41 +148,37 @@ def discrete_core(a: np.ndarray, *, between: str = "missing", starts: int = 10,
     return best_core.astype(bool), float(best_fit)
 
 
-def continuous_coreness(a: np.ndarray) -> tuple[np.ndarray, float]:
-    """Coreness c (Σc² = 1, sign so that Σc ≥ 0) maximising corr(a_ij, c_i c_j) over i ≠ j, and that fit."""
-    from scipy.optimize import minimize
+def continuous_coreness(a: np.ndarray, *, tol: float = 1e-10, max_iter: int = 5000) -> tuple[np.ndarray, float]:
+    """Coreness c (Σc² = 1, c ≥ 0 when the ties allow) and the correlation of a_ij with c_i·c_j over i ≠ j.
 
+    c is the least-squares rank-one fit of the ties off the diagonal, min Σ_{i≠j} (a_ij − c_i c_j)²
+    (directed ties enter through (a_ij + a_ji)/2), found by the fixed point
+    c_i = Σ_{j≠i} a_ij c_j / Σ_{j≠i} c_j². Maximising the correlation itself is ill-posed: it drifts
+    towards c + constant, an additive "degree" model, as the constant grows.
+    """
     A = np.asarray(a, dtype=float).copy()
     np.fill_diagonal(A, 0.0)
     n = len(A)
-    N = n * (n - 1)
-    Sa, Sa2 = A.sum(), (A ** 2).sum()
-    var_a = N * Sa2 - Sa ** 2
-    if var_a <= 0:
+    i, j = np.nonzero(~np.eye(n, dtype=bool))
+    if np.ptp(A[i, j]) == 0:
         raise OptionError("coreness is undefined when every pair has the same tie value (empty or complete)")
-    B = A + A.T
-
-    def neg_corr(c):
-        s1, s2 = c.sum(), (c ** 2).sum()
-        su, su2, sau = s1 ** 2 - s2, s2 ** 2 - (c ** 4).sum(), c @ A @ c
-        f = N * sau - Sa * su
-        g = N * su2 - su ** 2
-        if g <= 0:
-            return 1.0, np.zeros_like(c)
-        dsu = 2 * s1 - 2 * c
-        df = N * (B @ c) - Sa * dsu
-        dg = N * (4 * s2 * c - 4 * c ** 3) - 2 * su * dsu
-        r = f / np.sqrt(var_a * g)
-        grad = (df * g - 0.5 * f * dg) / (g ** 1.5 * np.sqrt(var_a))
-        return -r, -grad
-
-    w, V = np.linalg.eigh(B / 2)
-    c0 = np.abs(V[:, -1]) + 1e-3
-    res = minimize(neg_corr, c0, jac=True, method="L-BFGS-B", options={"maxiter": 2000, "gtol": 1e-10})
-    c = res.x / np.linalg.norm(res.x)
+    M = (A + A.T) / 2
+    c = M.sum(axis=1)
+    c = c / np.linalg.norm(c) * np.sqrt(max(M.sum(), 1e-12) / max(n * (n - 1), 1))
+    for _ in range(max_iter):
+        denom = (c ** 2).sum() - c ** 2
+        new = np.divide(M @ c, denom, out=np.zeros(n), where=denom > 0)
+        if np.max(np.abs(new - c)) < tol * max(1.0, np.abs(new).max()):
+            c = new
+            break
+        c = 0.5 * (c + new)                       # damped: the plain fixed point can oscillate
+    norm = np.linalg.norm(c)
+    c = c / norm if norm > 0 else c
     if c.sum() < 0:
         c = -c
-    return c, float(-neg_corr(c)[0])
+    u = (c[:, None] * c[None, :])[i, j]
+    fit = float(np.corrcoef(A[i, j], u)[0, 1]) if np.ptp(u) > 0 else float("nan")
+    return c, fit
 
 
 def _random_same_ties(gen: np.random.Generator, n: int, m: int, directed: bool) -> np.ndarray:

@@ -89,19 +89,24 @@ def fit_dyad_logit(X: np.ndarray, y: np.ndarray, names: list[str]) -> tuple[pd.D
     """Logistic regression of dyad indicators ``y`` on the design ``X`` (statsmodels GLM, binomial)."""
     import statsmodels.api as sm
 
-    extreme = _extreme_terms(X, y, names)
+    empty = [k for k in range(X.shape[1]) if names[k] != "edges" and not X[:, k].any()]
+    if empty:
+        warnings.warn("terms that are 0 on every dyad (e.g. a pair of one-member sectors) are left out: "
+                      + ", ".join(names[k] for k in empty), stacklevel=3)
+    extreme = {k: v for k, v in _extreme_terms(X, y, names).items() if k not in empty}
     keep_rows = np.ones(len(y), bool)
     for k in extreme:
         keep_rows &= X[:, k] == 0
-    keep_cols = [k for k in range(X.shape[1]) if k not in extreme]
+    keep_cols = [k for k in range(X.shape[1]) if k not in extreme and k not in empty]
     if extreme:
         warnings.warn("terms with no ties (or only ties) among their dyads have infinite coefficients: "
                       + ", ".join(f"{names[k]} ({'−' if v < 0 else '+'}inf)" for k, v in extreme.items()),
                       stacklevel=3)
     Xk, yk = X[keep_rows][:, keep_cols], y[keep_rows]
     if np.linalg.matrix_rank(Xk) < Xk.shape[1]:
-        raise OptionError("the terms are collinear (one is a combination of others), e.g. nodemix with "
-                          "base=none together with edges; drop one of them")
+        raise OptionError("the terms are collinear (one is a combination of the others, e.g. nodemix with "
+                          "base=none together with edges, or nodefactor with nodemix of the same attribute); "
+                          "drop one of them")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = sm.GLM(yk, Xk, family=sm.families.Binomial()).fit(method="IRLS", tol=1e-12, maxiter=200)
