@@ -199,7 +199,7 @@ def cug_test_matrix(a: np.ndarray, *, directed: bool, statistics: Sequence[str] 
         o = obs[s]
         rows.append({"statistic": s, "observed": o, "null": null, "replicates": replicates,
                      "null_mean": float(ok.mean()) if len(ok) else np.nan,
-                     "null_sd": float(ok.std(ddof=1)) if len(ok) > 1 else np.nan,
+                     "null_sd": (0.0 if np.ptp(ok) == 0 else float(ok.std(ddof=1))) if len(ok) > 1 else np.nan,
                      "p_le": float((ok <= o + 1e-12).mean()) if len(ok) else np.nan,
                      "p_ge": float((ok >= o - 1e-12).mean()) if len(ok) else np.nan,
                      "seed": seed if not isinstance(seed, np.random.Generator) else None})
