@@ -168,7 +168,7 @@ def _load(kw: dict):
             sector_column=kw["sector_column"], name_column=kw["name_column"], scheme=kw["scheme"],
             encoding=kw["encoding"], weighting=kw["projection"])
     if kw.get("survey") is not None:
-        from .io.survey import load_survey
+        from .survey_diagnostics import load_survey
 
         return load_survey(
             kw["survey"], kw["nodes"], format=kw["survey_format"], symmetrize=kw["symmetrize"],
@@ -256,17 +256,21 @@ def _analysis_options(fn):
     return fn
 
 
+def _network_line(net, m) -> str:
+    return (f"network: {m['nodes']} organisations, {m['ties']} ties, density {m['density']:.4f}"
+            + (f", reciprocity {m['reciprocity']:.3f}" if net.directed else "")
+            + f", {m['components']} components")
+
+
 def _run_analyze(net, out: Path, seed: int, permutations: int):
+    from .outputs import write_outputs
     from .pipeline import AnalysisOptions, analyze
 
     res = analyze(net, AnalysisOptions(seed=seed, permutations=permutations), progress=_progress_printer())
-    res.write(out)
-    m = res.network_metrics
+    write_outputs(res, out, command="analyze")
     for line in _account_lines(net):
         click.echo(line)
-    click.echo(f"network: {m['nodes']} organisations, {m['ties']} ties, density {m['density']:.4f}"
-               + (f", reciprocity {m['reciprocity']:.3f}" if net.directed else "")
-               + f", {m['components']} components")
+    click.echo(_network_line(net, res.network_metrics))
     click.echo(f"wrote {out}")
     return res
 
@@ -317,12 +321,14 @@ def demo(out, seed, permutations):
 def communities(out, seed, permutations, method, runs, resolution, unweighted, **kw):
     """Find communities (consensus of seeded runs) and their sector make-up; writes communities.csv,
     community_members.csv, community_links.csv and communities.json into --out."""
-    from .communities import consensus_communities, write_communities
+    from .outputs import write_outputs
+    from .pipeline import find_communities
 
     net = _load(kw)
     opts = {"resolution": resolution} if resolution is not None else {}
-    part = consensus_communities(net, method=method, runs=runs, weights=not unweighted, seed=seed, **opts)
-    write_communities(part, out)
+    res = find_communities(net, method=method, runs=runs, weights=not unweighted, seed=seed, **opts)
+    write_outputs(res, out, command="communities")
+    part = res.partition
     for line in _account_lines(net):
         click.echo(line)
     st = part.stability or {}
@@ -359,20 +365,17 @@ def helix(participations, unit_column, org_column, sector_column, scheme, year_c
           seed, drop_empty, encoding, out):
     """Triple/Quadruple Helix synergy (mutual information in bits; negative T_UIG = synergy) of the
     sectors taking part in each project; writes helix.json into --out."""
-    from .export import write_json
-    from .helix import helix_synergy
     from .io.participation import read_participations
+    from .outputs import write_outputs
+    from .pipeline import helix as helix_run
 
     p = read_participations(participations, unit_column=unit_column, org_column=org_column,
                             sector_column=sector_column, year_column=year_column, scheme=scheme,
                             encoding=encoding)
-    res = helix_synergy(p, sectors=[x.strip() for x in sectors.split(",") if x.strip()],
-                        bootstrap=bootstrap, seed=seed, drop_empty=drop_empty)
-    d = res.to_dict()
-    d["input"] = p.provenance
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(out / "helix.json", d)
-    click.echo(_helix_summary(res))
+    res = helix_run(p, sectors=[x.strip() for x in sectors.split(",") if x.strip()],
+                    bootstrap=bootstrap, seed=seed, drop_empty=drop_empty)
+    write_outputs(res, out, command="helix")
+    click.echo(_helix_summary(res.synergy))
     click.echo(f"wrote {out / 'helix.json'}")
 
 
@@ -430,12 +433,9 @@ def _run_report(net, *, out, name, title=None, seed=42, permutations=1000, force
                        options=ReportOptions(name=name, title=title, anonymize=anonymize,
                                              min_cell_size=min_cell_size, force=force, models=models),
                        inputs=inputs, parameters=parameters, progress=_progress_printer())
-    m = rep.analysis.network_metrics
     for line in _account_lines(net):
         click.echo(line)
-    click.echo(f"network: {m['nodes']} organisations, {m['ties']} ties, density {m['density']:.4f}"
-               + (f", reciprocity {m['reciprocity']:.3f}" if net.directed else "")
-               + f", {m['components']} components")
+    click.echo(_network_line(net, rep.analysis.network_metrics))
     click.echo(f"wrote {rep.path / 'index.html'} (and tables/, figures/, network.graphml, network.gexf, "
                "manifest.json)")
     return rep
@@ -535,14 +535,15 @@ def init(path, force):
 def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair, wave, **kw):
     """Sector gap diagnosis alone: writes sector_mixing.csv, boundary_spanners.csv, recommendations.csv,
     findings.json and findings.md into --out."""
-    from .findings import sector_gaps
+    from .outputs import write_outputs
+    from .pipeline import gaps as gap_diagnosis
 
     net = _load(kw)
     if wave is not None:
         net = net.view(wave=wave)
-    res = sector_gaps(net, permutations=permutations, seed=seed, adjust=adjust, alpha=alpha,
-                      max_ratio=max_ratio, method=link_score, per_pair=per_pair, wave=wave)
-    res.write(out)
+    res = gap_diagnosis(net, permutations=permutations, seed=seed, adjust=adjust, alpha=alpha,
+                        max_ratio=max_ratio, method=link_score, per_pair=per_pair, wave=wave)
+    write_outputs(res, out, command="gaps")
     for line in _account_lines(net):
         click.echo(line)
     s = res.mixing.summary
@@ -576,15 +577,15 @@ def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair
 @handle_errors
 def map_command(out, size_by, color_by, anonymize, title, permutations, seed, **kw):
     """Write the interactive network map (one offline HTML file) to --out."""
-    from .export import write_text
-    from .viz.map import map_page
+    from .outputs import write_outputs
+    from .pipeline import map_data
 
     net = _load(kw)
-    page = map_page(net, size_by=size_by, color_by=color_by, anonymize=anonymize, seed=seed,
-                    permutations=permutations, title=title)
-    write_text(out, page)
+    res = map_data(net, size_by=size_by, color_by=color_by, anonymize=anonymize, seed=seed,
+                   permutations=permutations, title=title)
+    written = write_outputs(res, out.parent, command="map", names={"map.html": out.name})
     click.echo(f"network: {net.n_nodes} organisations, {net.n_ties} ties")
-    click.echo(f"wrote {out} ({len(page.encode('utf-8')) / 1e6:.1f} MB)")
+    click.echo(f"wrote {out} ({written[0].stat().st_size / 1e6:.1f} MB)")
 
 
 # ------------------------------------------------------------------------------ compare (waves)
@@ -603,15 +604,14 @@ def compare(out, wave_from, wave_to, seed, permutations, **kw):
     compare_organisations.csv, compare_sector_pairs.csv, compare_positions.csv (shared map
     positions), compare.json and compare.md. With tidy ties, --symmetrize max|min|mean turns
     directed reports into undirected ties within each wave first."""
-    from .compare import compare_waves, wave_positions
-    from .export import write_csv
+    from .outputs import write_outputs
+    from .pipeline import compare as compare_run
 
     net = _load(kw)
     rule = None if kw.get("survey") is not None else kw.get("symmetrize")   # a survey is symmetrised on reading
-    res = compare_waves(net, waves=(wave_from, wave_to), symmetrize=rule, permutations=permutations, seed=seed)
-    res.write(out)
-    write_csv(Path(out) / "compare_positions.csv", wave_positions(net, waves=(wave_from, wave_to), seed=seed),
-              index=True)
+    result = compare_run(net, waves=(wave_from, wave_to), symmetrize=rule, permutations=permutations, seed=seed)
+    write_outputs(result, out, command="compare")
+    res = result.comparison
     s = res.summary
     click.echo(f"wave {s['wave_a']} → {s['wave_b']}: {s['ties_a']} → {s['ties_b']} ties: {s['formed']} formed, "
                f"{s['kept']} kept, {s['dissolved']} dissolved ({s['stronger']} stronger, {s['weaker']} weaker); "

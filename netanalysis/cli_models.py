@@ -67,16 +67,12 @@ def register(main: click.Group, *, load) -> None:
     def model(formula, relation, dyad_covariates, out, **kw):
         """Dyad-independent ERGM fitted exactly as logistic regression over dyads: writes model_terms.csv,
         model_blocks.csv (nodemix terms) and model_fit.json into --out."""
-        from .export import write_csv, write_json
         from .models.ergm import fit_ergm
+        from .outputs import write_outputs
 
         net = load(kw)
         res = fit_ergm(net, formula, relation=relation, covariates=_covariates(net, dyad_covariates, kw))
-        out.mkdir(parents=True, exist_ok=True)
-        write_csv(out / "model_terms.csv", res.terms)
-        if len(res.blocks):
-            write_csv(out / "model_blocks.csv", res.blocks)
-        write_json(out / "model_fit.json", res.fit)
+        write_outputs(res, out, command="model")
         f = res.fit
         click.echo(f"ERGM on {f['dyads']} dyads ({f['ties']} ties): log-likelihood {f['loglik']:.3f}, "
                    f"AIC {f['aic']:.2f}, BIC {f['bic']:.2f}")
@@ -105,21 +101,14 @@ def register(main: click.Group, *, load) -> None:
     def qap(formula, relation, dyad_covariates, out, family, null, weighted, permutations, seed, **kw):
         """MRQAP regression (as R sna netlm/netlogit) and QAP correlations of the ties with each predictor
         (as gcor + qaptest): writes qap_regression.csv, qap_correlations.csv and qap_fit.json into --out."""
-        from .export import write_csv, write_json
-        from .models.qap import qap_correlations, qap_regression
+        from .models.qap import qap_analysis
+        from .outputs import write_outputs
 
         net = load(kw)
-        cov = _covariates(net, dyad_covariates, kw)
-        res = qap_regression(net, formula, relation=relation, family=family, null=null, weighted=weighted,
-                             permutations=permutations, seed=seed, covariates=cov)
-        cor = qap_correlations(net, formula, relation=relation, weighted=weighted, permutations=permutations,
-                               seed=seed, covariates=cov)
-        out.mkdir(parents=True, exist_ok=True)
-        write_csv(out / "qap_regression.csv", res.coefficients)
-        write_csv(out / "qap_correlations.csv", cor)
-        write_json(out / "qap_fit.json", {"formula": formula, "relation": relation or "all", "family": family,
-                                          "null": res.null, "permutations": permutations, "seed": seed,
-                                          "directed": net.directed, **res.fit})
+        run = qap_analysis(net, formula, relation=relation, family=family, null=null, weighted=weighted,
+                           permutations=permutations, seed=seed, covariates=_covariates(net, dyad_covariates, kw))
+        write_outputs(run, out, command="qap")
+        res = run.regression
         stat = "t" if family == "linear" else "z"
         click.echo(f"MRQAP ({family}, {'double semi-partialling' if res.null == 'dsp' else 'y-permutation'}, "
                    f"{permutations} permutations, seed {seed}) on {res.fit['n_dyads']} dyads"
@@ -146,16 +135,15 @@ def register(main: click.Group, *, load) -> None:
     @handle_errors
     def cug(relation, dyad_covariates, out, statistics, null, groups, replicates, seed, **kw):
         """Conditional uniform graph tests (as R sna cug.test): writes cug.csv into --out."""
-        from .export import write_csv
         from .models.cug import cug_test
+        from .outputs import write_outputs
 
         net = load(kw)
         if relation:
             net = net.view(type=relation)
         res = cug_test(net, statistics=[s.strip() for s in statistics.split(",") if s.strip()], null=null,
                        replicates=replicates, seed=seed, groups=groups)
-        out.mkdir(parents=True, exist_ok=True)
-        write_csv(out / "cug.csv", res.table)
+        write_outputs(res, out, command="cug")
         click.echo(f"CUG tests against {replicates} random graphs ({null}), seed {seed}:")
         for r in res.table.itertuples():
             click.echo(f"  {r.statistic:<15} observed {_fmt(r.observed)}, random {_fmt(r.null_mean)} ± {_fmt(r.null_sd)}; "
@@ -176,22 +164,14 @@ def register(main: click.Group, *, load) -> None:
     def core_periphery_cmd(relation, dyad_covariates, out, between, replicates, seed, **kw):
         """Borgatti–Everett core–periphery: writes core_periphery_nodes.csv, core_periphery_sectors.csv and
         core_periphery.json into --out."""
-        from .export import write_csv, write_json
         from .models.core_periphery import core_periphery
+        from .outputs import write_outputs
 
         net = load(kw)
         if relation:
             net = net.view(type=relation)
         res = core_periphery(net, between=between, replicates=replicates, seed=seed)
-        out.mkdir(parents=True, exist_ok=True)
-        nodes = res.nodes.copy()
-        nodes.insert(0, "name", net.name.reindex(nodes.index).to_numpy())
-        write_csv(out / "core_periphery_nodes.csv", nodes, index=True)
-        write_csv(out / "core_periphery_sectors.csv", res.sectors)
-        write_json(out / "core_periphery.json", {"fit": res.fit, "continuous_fit": res.continuous_fit,
-                                                 "p_value": res.p_value, "replicates": replicates, "seed": seed,
-                                                 "between": between, "core_size": int(res.nodes["core"].sum()),
-                                                 "organisations": net.n_nodes, "directed": net.directed})
+        write_outputs(res, out, command="core-periphery")
         click.echo(f"core: {int(res.nodes['core'].sum())} of {net.n_nodes} organisations; fit {res.fit:.3f} "
                    f"(p {_fmt(res.p_value)} against {replicates} random graphs with as many ties); "
                    f"continuous fit {res.continuous_fit:.3f}")

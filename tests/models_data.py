@@ -74,7 +74,16 @@ def oracle_cases() -> dict:
     }
 
 
-def mc_tolerance(p: float, reps: int = 2000) -> float:
-    """Allowed |p_ours − p_R| for two independent Monte-Carlo estimates of p at ``reps`` draws each
-    (4.5 standard errors of the difference, plus a little for p near 0 or 1)."""
-    return 4.5 * np.sqrt(max(p * (1 - p), 0.0) * 2 / reps) + 0.004
+def mc_tolerance(p: float, reps: int = 2000, ours: int = 2000) -> float:
+    """Allowed |p_ours − p_R| for two independent Monte-Carlo estimates of p, R's at ``reps`` draws and ours
+    at ``ours`` (4.5 standard errors of the difference, plus a little for p near 0 or 1)."""
+    return 4.5 * np.sqrt(max(p * (1 - p), 0.0) * (1 / reps + 1 / ours)) + 0.004
+
+
+def mrqap_oracle() -> pd.DataFrame | None:
+    """Every mrqap_oracle*.csv (make_oracle.R may write it in pieces), one row per case/family/null/term."""
+    files = sorted(DATA.glob("mrqap_oracle*.csv"))
+    if not files:
+        return None
+    df = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
+    return df.drop_duplicates(["case", "family", "null", "term"], keep="first")

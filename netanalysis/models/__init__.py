@@ -15,8 +15,17 @@ from .core_periphery import CorePeriphery, core_periphery
 from .cug import CUGResult, cug_test
 from .ergm import ERGMResult, fit_ergm
 from .formula import build_design, parse_formula
-from .qap import MRQAPResult, QAPCorrelation, mrqap, qap_correlation, qap_correlations, qap_regression
+from .qap import (
+                  MRQAPResult,
+                  QAPAnalysis,
+                  QAPCorrelation,
+                  mrqap,
+                  qap_analysis,
+                  qap_correlation,
+                  qap_correlations,
+                  qap_regression,
+)
 
 __all__ = ["CorePeriphery", "core_periphery", "CUGResult", "cug_test", "ERGMResult", "fit_ergm", "build_design",
-           "parse_formula", "MRQAPResult", "QAPCorrelation", "mrqap", "qap_correlation", "qap_correlations",
-           "qap_regression"]
+           "parse_formula", "MRQAPResult", "QAPAnalysis", "qap_analysis", "QAPCorrelation", "mrqap",
+           "qap_correlation", "qap_correlations", "qap_regression"]

@@ -3,7 +3,8 @@ report's Models section). :mod:`netanalysis.columns` merges :data:`MODEL_TABLES`
 
 from __future__ import annotations
 
-__all__ = ["MODEL_TABLES"]
+__all__ = ["MODEL_TABLES", "MODEL_TERMS", "MODEL_BLOCKS", "MODEL_FIT", "QAP_REGRESSION", "QAP_CORRELATIONS",
+           "QAP_FIT", "CUG", "CORE_PERIPHERY_NODES", "CORE_PERIPHERY_SECTORS", "CORE_PERIPHERY"]
 
 _P_SHARES = ("Share of the {what} whose {stat} is {rel} the observed one (R sna's convention: no +1 "
              "correction; 0 means none of them).")

@@ -48,7 +48,7 @@ class CorePeriphery:
     Attributes
     ----------
     nodes : pandas.DataFrame
-        Indexed by id: ``sector``, ``coreness`` (continuous, Σ² = 1), ``core`` (bool, discrete).
+        Indexed by id: ``name``, ``sector``, ``coreness`` (continuous, Σ² = 1), ``core`` (bool, discrete).
     sectors : pandas.DataFrame
         One row per sector: ``sector``, ``organisations``, ``in_core``, ``share_in_core`` (of the
         sector's organisations), ``share_of_core`` (of the core), ``mean_coreness``.
@@ -73,6 +73,13 @@ class CorePeriphery:
 
     def to_frame(self) -> pd.DataFrame:
         return self.nodes.reset_index()
+
+    def to_dict(self) -> dict:
+        """``core_periphery.json``: the fit, its test and the run."""
+        return {"fit": self.fit, "continuous_fit": self.continuous_fit, "p_value": self.p_value,
+                "replicates": self.replicates, "seed": self.seed, "between": self.between,
+                "core_size": int(self.nodes["core"].sum()), "organisations": len(self.nodes),
+                "directed": self.directed}
 
 
 def _fit_from_counts(nc, t_cc, t_pp, n: int, total: float, between: str):
@@ -228,8 +235,8 @@ def core_periphery(net, *, between: str = "missing", replicates: int = 200, star
         better += discrete_core(R, between=between, starts=max(2, starts // 2), seed=gen)[1] >= fit - 1e-12
     p = (better + 1) / (replicates + 1) if replicates else float("nan")
     labels = net.attribute(groups).astype(str)
-    nodes = pd.DataFrame({"sector": labels.to_numpy(), "coreness": coreness, "core": core},
-                         index=net.ids)
+    nodes = pd.DataFrame({"name": net.name.to_numpy(), "sector": labels.to_numpy(), "coreness": coreness,
+                          "core": core}, index=net.ids)
     g = nodes.groupby("sector", sort=True)
     sectors = pd.DataFrame({"organisations": g.size(), "in_core": g["core"].sum().astype(int),
                             "mean_coreness": g["coreness"].mean()})

@@ -45,7 +45,8 @@ from ..errors import OptionError
 from ..random import rng as make_rng
 from .dyads import dyad_index, permutation_batches, permuted_dyads, symmetric_fill
 
-__all__ = ["QAPCorrelation", "MRQAPResult", "qap_correlation", "mrqap", "NULLS", "FAMILIES"]
+__all__ = ["QAPCorrelation", "MRQAPResult", "QAPAnalysis", "qap_correlation", "mrqap", "qap_regression",
+           "qap_correlations", "qap_analysis", "NULLS", "FAMILIES"]
 
 NULLS = ("dsp", "y")
 FAMILIES = ("linear", "logistic")
@@ -458,3 +459,30 @@ def qap_correlations(net, formula: str, *, relation: str | None = None, weighted
                             names=(relation or "ties", name)).to_frame()
             for name, m in zip(design.names, design.matrices)]
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+@dataclass(frozen=True)
+class QAPAnalysis:
+    """What ``netanalysis qap`` computes: the MRQAP fit and the QAP correlation of the response with each
+    predictor, with the parameters of the run (the command's typed result)."""
+
+    regression: MRQAPResult
+    correlations: pd.DataFrame
+    parameters: dict
+
+    def fit_document(self) -> dict:
+        """``qap_fit.json``: the parameters and the fit figures."""
+        return {**self.parameters, "null": self.regression.null, **self.regression.fit}
+
+
+def qap_analysis(net, formula: str, *, relation: str | None = None, family: str = "linear", null: str = "dsp",
+                 weighted: bool = False, permutations: int = 1000, seed: int | None = None,
+                 covariates: Mapping[str, np.ndarray] | None = None) -> QAPAnalysis:
+    """:func:`qap_regression` and :func:`qap_correlations` on the same terms, as one result."""
+    reg = qap_regression(net, formula, relation=relation, family=family, null=null, weighted=weighted,
+                         permutations=permutations, seed=seed, covariates=covariates)
+    cor = qap_correlations(net, formula, relation=relation, weighted=weighted, permutations=permutations,
+                           seed=seed, covariates=covariates)
+    params = {"formula": formula, "relation": relation or "all", "family": family, "permutations": permutations,
+              "seed": seed, "directed": bool(net.directed)}
+    return QAPAnalysis(reg, cor, params)

@@ -1,8 +1,8 @@
 """The report's optional "Models" section (``netanalysis report --models``).
 
 :func:`models_section` computes the tables (pure); :func:`render_models_html` draws them as an HTML
-fragment (every data string escaped); :func:`add_models` is the one hook the report builder calls: it
-writes the tables into the report's ``tables/`` folder and inserts the section before "Methods".
+fragment (every data string escaped); :func:`insert_models_html` puts it into the report page before
+"Methods". The tables are written through the output registry (``tables/model_terms.csv`` …).
 """
 
 from __future__ import annotations
@@ -10,14 +10,13 @@ from __future__ import annotations
 import html
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import NetAnalysisError
 
-__all__ = ["ModelsSection", "models_section", "render_models_html", "add_models", "REFERENCES"]
+__all__ = ["ModelsSection", "models_section", "render_models_html", "insert_models_html", "REFERENCES"]
 
 REFERENCES = [
     "Anderson, B. S., Butts, C., & Carley, K. (1999). The interaction of size and density with graph-level "
@@ -169,15 +168,9 @@ def methods_paragraph(sec: ModelsSection) -> str:
             f"Seed {sec.seed}; {sec.replicates} random graphs or relabellings per test.")
 
 
-def add_models(page: str, net, folder: Path, files: list, *, seed: int | None, replicates: int) -> str:
-    """Compute the section, write its tables into ``folder/tables`` (appending to ``files``), return the page
-    with the section inserted before "Methods" and a link to it in the navigation."""
-    from ..export import write_csv
-
-    sec = models_section(net, seed=seed, replicates=replicates)
-    for name, df in sec.tables.items():
-        files.append(write_csv(Path(folder) / "tables" / name, df))
-    fragment = render_models_html(sec, directed=net.directed)
+def insert_models_html(page: str, sec: ModelsSection, *, directed: bool) -> str:
+    """The page with the section inserted before "Methods" and a link to it in the navigation."""
+    fragment = render_models_html(sec, directed=directed)
     anchor = '<section id="methods">'
     page = page.replace(anchor, fragment + "\n" + anchor, 1) if anchor in page else page.replace(
         "</main>", fragment + "\n</main>", 1)

@@ -2,7 +2,10 @@
 # cug.test). R is NOT needed to run the tests: they read the CSV files written here.
 #
 # Provenance: run from the repository root with
-#   Rscript tests/data/models/make_oracle.R tests/data/models
+#   Rscript tests/data/models/make_oracle.R tests/data/models [PART]
+# PART (default all) computes one piece into its own file, so pieces can run in parallel:
+# "mrqap:CASE,CASE[:FAMILY[:NULL[:REPS]]]" → mrqap_oracle_<...>.csv, "gcor" → gcor_oracle.csv,
+# "cug" → cug_oracle.csv. The tests read every mrqap_oracle*.csv and use its reps column.
 # (R 4.2.2, sna 2.7-1 from the Debian package r-cran-sna; versions are written into every CSV).
 # Networks (tests/data/models/networks/, copied from ../shared/datasets/classic-sna, from
 # schochastics/networkdata, MIT): Lazega's law firm (71 lawyers: advice, cowork, friends; office,
@@ -11,6 +14,7 @@
 suppressMessages(library(sna))
 args <- commandArgs(trailingOnly = TRUE)
 dst <- if (length(args) >= 1) args[1] else "tests/data/models"
+part <- if (length(args) >= 2) args[2] else "all"
 src <- file.path(dst, "networks")
 set.seed(20261130)
 REPS <- 2000
@@ -35,12 +39,14 @@ rnd <- data.frame(id = 1:nr, group = sample(c("a", "b", "c"), nr, replace = TRUE
 ry <- rgraph(nr, tprob = 0.12)
 rx1 <- ry * (runif(nr * nr) < 0.3) + rgraph(nr, tprob = 0.1); rx1[rx1 > 1] <- 1; diag(rx1) <- 0
 rx2 <- rgraph(nr, tprob = 0.15)
-for (nm in c("rand_y", "rand_x1", "rand_x2")) {
-  g <- get(sub("rand_", "r", nm))
-  w <- which(g == 1, arr.ind = TRUE)
-  write.csv(data.frame(from = w[, 1], to = w[, 2]), file.path(src, paste0(nm, "_edges.csv")), row.names = FALSE)
+if (part == "all") {
+  for (nm in c("rand_y", "rand_x1", "rand_x2")) {
+    g <- get(sub("rand_", "r", nm))
+    w <- which(g == 1, arr.ind = TRUE)
+    write.csv(data.frame(from = w[, 1], to = w[, 2]), file.path(src, paste0(nm, "_edges.csv")), row.names = FALSE)
+  }
+  write.csv(rnd, file.path(src, "rand_nodes.csv"), row.names = FALSE)
 }
-write.csv(rnd, file.path(src, "rand_nodes.csv"), row.names = FALSE)
 
 law <- read.csv(file.path(src, "law_nodes.csv")); nl <- nrow(law)
 ht <- read.csv(file.path(src, "ht_nodes.csv")); nh <- nrow(ht)
@@ -60,12 +66,17 @@ cases <- list(
                                  absdiff_age = absdiff(law$age)))
 )
 
+pp <- strsplit(part, ":")[[1]]
+mrqap_cases <- if (part == "all") names(cases) else if (pp[1] == "mrqap") strsplit(pp[2], ",")[[1]] else character(0)
+families <- if (length(pp) >= 3 && pp[3] != "all") pp[3] else c("linear", "logistic")
+nulls <- if (length(pp) >= 4 && pp[4] != "all") pp[4] else c("qap", "qapy")
+if (length(pp) >= 5) REPS <- as.integer(pp[5])
 rows <- list()
-for (cn in names(cases)) {
+for (cn in mrqap_cases) {
   cs <- cases[[cn]]
   xs <- array(0, dim = c(length(cs$x), nrow(cs$y), nrow(cs$y)))
   for (k in seq_along(cs$x)) xs[k, , ] <- cs$x[[k]]
-  for (fam in c("linear", "logistic")) for (nh0 in c("qap", "qapy")) {
+  for (fam in families) for (nh0 in nulls) {
     f <- if (fam == "linear") netlm else netlogit
     r <- f(cs$y, xs, mode = cs$mode, nullhyp = nh0, reps = REPS)
     se <- if (fam == "linear") r$coefficients / r$tstat else r$se
@@ -78,10 +89,11 @@ for (cn in names(cases)) {
       deviance = if (fam == "logistic") sprintf("%.17g", r$deviance) else NA, ver)
   }
 }
-write.csv(do.call(rbind, rows), file.path(dst, "mrqap_oracle.csv"), row.names = FALSE)
+if (length(rows)) write.csv(do.call(rbind, rows), file.path(dst, if (part == "all") "mrqap_oracle.csv" else
+  paste0("mrqap_oracle_", gsub("[^A-Za-z0-9_]+", "_", sub("^mrqap:", "", part)), ".csv")), row.names = FALSE)
 
 rows <- list()
-for (cn in names(cases)) {
+for (cn in if (part %in% c("all", "gcor")) names(cases) else character(0)) {
   cs <- cases[[cn]]
   for (xn in names(cs$x)) {
     q <- qaptest(list(cs$y, cs$x[[xn]]), gcor, g1 = 1, g2 = 2, mode = cs$mode, reps = REPS)
@@ -90,12 +102,12 @@ for (cn in names(cases)) {
       p_ge = q$pgreq, p_le = q$pleeq, reps = REPS, ver)
   }
 }
-write.csv(do.call(rbind, rows), file.path(dst, "gcor_oracle.csv"), row.names = FALSE)
+if (length(rows)) write.csv(do.call(rbind, rows), file.path(dst, "gcor_oracle.csv"), row.names = FALSE)
 
 rows <- list()
 degcent <- function(g, mode = "digraph", diag = FALSE) centralization(g, degree, mode = mode, diag = diag)
 stats <- list(density = gden, transitivity = gtrans, centralization = degcent)
-for (cn in names(cases)) {
+for (cn in if (part %in% c("all", "cug")) names(cases) else character(0)) {
   cs <- cases[[cn]]
   for (sn in names(stats)) for (cm in c("size", "edges", "dyad.census")) {
     r <- cug.test(cs$y, stats[[sn]], mode = cs$mode, cmode = cm, reps = REPS)
@@ -104,5 +116,5 @@ for (cn in names(cases)) {
       null_mean = mean(r$rep.stat), reps = REPS, ver)
   }
 }
-write.csv(do.call(rbind, rows), file.path(dst, "cug_oracle.csv"), row.names = FALSE)
+if (length(rows)) write.csv(do.call(rbind, rows), file.path(dst, "cug_oracle.csv"), row.names = FALSE)
 cat("done\n")
