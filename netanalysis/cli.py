@@ -8,6 +8,7 @@ failure exits 1 with the error (``--debug`` shows the traceback).
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -21,7 +22,13 @@ EXIT_INPUT, EXIT_UNEXPECTED = 2, 1
 
 
 def _progress_printer():
-    """A callable showing stage names on stderr when it is a terminal (nothing otherwise)."""
+    """A callable showing stage names on stderr when it is a terminal (nothing otherwise).
+
+    With ``NETANALYSIS_PROGRESS=plain`` (the web app's worker processes) every stage is one
+    ``progress: NAME`` line on stderr.
+    """
+    if os.environ.get("NETANALYSIS_PROGRESS") == "plain":
+        return lambda name: print(f"progress: {name}", file=sys.stderr, flush=True)
     if not sys.stderr.isatty():
         return None
     from rich.console import Console
@@ -87,6 +94,10 @@ def input_options(fn):
         click.option("--strict", is_flag=True,
                      help="Error on ties naming ids missing from --nodes (default: add them as 'unknown')."),
         click.option("--encoding", default=None, help="Override encoding detection (e.g. cp1251)."),
+        click.option("--sheet", default=None,
+                     help="Workbook sheet of the ties/survey/participations file [default: the active "
+                          "visible sheet; a warning names other sheets holding data]."),
+        click.option("--nodes-sheet", default=None, help="Workbook sheet of the --nodes file [default: as --sheet]."),
     ]
     for opt in reversed(opts):
         fn = opt(fn)
@@ -149,6 +160,15 @@ def survey_options(fn):
 
 
 def _load(kw: dict):
+    """Read the network the options describe (the sheet choices apply to workbooks read meanwhile)."""
+    from .io.tables import use_sheets
+
+    main_file = next((kw[k] for k in ("ties", "participations", "survey") if kw.get(k) is not None), None)
+    with use_sheets({main_file: kw.pop("sheet", None), kw.get("nodes"): kw.pop("nodes_sheet", None)}):
+        return _load_tables(kw)
+
+
+def _load_tables(kw: dict):
     from .errors import OptionError
     from .io import load_network
 
@@ -226,7 +246,33 @@ def _account_lines(net) -> list[str]:
     return lines
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _OneLineErrors(click.Group):
+    """Usage errors (unknown option, bad value) as one line ``error: …`` with exit code 2, like every
+    other error of the command line (click prints usage and a hint on three lines otherwise)."""
+
+    def main(self, *args, **kwargs):
+        standalone = kwargs.pop("standalone_mode", True)
+        if not standalone:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as ex:
+            ex.show()
+            sys.exit(ex.exit_code)
+        except click.ClickException as ex:
+            msg = " ".join(ex.format_message().split())
+            ctx = getattr(ex, "ctx", None)
+            hint = f" (see {ctx.command_path} --help)" if isinstance(ex, click.UsageError) and ctx else ""
+            click.echo(f"error: {msg}{hint}", err=True)
+            sys.exit(ex.exit_code)
+        except click.exceptions.Abort:
+            click.echo("aborted", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+@click.group(cls=_OneLineErrors,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="netanalysis")
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 def main(debug):
@@ -249,11 +295,24 @@ def validate(**kw):
 
 
 def _analysis_options(fn):
-    fn = click.option("--permutations", type=click.IntRange(0), default=1000, show_default=True,
+    fn = click.option("--permutations", type=click.IntRange(0, 1_000_000), default=1000, show_default=True,
                       help="Label permutations for significance tests.")(fn)
-    fn = click.option("--seed", type=int, default=42, show_default=True,
-                      help="Seed for every random step.")(fn)
+    fn = click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=42, show_default=True,
+                      help="Seed for every random step (a whole number ≥ 0).")(fn)
     return fn
+
+
+def _force_option(fn):
+    return click.option("--force", is_flag=True,
+                        help="Write into --out even if it is neither empty nor a previous netanalysis output "
+                             "(its other files are kept unless netanalysis writes a file of the same name).")(fn)
+
+
+def _writing(out: Path, command: str, force: bool):
+    """The one output-folder rule (netanalysis.outdir): yields a temporary folder to write into."""
+    from .outdir import output_folder
+
+    return output_folder(out, command=command, force=force)
 
 
 def _network_line(net, m) -> str:
@@ -262,12 +321,15 @@ def _network_line(net, m) -> str:
             + f", {m['components']} components")
 
 
-def _run_analyze(net, out: Path, seed: int, permutations: int):
+def _run_analyze(net, out: Path, seed: int, permutations: int, force: bool = False):
+    from .outdir import check_output_folder
     from .outputs import write_outputs
     from .pipeline import AnalysisOptions, analyze
 
+    check_output_folder(out, force=force)          # fail before the analysis, not after
     res = analyze(net, AnalysisOptions(seed=seed, permutations=permutations), progress=_progress_printer())
-    write_outputs(res, out, command="analyze")
+    with _writing(out, "analyze", force) as folder:
+        write_outputs(res, folder, command="analyze")
     for line in _account_lines(net):
         click.echo(line)
     click.echo(_network_line(net, res.network_metrics))
@@ -281,26 +343,31 @@ def _run_analyze(net, out: Path, seed: int, permutations: int):
 @survey_options
 @_analysis_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Output folder (created if needed).")
+              help="Output folder: new, empty or a previous netanalysis output (else --force).")
+@_force_option
 @handle_errors
-def analyze(out, seed, permutations, **kw):
+def analyze(out, seed, permutations, force, **kw):
     """Run every analysis and write the output contract into --out."""
-    _run_analyze(_load(kw), out, seed, permutations)
+    from .outdir import check_output_folder
+
+    check_output_folder(out, force=force)
+    _run_analyze(_load(kw), out, seed, permutations, force)
 
 
 @main.command()
 @_analysis_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/demo"),
               show_default=True, help="Output folder.")
+@_force_option
 @handle_errors
-def demo(out, seed, permutations):
+def demo(out, seed, permutations, force):
     """Make the full report on the bundled default dataset (writes reports/demo/index.html)."""
     from .datasets import load_default
 
     net = load_default()
     click.echo(f"dataset: {net.provenance.get('dataset', 'bundled default')}")
     _run_report(net, out=out, name="demo", title=f"Demo: {net.provenance.get('dataset', 'bundled dataset')}",
-                seed=seed, permutations=permutations)
+                seed=seed, permutations=permutations, force=force)
 
 
 @main.command()
@@ -316,18 +383,22 @@ def demo(out, seed, permutations):
               help="Resolution (Leiden, Louvain): higher gives more, smaller communities [default: 1].")
 @click.option("--unweighted", is_flag=True, help="Count every tie as 1 instead of using tie strengths.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Output folder (created if needed).")
+              help="Output folder: new, empty or a previous netanalysis output (else --force).")
+@_force_option
 @handle_errors
-def communities(out, seed, permutations, method, runs, resolution, unweighted, **kw):
+def communities(out, seed, permutations, method, runs, resolution, unweighted, force, **kw):
     """Find communities (consensus of seeded runs) and their sector make-up; writes communities.csv,
     community_members.csv, community_links.csv and communities.json into --out."""
+    from .outdir import check_output_folder
     from .outputs import write_outputs
     from .pipeline import find_communities
 
+    check_output_folder(out, force=force)
     net = _load(kw)
     opts = {"resolution": resolution} if resolution is not None else {}
     res = find_communities(net, method=method, runs=runs, weights=not unweighted, seed=seed, **opts)
-    write_outputs(res, out, command="communities")
+    with _writing(out, "communities", force) as folder:
+        write_outputs(res, folder, command="communities")
     part = res.partition
     for line in _account_lines(net):
         click.echo(line)
@@ -355,26 +426,30 @@ def communities(out, seed, permutations, method, runs, resolution, unweighted, *
                    "science,business,government,civil_society.")
 @click.option("--bootstrap", type=click.IntRange(0), default=1000, show_default=True,
               help="Bootstrap resamples of projects for the intervals (0 = none).")
-@click.option("--seed", type=int, default=42, show_default=True, help="Seed of the bootstrap.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=42, show_default=True, help="Seed of the bootstrap.")
 @click.option("--drop-empty", is_flag=True, help="Leave out projects with none of the sectors.")
 @click.option("--encoding", default=None, help="Override encoding detection (e.g. cp1251).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Output folder (created if needed); writes helix.json.")
+              help="Output folder (new, empty or a previous netanalysis output, else --force); writes helix.json.")
+@_force_option
 @handle_errors
 def helix(participations, unit_column, org_column, sector_column, scheme, year_column, sectors, bootstrap,
-          seed, drop_empty, encoding, out):
+          seed, drop_empty, encoding, out, force):
     """Triple/Quadruple Helix synergy (mutual information in bits; negative T_UIG = synergy) of the
     sectors taking part in each project; writes helix.json into --out."""
     from .io.participation import read_participations
+    from .outdir import check_output_folder
     from .outputs import write_outputs
     from .pipeline import helix as helix_run
 
+    check_output_folder(out, force=force)
     p = read_participations(participations, unit_column=unit_column, org_column=org_column,
                             sector_column=sector_column, year_column=year_column, scheme=scheme,
                             encoding=encoding)
     res = helix_run(p, sectors=[x.strip() for x in sectors.split(",") if x.strip()],
                     bootstrap=bootstrap, seed=seed, drop_empty=drop_empty)
-    write_outputs(res, out, command="helix")
+    with _writing(out, "helix", force) as folder:
+        write_outputs(res, folder, command="helix")
     click.echo(_helix_summary(res.synergy))
     click.echo(f"wrote {out / 'helix.json'}")
 
@@ -530,20 +605,24 @@ def init(path, force):
 @click.option("--wave", default=None,
               help="Analyse only the ties of this survey wave (its response rates are used, when known).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Output folder (created if needed).")
+              help="Output folder: new, empty or a previous netanalysis output (else --force).")
+@_force_option
 @handle_errors
-def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair, wave, **kw):
+def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair, wave, force, **kw):
     """Sector gap diagnosis alone: writes sector_mixing.csv, boundary_spanners.csv, recommendations.csv,
     findings.json and findings.md into --out."""
+    from .outdir import check_output_folder
     from .outputs import write_outputs
     from .pipeline import gaps as gap_diagnosis
 
+    check_output_folder(out, force=force)
     net = _load(kw)
     if wave is not None:
         net = net.view(wave=wave)
     res = gap_diagnosis(net, permutations=permutations, seed=seed, adjust=adjust, alpha=alpha,
                         max_ratio=max_ratio, method=link_score, per_pair=per_pair, wave=wave)
-    write_outputs(res, out, command="gaps")
+    with _writing(out, "gaps", force) as folder:
+        write_outputs(res, folder, command="gaps")
     for line in _account_lines(net):
         click.echo(line)
     s = res.mixing.summary
@@ -573,7 +652,7 @@ def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair
 @click.option("--title", default=None, help="Page title.")
 @click.option("--permutations", type=click.IntRange(0), default=1000, show_default=True,
               help="Label permutations for the sector mixing test (weak pairs).")
-@click.option("--seed", type=int, default=42, show_default=True, help="Seed for layout and tests.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=42, show_default=True, help="Seed for layout and tests.")
 @handle_errors
 def map_command(out, size_by, color_by, anonymize, title, permutations, seed, **kw):
     """Write the interactive network map (one offline HTML file) to --out."""
@@ -596,21 +675,25 @@ def map_command(out, size_by, color_by, anonymize, title, permutations, seed, **
 @click.option("--from", "wave_from", required=True, help="First (earlier) wave, a value of the wave column.")
 @click.option("--to", "wave_to", required=True, help="Second (later) wave.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Output folder (created if needed).")
+              help="Output folder: new, empty or a previous netanalysis output (else --force).")
+@_force_option
 @handle_errors
-def compare(out, wave_from, wave_to, seed, permutations, **kw):
+def compare(out, wave_from, wave_to, seed, permutations, force, **kw):
     """Compare two waves: ties formed, kept and dissolved, organisations joining and leaving, and the
     change of density, E-I and sector mixing with permutation tests. Writes compare_ties.csv,
     compare_organisations.csv, compare_sector_pairs.csv, compare_positions.csv (shared map
     positions), compare.json and compare.md. With tidy ties, --symmetrize max|min|mean turns
     directed reports into undirected ties within each wave first."""
+    from .outdir import check_output_folder
     from .outputs import write_outputs
     from .pipeline import compare as compare_run
 
+    check_output_folder(out, force=force)
     net = _load(kw)
     rule = None if kw.get("survey") is not None else kw.get("symmetrize")   # a survey is symmetrised on reading
     result = compare_run(net, waves=(wave_from, wave_to), symmetrize=rule, permutations=permutations, seed=seed)
-    write_outputs(result, out, command="compare")
+    with _writing(out, "compare", force) as folder:
+        write_outputs(result, folder, command="compare")
     res = result.comparison
     s = res.summary
     click.echo(f"wave {s['wave_a']} → {s['wave_b']}: {s['ties_a']} → {s['ties_b']} ties: {s['formed']} formed, "
@@ -628,10 +711,38 @@ def compare(out, wave_from, wave_to, seed, permutations, **kw):
     click.echo(f"wrote {out}")
 
 
+<<<<<<< HEAD
 # ---- models (issue 16): model, qap, cug, core-periphery live in cli_models.py ----
 from .cli_models import register as _register_models  # noqa: E402
 
 _register_models(main, load=_load)
+=======
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback needs --allow-remote.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("netanalysis-data"),
+              show_default=True, help="Folder where uploads and reports of the analyses are kept.")
+@click.option("--allow-remote", is_flag=True,
+              help="Allow a non-loopback --host (other machines could then reach the partner data).")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in the browser.")
+@click.option("--max-upload-mb", type=click.FloatRange(0, min_open=True), default=200, show_default=True,
+              help="Largest upload (all files of one request together), in MB.")
+@click.option("--workers", type=click.IntRange(1), default=2, show_default=True,
+              help="Analyses that run at the same time (the rest wait in a queue).")
+@handle_errors
+def serve(host, port, data_dir, allow_remote, no_browser, max_upload_mb, workers):
+    """Start the local web app: upload files, choose columns, run, read and download the report."""
+    from .webapp import is_loopback
+    from .webapp import serve as run_server
+
+    if allow_remote and not is_loopback(host):
+        click.echo(f"warning: listening on {host}: anyone who can reach this machine can upload and read "
+                   "analyses (protect it with a firewall or a reverse proxy with authentication)", err=True)
+    click.echo(f"netanalysis web app on http://{host}:{port}/ (data in {data_dir}); Ctrl+C stops it")
+    run_server(host=host, port=port, data_dir=data_dir, allow_remote=allow_remote, open_browser=not no_browser,
+               max_upload_mb=max_upload_mb, workers=workers)
+>>>>>>> main
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -243,7 +243,8 @@ NAME_MATCHES: dict[str, str] = {
     "name": "Roster name of the matched organisation (empty when unmatched).",
     "candidate": "Unmatched names: the closest roster id (scored in the score column), for review.",
     "count": "How many times this spelling occurs in the input.",
-    "note": "Review hints: ambiguous matches, new organisations, alias ids not on the roster.",
+    "note": "Review hints: ambiguous matches (several roster organisations fit), aliases overriding a roster "
+            "name, new organisations, alias ids not on the roster.",
 }
 #: symmetrization_sensitivity.csv (survey input): one row per measure, one column per rule
 SYMMETRIZATION_SENSITIVITY: dict[str, str] = {

@@ -248,6 +248,12 @@ OUTPUTS: tuple[Output, ...] = (
     Output("helix.json", ("helix",), _helix_document, "json",
            "Triple/Quadruple Helix synergy of sector presences over projects, with bootstrap intervals.",
            C.HELIX),
+    # ---- the output-folder rule's own record (written by netanalysis.outdir, not by write_outputs)
+    Output(".netanalysis-output.json", ("analyze", "gaps", "communities", "compare", "helix"), lambda r: None,
+           "json", "Which files each command wrote into this folder, so a later run replaces them and only them "
+           "(written by the output-folder rule, netanalysis.outdir).",
+           {"generator": "Always \"netanalysis\".", "commands": "Command → the files it wrote (paths in the folder)."},
+           when="always, by the output-folder rule (netanalysis.outdir) after the command's files"),
     # ---- map
     Output("map.html", ("map",), _map_page, "text",
            "The interactive network map (--out names the file)."),

@@ -15,7 +15,9 @@ FILE`` reads it with :func:`load_study`. Sections:
     ``out`` (default ``reports/<name>`` under the current folder), ``anonymize``, ``min_cell_size``.
 
 Unknown sections or keys are an :class:`~netanalysis.errors.OptionError` naming the closest known key,
-so a typo never silently falls back to a default. Options given on the command line override the
+so a typo never silently falls back to a default. Every value is checked against one schema
+(:data:`SCHEMA`: type and range of each key; ``directed = "false"`` — text, not a boolean — is an
+error naming ``[input] directed``). Options given on the command line override the
 study file.
 """
 
@@ -29,7 +31,7 @@ from pathlib import Path
 
 from .errors import OptionError
 
-__all__ = ["Study", "load_study", "write_template", "TEMPLATE", "PATH_KEYS"]
+__all__ = ["Study", "load_study", "write_template", "TEMPLATE", "PATH_KEYS", "SCHEMA", "Rule", "check_value"]
 
 #: ``[input]`` keys whose values are file paths (resolved relative to the study file).
 PATH_KEYS = ("ties", "nodes", "survey", "aliases", "participations", "survey_mapping")
@@ -117,72 +119,192 @@ def _unknown(kind: str, key: str, known) -> OptionError:
     return OptionError(f"unknown {kind} '{key}'{hint}; known: {', '.join(known)}")
 
 
-def load_study(path: str | Path, *, input_keys=None) -> Study:
-    """Read and validate a study file.
+# ------------------------------------------------------------------------------------------ schema
+@dataclass(frozen=True)
+class Rule:
+    """The type and range of one study-file key.
 
-    Parameters
-    ----------
-    path : path
-        The TOML file.
-    input_keys : iterable of str, optional
-        Allowed ``[input]`` keys (the CLI passes its input option names); ``None`` accepts any.
-
-    Raises
-    ------
-    OptionError
-        Missing file, invalid TOML (with line and column), unknown section or key, bad value.
+    ``kind`` is ``str``, ``path``, ``bool``, ``int``, ``float``, ``choice``, ``encoding`` or ``scalar``; ``low`` and
+    ``high`` bound numbers (inclusive); ``choices`` lists the values of a ``choice``.
     """
-    from .pipeline import AnalysisOptions
 
-    path = Path(path)
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+_COLUMN = Rule("str", help="a column name")
+#: The one schema of study files: section → key → :class:`Rule`. ``[analysis]`` keys of
+#: :class:`~netanalysis.pipeline.AnalysisOptions` that are not listed here are checked against the
+#: type of the field's default value.
+SCHEMA: dict[str, dict[str, Rule]] = {
+    "study": {"name": Rule("str", help="letters, digits, '.', '_' and '-'"), "title": Rule("str")},
+    "input": {
+        **{k: Rule("path") for k in PATH_KEYS},
+        **{k: _COLUMN for k in ("id_column", "name_column", "source_column", "target_column", "sector_column",
+                                "weight_column", "type_column", "wave_column", "respondent_column",
+                                "partner_column", "rating_column", "unit_column", "org_column")},
+        "directed": Rule("bool"), "strict": Rule("bool"),
+        "scheme": Rule("str", help="standard, cordis, none or a CSV file"),
+        "merge": Rule("choice", choices=("sum", "max", "mean", "first")),
+        "encoding": Rule("encoding"),
+        "survey_format": Rule("choice", choices=("name-generator", "roster", "register")),
+        "symmetrize": Rule("choice", choices=("max", "min", "mean", "respondent")),
+        "dichotomize": Rule("float", help="a finite number"),
+        "match_threshold": Rule("float", 0, 100),
+        "header_rows": Rule("int", 0, 1000),
+        "projection": Rule("choice", choices=("count", "newman", "jaccard")),
+        "sheet": Rule("str", help="a sheet name"), "nodes_sheet": Rule("str", help="a sheet name"),
+    },
+    "analysis": {"seed": Rule("int", 0, 2**63 - 1), "permutations": Rule("int", 0, 1_000_000)},
+    "report": {"out": Rule("path"), "anonymize": Rule("bool"), "min_cell_size": Rule("int", 0, 1_000_000)},
+}
+_KIND_WORDS = {"str": "text in quotes", "path": "a file path in quotes", "bool": "true or false",
+               "int": "a whole number", "float": "a number", "choice": "one of", "encoding": "an encoding name",
+               "scalar": "text, a number or true/false"}
+
+
+def _describe(rule: Rule) -> str:
+    if rule.kind == "choice":
+        return "one of " + ", ".join(f'"{c}"' for c in rule.choices)
+    what = _KIND_WORDS[rule.kind]
+
+    def num(x: float) -> str:
+        return f"{int(x):,}" if rule.kind == "int" else f"{x:g}"
+
+    if rule.low is not None and rule.high is not None:
+        what += f" from {num(rule.low)} to {num(rule.high)}"
+    elif rule.low is not None:
+        what += f" ≥ {num(rule.low)}"
+    return what + (f" ({rule.help})" if rule.help else "")
+
+
+def _fits(value: object, rule: Rule) -> bool:
+    import codecs
+    import math
+
+    if rule.kind in ("str", "path", "choice", "encoding"):
+        if not isinstance(value, str) or not value.strip() or "\x00" in value:
+            return False
+        if rule.kind == "choice":
+            return value in rule.choices
+        if rule.kind == "encoding":
+            try:
+                codecs.lookup(value)
+            except LookupError:
+                return False
+        return True
+    if rule.kind == "bool":
+        return isinstance(value, bool)
+    if rule.kind == "scalar":          # a key the schema does not list (an option added later)
+        return isinstance(value, (str, bool, int)) or (isinstance(value, float) and math.isfinite(value))
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if rule.kind == "int" and not isinstance(value, int):
+        return False
+    if not math.isfinite(value):
+        return False
+    return (rule.low is None or value >= rule.low) and (rule.high is None or value <= rule.high)
+
+
+def check_value(section: str, key: str, value: object, rule: Rule, *, file: str = "") -> None:
+    """Raise :class:`OptionError` naming ``[section] key`` unless ``value`` fits ``rule``."""
+    if not _fits(value, rule):
+        shown = repr(value) if not isinstance(value, (list, dict)) else type(value).__name__
+        shown = shown if len(shown) <= 60 else shown[:57] + "…"
+        raise OptionError(f"{file + ': ' if file else ''}[{section}] {key} must be {_describe(rule)}; "
+                          f"got {shown}")
+
+
+def _default_rule(default: object) -> Rule:
+    for t, kind in ((bool, "bool"), (int, "int"), (float, "float"), (str, "str")):
+        if isinstance(default, t):
+            return Rule(kind)
+    return Rule("str")
+
+
+# ------------------------------------------------------------------------------------------ reading
+def _read_toml(path: Path) -> dict:
     if not path.is_file():
         raise OptionError(f"study file {path} not found (create one with `netanalysis init {path}`)")
+    if path.stat().st_size > 1_000_000:
+        raise OptionError(f"{path}: a study file of {path.stat().st_size:,} bytes is too large (limit 1 MB)")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as ex:
         raise OptionError(f"{path}: not valid TOML: {ex}") from None
     except UnicodeDecodeError:
         raise OptionError(f"{path}: a study file must be UTF-8 text") from None
+    except RecursionError:
+        raise OptionError(f"{path}: not valid TOML: values nested too deeply") from None
     for sec in data:
         if sec not in _SECTIONS:
             raise _unknown(f"section [{sec}] in {path.name}; section", sec, _SECTIONS)
         if not isinstance(data[sec], dict):
             raise OptionError(f"{path}: '{sec}' must be a [{sec}] section")
-    base = path.resolve().parent
-    st = data.get("study", {})
-    for k in st:
-        if k not in ("name", "title"):
-            raise _unknown("key in [study]", k, ("name", "title"))
+    return data
+
+
+def _checked(path: Path, section: str, values: dict, known: list[str], rules: dict[str, Rule]) -> dict:
+    """``values`` with every key known and of the right type and range."""
+    for k, v in values.items():
+        if k not in known:
+            raise _unknown(f"key in [{section}]", k, known)
+        check_value(section, k, v, rules.get(k, Rule("scalar")), file=str(path))
+    return dict(values)
+
+
+def _analysis_rules() -> tuple[list[str], dict[str, Rule]]:
+    from .pipeline import AnalysisOptions
+
+    known = [f.name for f in fields(AnalysisOptions)]
+    rules = {f.name: SCHEMA["analysis"].get(f.name) or _default_rule(getattr(AnalysisOptions(), f.name))
+             for f in fields(AnalysisOptions)}
+    return known, rules
+
+
+def _resolve_paths(base: Path, inp: dict, rep: dict) -> None:
+    for k in PATH_KEYS:
+        if k in inp:
+            inp[k] = base / inp[k]
+    if isinstance(inp.get("scheme"), str) and inp["scheme"].lower().endswith((".csv", ".tsv", ".xlsx")):
+        inp["scheme"] = str(base / inp["scheme"])
+    if "out" in rep:
+        rep["out"] = base / str(rep["out"])
+
+
+def load_study(path: str | Path, *, input_keys=None) -> Study:
+    """Read and validate a study file against :data:`SCHEMA`.
+
+    Parameters
+    ----------
+    path : path
+        The TOML file.
+    input_keys : iterable of str, optional
+        Allowed ``[input]`` keys (the CLI passes its input option names); ``None`` accepts the keys of
+        :data:`SCHEMA`.
+
+    Raises
+    ------
+    OptionError
+        Missing file, invalid TOML (with line and column), unknown section or key, a value of the
+        wrong type or out of range (the message names the section and key).
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    st = _checked(path, "study", data.get("study", {}), ["name", "title"], SCHEMA["study"])
     name = str(st.get("name", path.stem))
     if not _NAME.match(name):
         raise OptionError(f"{path}: study name '{name}' may hold only letters, digits, '.', '_' and '-' "
                           "(it becomes a folder name)")
-    inp = dict(data.get("input", {}))
-    if input_keys is not None:
-        known = sorted(input_keys)
-        for k in inp:
-            if k not in known:
-                raise _unknown("key in [input]", k, known)
-    for k in PATH_KEYS:
-        if k in inp and isinstance(inp[k], str):
-            inp[k] = base / inp[k]
-    if isinstance(inp.get("scheme"), str) and inp["scheme"].lower().endswith((".csv", ".tsv", ".xlsx")):
-        inp["scheme"] = str(base / inp["scheme"])
-    ana = dict(data.get("analysis", {}))
-    known_a = [f.name for f in fields(AnalysisOptions)]
-    for k in ana:
-        if k not in known_a:
-            raise _unknown("key in [analysis]", k, known_a)
-    rep = dict(data.get("report", {}))
-    for k in rep:
-        if k not in _REPORT_KEYS:
-            raise _unknown("key in [report]", k, _REPORT_KEYS)
-    if "out" in rep:
-        rep["out"] = base / str(rep["out"])
-    if "min_cell_size" in rep and (not isinstance(rep["min_cell_size"], int) or rep["min_cell_size"] < 0):
-        raise OptionError(f"{path}: [report] min_cell_size must be a whole number ≥ 0")
-    if "anonymize" in rep and not isinstance(rep["anonymize"], bool):
-        raise OptionError(f"{path}: [report] anonymize must be true or false")
+    known_i = sorted(input_keys) if input_keys is not None else sorted(SCHEMA["input"])
+    inp = _checked(path, "input", data.get("input", {}), known_i, SCHEMA["input"])
+    known_a, rules_a = _analysis_rules()
+    ana = _checked(path, "analysis", data.get("analysis", {}), known_a, rules_a)
+    rep = _checked(path, "report", data.get("report", {}), list(_REPORT_KEYS), SCHEMA["report"])
+    _resolve_paths(path.resolve().parent, inp, rep)
     return Study(path=path, name=name, title=st.get("title"), input=inp, analysis=ana, report=rep)
 
 

@@ -82,7 +82,8 @@ def load_network(ties: str | Path, nodes: str | Path | None = None, *, directed:
             ren[role] = f"{role}_original"
     frame = frame.rename(columns=ren)
     if wc:
-        frame["weight"] = parse_numbers(tt.frame[wc], file=str(tt.path), rows=tt.rows, column=wc)
+        frame["weight"] = parse_numbers(tt.frame[wc], file=str(tt.path), rows=tt.rows, column=wc,
+                                      formulas=tt.formulas.get(wc))
     acc = tt.account("ties")
     acc.update(source_column=src, target_column=tgt, weight_column=wc, type_column=tyc, wave_column=wvc)
     if not wc:

@@ -60,6 +60,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,6 +70,7 @@ import pandas as pd
 from ..errors import InputError, OptionError
 
 __all__ = ["normalise_name", "transliterate", "name_skeleton", "read_aliases", "reconcile_names",
+           "ambiguous_matches",
            "LEGAL_FORMS", "TRANSLIT", "STOPWORDS", "DEFAULT_THRESHOLD", "MATCH_METHODS"]
 
 #: Default fuzzy threshold (0–100). See the module docs for the scores of the acceptance examples.
@@ -285,11 +287,17 @@ def read_aliases(aliases) -> dict[str, str]:
     if raw_col is None or "id" not in cols:
         raise InputError(f"an alias table needs columns raw_name and id; found {', '.join(map(str, frame.columns))}",
                          file=fname)
-    out = {}
-    for raw, i in zip(frame[raw_col], frame[cols["id"]]):
+    out: dict[str, str] = {}
+    row_of: dict[str, int] = {}
+    for k, (raw, i) in enumerate(zip(frame[raw_col], frame[cols["id"]])):
         if _is_missing(raw) or _is_missing(i) or str(i).strip() == "" or str(raw).strip() == "":
             continue
-        out[str(raw).strip()] = str(i).strip()
+        raw, i = str(raw).strip(), str(i).strip()
+        if raw in out and out[raw] != i:
+            raise InputError(f"alias '{raw}' maps to two ids: '{out[raw]}' (row {row_of[raw]}) and '{i}'; keep one",
+                             file=fname, row=k + 2, column=str(raw_col))
+        out[raw] = i
+        row_of.setdefault(raw, k + 2)
     return out
 
 
@@ -344,7 +352,7 @@ def _pair_scores(raw_words: list[list[str]], ros_words: list[list[str]]) -> np.n
     js = {w: j for j, w in enumerate(vocab_s)}
     ridx = [np.array([ir[w] for w in ws], int) for ws in raw_words]
     sidx = [np.array([js[w] for w in ws], int) for ws in ros_words]
-    names_with = [[] for _ in vocab_s]                       # roster word -> roster names using it
+    names_with: list[list[int]] = [[] for _ in vocab_s]                       # roster word -> roster names using it
     for b, sb in enumerate(sidx):
         for j in set(sb.tolist()):
             names_with[j].append(b)
@@ -390,7 +398,11 @@ def reconcile_names(raw_names: Iterable, roster, *, aliases=None, threshold: flo
         exact, alias and normalised matches; the fuzzy score; for unmatched names the best
         candidate's score), ``method`` (one of :data:`MATCH_METHODS`), ``name`` (roster name of the
         matched id), ``candidate`` (unmatched: best roster id below the threshold), ``count`` (times
-        the raw name occurs), ``note``.
+        the raw name occurs), ``note``. Never a silent choice: a raw name that fits several roster
+        organisations equally (the same name, the same normalised name, an equal fuzzy score) goes to
+        the first of them in roster order with a ``note`` starting ``ambiguous:`` (see
+        :func:`ambiguous_matches`); an alias that sends a roster name to another organisation wins
+        with a note starting ``alias overrides``.
 
     Raises
     ------
@@ -402,72 +414,114 @@ def reconcile_names(raw_names: Iterable, roster, *, aliases=None, threshold: flo
     if not 0 <= float(threshold) <= 100:
         raise OptionError(f"match threshold must be between 0 and 100, got {threshold}")
     ros = _roster_frame(roster)
-    alias_map = read_aliases(aliases)
     raws = [str(x).strip() for x in raw_names if not _is_missing(x) and str(x).strip() != ""]
     counts = pd.Series(raws, dtype=object).value_counts(sort=False) if raws else pd.Series(dtype=int)
     uniq = list(dict.fromkeys(raws))
-    cols = ["raw_name", "id", "score", "method", "name", "candidate", "count", "note"]
     if not uniq:
-        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in _MATCH_COLUMNS})
+    idx = _RosterIndex.build(ros, read_aliases(aliases))
+    rows = [_direct_match(raw, idx, int(counts.get(raw, 0))) for raw in uniq]
+    _fuzzy_matches(rows, ros, idx.keys, threshold)
+    unmatched = _new_organisations(rows, new_id_prefix)
+    if strict and unmatched:
+        shown = "; ".join(unmatched[:5]) + (" …" if len(unmatched) > 5 else "")
+        raise InputError(f"{len(unmatched)} partner names match no roster organisation (--strict): {shown}; "
+                         f"add them to the roster or to an alias table (--aliases)")
+    out = pd.DataFrame([r[0] for r in rows], columns=_MATCH_COLUMNS)
+    out["name"] = [idx.name_of.get(i, "") for i in out["id"]]
+    out["score"] = out["score"].astype(float)
+    out["count"] = out["count"].astype(int)
+    return out
 
-    ros_keys = [_keys(n) for n in ros["name"]]
-    by_exact: dict[str, str] = {}
-    for i in ros["id"]:
-        by_exact.setdefault(i, i)
-    for i, n in zip(ros["id"], ros["name"]):
-        by_exact.setdefault(n.strip(), i)
-    by_norm: dict[str, str] = {}
-    ids_of_key: dict[str, set] = {}
-    for i, (norm, tr, _) in zip(ros["id"], ros_keys):
-        if norm:
-            by_norm.setdefault(norm, i)
-            by_norm.setdefault(tr, i)
-            ids_of_key.setdefault(norm, set()).add(i)
-            ids_of_key.setdefault(tr, set()).add(i)
-    alias_norm = {}
-    for raw, i in alias_map.items():
-        k = normalise_name(raw)
-        if k:
-            alias_norm.setdefault(k, i)
-    name_of = dict(zip(ros.loc[ros["primary"], "id"], ros.loc[ros["primary"], "name"]))
 
-    rows, todo = [], []
-    for raw in uniq:
-        norm, tr, words = _keys(raw)
-        rec = {"raw_name": raw, "id": None, "score": np.nan, "method": "unmatched", "name": "",
-               "candidate": "", "count": int(counts.get(raw, 0)), "note": ""}
-        if raw in by_exact:
-            rec.update(id=by_exact[raw], score=100.0, method="exact")
-        elif raw in alias_map or (norm and norm in alias_norm):
-            rec.update(id=alias_map.get(raw, alias_norm.get(norm)), score=100.0, method="alias")
-            if rec["id"] not in name_of:
-                rec["note"] = "alias id not in the roster: new organisation"
-        elif norm and (norm in by_norm or tr in by_norm):
-            rec.update(id=by_norm.get(norm, by_norm.get(tr)), score=100.0, method="normalised")
-            same = ids_of_key.get(norm, set()) | ids_of_key.get(tr, set())
-            if len(same) > 1:
-                rec["note"] = f"ambiguous: roster ids {', '.join(sorted(same))} have the same normalised name"
-        else:
-            todo.append(len(rows))
-        rows.append((rec, norm, tr, words))
+_MATCH_COLUMNS = ["raw_name", "id", "score", "method", "name", "candidate", "count", "note"]
 
-    if todo:
-        S = _pair_scores([rows[k][3] for k in todo], [w for _, _, w in ros_keys])
-        for r, k in enumerate(todo):
-            rec = rows[k][0]
-            if S.shape[1] == 0:
-                continue
-            best = int(S[r].argmax())
-            score = float(S[r, best])
-            if score >= threshold and score > 0:
-                rec.update(id=ros["id"].iat[best], score=round(score, 1), method="fuzzy")
-                n_best = ros["id"][S[r] >= score - 1e-9].nunique()
-                if n_best > 1:
-                    rec["note"] = f"ambiguous: {n_best} roster names score {score:.1f}"
-            elif score > 0:
-                rec.update(score=round(score, 1), candidate=ros["id"].iat[best])
 
-    # unmatched: one new id per normalised (or transliterated) key
+@dataclass
+class _RosterIndex:
+    """Lookup tables of one roster: raw text → ids, normalised keys → ids, aliases."""
+
+    exact: dict[str, list[str]]
+    norm: dict[str, list[str]]
+    alias: dict[str, str]
+    alias_norm: dict[str, str]
+    name_of: dict[str, str]
+    keys: list
+
+    @classmethod
+    def build(cls, ros: pd.DataFrame, alias_map: dict[str, str]) -> _RosterIndex:
+        exact: dict[str, list[str]] = {}
+        for i in ros["id"]:
+            exact.setdefault(i, [i])                       # an id names one organisation
+        for i, n in zip(ros["id"], ros["name"]):
+            ids = exact.setdefault(n.strip(), [])
+            if i not in ids and not (len(ids) == 1 and ids[0] == n.strip()):
+                ids.append(i)
+        keys = [_keys(n) for n in ros["name"]]
+        norm: dict[str, list[str]] = {}
+        for i, (nk, tr, _) in zip(ros["id"], keys):
+            for k in (nk, tr) if nk else ():
+                if i not in norm.setdefault(k, []):
+                    norm[k].append(i)
+        alias_norm: dict[str, str] = {}
+        clash: set[str] = set()
+        for raw, i in alias_map.items():
+            k = normalise_name(raw)
+            if k and alias_norm.setdefault(k, i) != i:
+                clash.add(k)                              # spellings of one key sent to two ids: exact only
+        for k in clash:
+            del alias_norm[k]
+        name_of = dict(zip(ros.loc[ros["primary"], "id"], ros.loc[ros["primary"], "name"]))
+        return cls(exact, norm, dict(alias_map), alias_norm, name_of, keys)
+
+
+def _direct_match(raw: str, idx: _RosterIndex, count: int) -> tuple[dict, str, str, list[str]]:
+    """Alias, exact and normalised matching of one raw name (fuzzy later, in bulk)."""
+    norm, tr, words = _keys(raw)
+    rec = {"raw_name": raw, "id": None, "score": np.nan, "method": "unmatched", "name": "",
+           "candidate": "", "count": count, "note": ""}
+    exact = idx.exact.get(raw, [])
+    alias = idx.alias.get(raw)
+    if alias is None and norm and len(exact) != 1:     # a spelling's alias never beats its exact roster name
+        alias = idx.alias_norm.get(norm)
+    if alias is not None and (not exact or alias not in exact or len(exact) > 1):
+        rec.update(id=alias, score=100.0, method="alias")
+        if alias not in idx.name_of:
+            rec["note"] = "alias id not in the roster: new organisation"
+        elif exact and alias not in exact:
+            rec["note"] = f"alias overrides the roster organisation {', '.join(exact)} of the same name"
+    elif exact:
+        rec.update(id=exact[0], score=100.0, method="exact")
+        if len(exact) > 1:
+            rec["note"] = f"ambiguous: roster ids {', '.join(exact)} have this name (first taken; add an alias)"
+    elif norm and (norm in idx.norm or tr in idx.norm):
+        same = list(dict.fromkeys(idx.norm.get(norm, []) + idx.norm.get(tr, [])))
+        rec.update(id=same[0], score=100.0, method="normalised")
+        if len(same) > 1:
+            rec["note"] = f"ambiguous: roster ids {', '.join(sorted(same))} have the same normalised name"
+    return rec, norm, tr, words
+
+
+def _fuzzy_matches(rows: list, ros: pd.DataFrame, ros_keys: list, threshold: float) -> None:
+    todo = [k for k, r in enumerate(rows) if r[0]["method"] == "unmatched"]
+    if not todo or not len(ros):
+        return
+    S = _pair_scores([rows[k][3] for k in todo], [w for _, _, w in ros_keys])
+    for r, k in enumerate(todo):
+        rec = rows[k][0]
+        best = int(S[r].argmax())
+        score = float(S[r, best])
+        if score >= threshold and score > 0:
+            rec.update(id=ros["id"].iat[best], score=round(score, 1), method="fuzzy")
+            n_best = ros["id"][S[r] >= score - 1e-9].nunique()
+            if n_best > 1:
+                rec["note"] = f"ambiguous: {n_best} roster names score {score:.1f}"
+        elif score > 0:
+            rec.update(score=round(score, 1), candidate=ros["id"].iat[best])
+
+
+def _new_organisations(rows: list, new_id_prefix: str) -> list[str]:
+    """Unmatched names: one new id per normalised (or transliterated) key; returns the raw names."""
     new_ids: dict[str, str] = {}
     unmatched = []
     for rec, norm, tr, _ in rows:
@@ -479,12 +533,13 @@ def reconcile_names(raw_names: Iterable, roster, *, aliases=None, threshold: flo
             new_ids[key] = new_id_prefix + (norm or rec["raw_name"].strip())
         rec["id"] = new_ids[key]
         rec["note"] = rec["note"] or "no roster match: new named_only organisation (review)"
-    if strict and unmatched:
-        shown = "; ".join(unmatched[:5]) + (" …" if len(unmatched) > 5 else "")
-        raise InputError(f"{len(unmatched)} partner names match no roster organisation (--strict): {shown}; "
-                         f"add them to the roster or to an alias table (--aliases)")
-    out = pd.DataFrame([r[0] for r in rows], columns=cols)
-    out["name"] = [name_of.get(i, "") for i in out["id"]]
-    out["score"] = out["score"].astype(float)
-    out["count"] = out["count"].astype(int)
-    return out
+    return unmatched
+
+
+def ambiguous_matches(matches: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a :func:`reconcile_names` result that were a choice among several organisations, or an
+    alias overriding a roster name (the ones a warning must name)."""
+    if not len(matches):
+        return matches
+    note = matches["note"].astype(str)
+    return matches[note.str.startswith("ambiguous") | note.str.startswith("alias overrides")]

@@ -363,6 +363,12 @@ def project(participations: Participations, *, weighting: str = "count",
         raise OptionError(f"unknown projection weighting '{weighting}': use {', '.join(WEIGHTINGS)}")
     if not np.isfinite(min_weight) or min_weight < 0:
         raise OptionError(f"min_weight must be a number >= 0, got {min_weight}")
+    from .limits import check_pairs
+
+    units = participations.units
+    files = participations.provenance.get("files") or [{}]
+    check_pairs(units["n_orgs"].to_numpy(), units["unit"].to_numpy(), what="participation unit",
+                file=files[0].get("file"))
     B, org_ids, _ = participations.incidence()
     shared = sp.triu(B @ B.T, k=1, format="csr")
     shared.sort_indices()

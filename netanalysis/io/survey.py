@@ -92,7 +92,7 @@ import pandas as pd
 
 from ..errors import InputError, OptionError
 from ..network import StakeholderNetwork, build_network
-from .names import DEFAULT_THRESHOLD, reconcile_names
+from .names import DEFAULT_THRESHOLD, ambiguous_matches, reconcile_names
 from .tables import Table, parse_numbers, read_table, resolve_column
 
 #: A caller's analysis of the reports, run after the network is built (see :func:`survey_network`).
@@ -112,6 +112,10 @@ RESPONSE_THRESHOLDS = {"safe": 0.80, "patterns_only": 0.65}
 
 _YES = {"yes", "y", "да", "д", "иә", "ия", "x", "х", "✓", "✔", "v", "true", "+"}
 _NO = {"", "0", "no", "n", "нет", "н", "жоқ", "false", "-", "—"}
+#: Survey-tool columns that are never organisations (not warned about when left unread).
+_METADATA_HEADER = re.compile(r"^\s*(timestamp|отметка времени|уақыт белгісі|e-?mail|start|end|today|date|дата|"
+                              r"_\w*|submission|meta|instanceid|deviceid|username|duration|unnamed: \d+)",
+                              re.IGNORECASE)
 _OTHER_HEADER = re.compile(r"^\s*(other|другое|другие|иное|басқа)", re.IGNORECASE)
 
 
@@ -193,6 +197,20 @@ def _read_nodes(nodes, *, id_column, name_column, sector_column, encoding):
     return frame, acc, sector_name
 
 
+def _unique_ids(roster: pd.DataFrame, nacc: dict) -> None:
+    """A roster id must name one organisation (merging two would not balance the account)."""
+    blank = roster["id"] == ""
+    if blank.any():
+        raise InputError("blank roster id", file=nacc.get("file"), column=nacc.get("id_column", "id"),
+                         row=int(np.flatnonzero(blank.to_numpy())[0]) + 2 if nacc.get("file") else None)
+    dup = roster["id"].duplicated()
+    if dup.any():
+        k = np.flatnonzero(dup.to_numpy())
+        first = int(np.flatnonzero((roster["id"] == roster["id"].iat[k[0]]).to_numpy())[0])
+        raise InputError(f"roster id '{roster['id'].iat[k[0]]}' appears twice (rows {first + 2} and {k[0] + 2}); "
+                         "ids must be unique", file=nacc.get("file"), column=nacc.get("id_column", "id"))
+
+
 def _split_types(v) -> tuple:
     if _blank(v):
         return ("",)
@@ -215,7 +233,8 @@ def _numbers(t: Table, col: str, idx=None) -> np.ndarray:
     out = np.full(len(vals), np.nan)
     ok = np.array([not _blank(v) for v in vals], bool)
     if ok.any():
-        out[ok] = parse_numbers(vals[ok], file=str(t.path), rows=rows[ok], column=col)
+        out[ok] = parse_numbers(vals[ok], file=str(t.path), rows=rows[ok], column=col,
+                                formulas=t.formulas.get(col))
     return out
 
 
@@ -226,6 +245,12 @@ def _respondent_ids(values: pd.Series, roster: pd.DataFrame, t: Table, column: s
     other = sorted({v for v in out if v not in ids and v != ""})
     if other:
         m = reconcile_names(other, roster, threshold=100.0)
+        amb = ambiguous_matches(m)
+        if len(amb):
+            v = amb["raw_name"].iat[0]
+            raise InputError(f"respondent '{v}' is ambiguous ({amb['note'].iat[0].removeprefix('ambiguous: ')}); "
+                             "give the respondent's roster id",
+                             file=str(t.path), row=int(t.rows[out.index(v)]), column=column)
         ok = m[m["method"].isin(["exact", "normalised", "alias"]) & m["id"].isin(ids)]
         found = dict(zip(ok["raw_name"], ok["id"]))
         bad = [v for v in other if v not in found]
@@ -276,9 +301,7 @@ def read_survey(survey, nodes, *, format: str = "name-generator", respondent_col
                           f"(registers: read_register)")
     roster, nacc, sector_name = _read_nodes(nodes, id_column=id_column, name_column=name_column,
                                             sector_column=sector_column, encoding=encoding)
-    if roster["id"].duplicated().any():
-        dup = roster["id"][roster["id"].duplicated()].iloc[0]
-        raise InputError(f"roster id '{dup}' appears twice", file=nacc.get("file"), column="id")
+    _unique_ids(roster, nacc)
     t = read_table(survey, encoding=encoding)
     if format == "name-generator":
         raw, sacc = _long_rows(t, roster, respondent_column=respondent_column,
@@ -296,6 +319,7 @@ def _long_rows(t: Table, roster, *, respondent_column, partner_column, rating_co
                wave_column):
     rc = resolve_column(t, respondent_column, option="--respondent-column")
     pc = resolve_column(t, partner_column, option="--partner-column")
+    wc: str | None
     if rating_column:
         wc = resolve_column(t, rating_column, option="--rating-column")
     else:
@@ -341,9 +365,41 @@ def _cell_rating(v, *, file, row, column) -> float:
     return np.nan if num == 0 else float(num)
 
 
+def _mapping_roles(mapping, t: Table, roster: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Roster format: column → (role, roster id) from a mapping file (each column listed once)."""
+    roles: dict[str, tuple[str, str]] = {}
+    mt = mapping if isinstance(mapping, pd.DataFrame) else read_table(mapping).frame
+    cols = {str(c).strip().casefold(): c for c in mt.columns}
+    if "column" not in cols:
+        raise InputError("a mapping file needs columns column, id (and optionally role)",
+                         file=str(mapping) if not isinstance(mapping, pd.DataFrame) else None)
+    listed: dict[str, int] = {}
+    for k, (_, r) in enumerate(mt.iterrows()):
+        col = str(r[cols["column"]]).strip()
+        if col.casefold() in listed:
+            raise InputError(f"the mapping lists column '{col}' twice (rows {listed[col.casefold()]} and {k + 2}); "
+                             "keep one row per column", file=None if isinstance(mapping, pd.DataFrame) else str(mapping),
+                             row=k + 2)
+        listed[col.casefold()] = k + 2
+        oid = "" if "id" not in cols or _blank(r[cols["id"]]) else str(r[cols["id"]]).strip()
+        role = "" if "role" not in cols or _blank(r[cols["role"]]) else str(r[cols["role"]]).strip().lower()
+        role = role or ("org" if oid else "ignore")
+        if role not in ("org", "respondent", "wave", "other", "ignore"):
+            raise InputError(f"unknown role '{role}' for column '{col}' (use org, respondent, wave, "
+                             f"other, ignore)", file=None if isinstance(mapping, pd.DataFrame) else str(mapping))
+        real = resolve_column(t, col)
+        roles[real] = (role, oid)
+        if role == "org" and oid not in set(roster["id"]):
+            raise InputError(f"mapping: id '{oid}' of column '{col}' is not in the roster")
+    return roles
+
+
 def _wide_rows(t: Table, roster, *, respondent_column, wave_column, mapping, header_rows, aliases,
                threshold):
     f, rows = t.frame, t.rows
+    if header_rows < 0 or header_rows >= len(f):
+        raise OptionError(f"--header-rows {header_rows}: {t.path} has {len(f)} row(s) under the column names; "
+                          "extra header rows must be 0 or more and leave at least one response")
     if header_rows:
         f, rows = f.iloc[header_rows:].reset_index(drop=True), rows[header_rows:]
         t = Table(f, t.path, t.encoding, t.delimiter, t.sha256, rows, t.blank_rows)
@@ -352,25 +408,7 @@ def _wide_rows(t: Table, roster, *, respondent_column, wave_column, mapping, hea
         acc["dropped"] += header_rows
         acc["drops"].append({"reason": "extra header row", "count": header_rows,
                              "rows": [int(r) for r in range(2, 2 + header_rows)]})
-    roles: dict[str, tuple[str, str]] = {}          # column -> (role, id)
-    if mapping is not None:
-        mt = mapping if isinstance(mapping, pd.DataFrame) else read_table(mapping).frame
-        cols = {str(c).strip().casefold(): c for c in mt.columns}
-        if "column" not in cols:
-            raise InputError("a mapping file needs columns column, id (and optionally role)",
-                             file=str(mapping) if not isinstance(mapping, pd.DataFrame) else None)
-        for _, r in mt.iterrows():
-            col = str(r[cols["column"]]).strip()
-            oid = "" if "id" not in cols or _blank(r[cols["id"]]) else str(r[cols["id"]]).strip()
-            role = "" if "role" not in cols or _blank(r[cols["role"]]) else str(r[cols["role"]]).strip().lower()
-            role = role or ("org" if oid else "ignore")
-            if role not in ("org", "respondent", "wave", "other", "ignore"):
-                raise InputError(f"unknown role '{role}' for column '{col}' (use org, respondent, wave, "
-                                 f"other, ignore)", file=None if isinstance(mapping, pd.DataFrame) else str(mapping))
-            real = resolve_column(t, col)
-            roles[real] = (role, oid)
-            if role == "org" and oid not in set(roster["id"]):
-                raise InputError(f"mapping: id '{oid}' of column '{col}' is not in the roster")
+    roles = _mapping_roles(mapping, t, roster) if mapping is not None else {}   # column -> (role, id)
     rc = next((c for c, (r, _) in roles.items() if r == "respondent"), None) or \
         resolve_column(t, respondent_column, option="--respondent-column")
     wvc = next((c for c, (r, _) in roles.items() if r == "wave"), None) or \
@@ -390,7 +428,8 @@ def _wide_rows(t: Table, roster, *, respondent_column, wave_column, mapping, hea
             elif c in found:
                 roles[c] = ("org", found[c])
             else:
-                roles[c] = ("ignore", "")
+                roles[c] = ("ignore", "auto")     # matched nothing: warned about
+    _warn_ignored_columns(roles, t, (rc, wvc))
     acc.update(format="roster", respondent_column=rc, wave_column=wvc,
                organisation_columns=int(sum(r == "org" for r, _ in roles.values())),
                other_columns=[c for c, (r, _) in roles.items() if r == "other"],
@@ -422,6 +461,29 @@ def _wide_rows(t: Table, roster, *, respondent_column, wave_column, mapping, hea
     return out, acc
 
 
+def _warn_ignored_columns(roles: dict, t: Table, used: tuple) -> None:
+    """Columns of a roster-format survey that are read as nothing: say so (a misspelt organisation
+    column would otherwise lose its ties silently). Columns a mapping file marks ``ignore`` and
+    survey-tool metadata (timestamps, e-mail, ``_uuid`` …) are not named."""
+    ignored = [c for c in t.frame.columns if c not in used and roles.get(c, ("ignore", "auto")) == ("ignore", "auto")
+               and not _METADATA_HEADER.match(str(c))]
+    if ignored:
+        shown = ", ".join(f"'{c}'" for c in ignored[:6]) + (" …" if len(ignored) > 6 else "")
+        warnings.warn(f"{t.path}: {len(ignored)} column(s) match no roster organisation and were not read: {shown} "
+                      "(name them with roster ids, or list them in a mapping file, role org or ignore)",
+                      stacklevel=4)
+
+
+def _warn_ambiguous(matches: pd.DataFrame) -> None:
+    amb = ambiguous_matches(matches)
+    if len(amb):
+        shown = "; ".join(f"'{r}' → {i} ({n})" for r, i, n in
+                          zip(amb["raw_name"][:3], amb["id"][:3], amb["note"][:3]))
+        warnings.warn(f"{len(amb)} partner name(s) matched one of several roster organisations or by an alias "
+                      f"overriding a roster name: {shown}{' …' if len(amb) > 3 else ''} (review name_matches.csv; "
+                      "resolve with --aliases)", stacklevel=3)
+
+
 def _assemble(raw: pd.DataFrame, roster: pd.DataFrame, nacc: dict, sacc: dict, sector_name: str, *,
               aliases, threshold, strict) -> SurveyReports:
     matches = reconcile_names(raw["raw_partner"], roster, aliases=aliases,
@@ -447,7 +509,7 @@ def _assemble(raw: pd.DataFrame, roster: pd.DataFrame, nacc: dict, sacc: dict, s
         sacc["merges"].append({"reason": "the same partner named twice by a respondent in a wave "
                                          "(largest rating kept, types combined)",
                                "rows": [int(r) for r in rep["row"][dup]]})
-        agg = {c: "max" for c in ["rating", *[i for i in PARTNER_ITEMS if i in rep.columns]]}
+        agg: dict[str, object] = {c: "max" for c in ["rating", *[i for i in PARTNER_ITEMS if i in rep.columns]]}
         agg.update(raw_partner="first", row="first",
                    types=lambda s: tuple(dict.fromkeys(t for ts in s for t in ts if t)) or ("",))
         rep = rep.groupby(key, sort=False, as_index=False).agg(agg)
@@ -468,7 +530,7 @@ def _assemble(raw: pd.DataFrame, roster: pd.DataFrame, nacc: dict, sacc: dict, s
         add = pd.DataFrame({"id": new["id"].to_numpy(), "name": new["raw_name"].to_numpy()})
         nodes = pd.concat([nodes, add], ignore_index=True)
     in_roster = nodes["id"].isin(set(roster["id"]))
-    waves_of = {i: [] for i in nodes["id"]}
+    waves_of: dict[str, list[str]] = {i: [] for i in nodes["id"]}
     for w in sorted(respondents, key=_wave_key):
         for i in respondents[w]:
             waves_of[i].append(w)
@@ -528,7 +590,7 @@ def _dyad_ties(reports: pd.DataFrame, respondents: dict, rule: str | None) -> pd
                 weight = min(vals)
             elif rule == "mean":
                 counted = [(f[0] if f else 0.0) for _ in [0] if lo_r] + [(g[0] if g else 0.0) for _ in [0] if hi_r]
-                weight = float(np.mean(counted)) if counted else max(vals)
+                weight = float(sum(x / len(counted) for x in counted)) if counted else max(vals)
             elif rule == "respondent":
                 if lo_r and hi_r:
                     if not both:
@@ -591,6 +653,8 @@ def survey_network(reports: SurveyReports, *, symmetrize: str | None = "max",
     """
     if symmetrize is not None and symmetrize not in SYMMETRIZE_RULES:
         raise OptionError(f"unknown symmetrisation rule '{symmetrize}': use {', '.join(SYMMETRIZE_RULES)}")
+    if dichotomize is not None and not np.isfinite(float(dichotomize)):
+        raise OptionError(f"--dichotomize must be a finite number, got {dichotomize}")
     rep, respondents, nodes = reports.reports, reports.respondents, reports.nodes
     if wave is not None:
         wave = str(wave)
@@ -630,6 +694,8 @@ def survey_network(reports: SurveyReports, *, symmetrize: str | None = "max",
     if unmatched:
         warnings.warn(f"{unmatched} partner names match no roster organisation: added as named_only "
                       f"(review name_matches.csv)", stacklevel=2)
+    _warn_ambiguous(reports.name_matches)
+    survey["ambiguous_names"] = int(len(ambiguous_matches(reports.name_matches)))
     prov["survey"] = survey
     net = StakeholderNetwork(net.nodes, net.ties, net.directed, prov, net.merge)
     # analyses of the reports (PARTNER scores, max-vs-min sensitivity) are the caller's: io only reads
@@ -653,9 +719,9 @@ def _rates(nodes: pd.DataFrame, responded: pd.Series, member=None) -> dict:
         in_roster = in_roster & np.asarray(member, bool)
     sub, got = nodes[in_roster], responded[in_roster]
     n, k = len(sub), int(got.sum())
-    overall = {"roster": n, "respondents": k, "non_respondents": n - k,
-               "rate": (k / n) if n else float("nan")}
-    overall["level"] = _level(overall["rate"])
+    overall: dict[str, object] = {"roster": n, "respondents": k, "non_respondents": n - k,
+                                  "rate": (k / n) if n else float("nan")}
+    overall["level"] = _level(float(k / n) if n else float("nan"))
     by = []
     for sec, grp in sub.groupby("sector", sort=True):
         kk = int(got[grp.index].sum())
@@ -795,6 +861,7 @@ def read_register(register, nodes=None, *, partners_column: str = "partners", ty
     if nodes is not None:
         roster, nacc, sector_name = _read_nodes(nodes, id_column=id_column, name_column=name_column,
                                                 sector_column=sector_column, encoding=encoding)
+        _unique_ids(roster, nacc)
     else:
         roster, nacc, sector_name = pd.DataFrame({"id": [], "name": []}), None, "sector"
     t = read_table(register, encoding=encoding)
@@ -814,6 +881,10 @@ def read_register(register, nodes=None, *, partners_column: str = "partners", ty
                                 "name": uniq, "candidate": "", "count": [flat.count(u) for u in uniq],
                                 "note": ""})
     id_of = dict(zip(matches["raw_name"], matches["id"]))
+    from .limits import check_pairs
+
+    check_pairs([len({id_of[n] for n in ns}) for ns in lists], [", ".join(ns[:2]) + " …" for ns in lists],
+                what="agreement", file=str(t.path), rows=[int(r) for r in t.rows])
     recs, short = [], []
     for k, ns in enumerate(lists):
         ids = sorted(dict.fromkeys(id_of[n] for n in ns))
@@ -857,6 +928,7 @@ def read_register(register, nodes=None, *, partners_column: str = "partners", ty
             a["balanced"] = True
             a["note"] = "pairs of partners of the same agreement; repeated pairs summed (shared agreements)"
     net.provenance["name_matches"] = matches.to_dict("records")
+    _warn_ambiguous(matches)
     unmatched = int((matches["method"] == "unmatched").sum())
     if unmatched:
         warnings.warn(f"{unmatched} partner names match no roster organisation: added as named_only "

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import OptionError
 from ..network import StakeholderNetwork
+from ..outdir import recover_leftovers, temporary_folder
 from ..outputs import write_outputs
 from ..pipeline import AnalysisOptions, analyze
 from .files import make_figures
@@ -104,12 +104,11 @@ def build_report(net: StakeholderNetwork, out: str | Path | None = None, *,
     opts = options or ReportOptions()
     if opts.min_cell_size < 0:
         raise OptionError("min_cell_size must be 0 or more")
-    out = Path(out) if out is not None else default_out(opts.name)
-    check_target(out, opts.force)
+    out = check_target(Path(out) if out is not None else default_out(opts.name), opts.force)
     content = report_content(net, analysis_options=analysis_options, options=opts, inputs=inputs,
                              parameters=parameters, progress=progress)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    recover_leftovers(out)
+    tmp = temporary_folder(out)
     try:
         files = write_outputs(content, tmp, command="report")
         open_permissions(tmp)
