@@ -711,12 +711,6 @@ def compare(out, wave_from, wave_to, seed, permutations, force, **kw):
     click.echo(f"wrote {out}")
 
 
-<<<<<<< HEAD
-# ---- models (issue 16): model, qap, cug, core-periphery live in cli_models.py ----
-from .cli_models import register as _register_models  # noqa: E402
-
-_register_models(main, load=_load)
-=======
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but loopback needs --allow-remote.")
@@ -742,7 +736,12 @@ def serve(host, port, data_dir, allow_remote, no_browser, max_upload_mb, workers
     click.echo(f"netanalysis web app on http://{host}:{port}/ (data in {data_dir}); Ctrl+C stops it")
     run_server(host=host, port=port, data_dir=data_dir, allow_remote=allow_remote, open_browser=not no_browser,
                max_upload_mb=max_upload_mb, workers=workers)
->>>>>>> main
+
+
+# ---- models (issue 16): model, qap, cug, core-periphery live in cli_models.py ----
+from .cli_models import register as _register_models  # noqa: E402
+
+_register_models(main, load=_load)
 
 
 if __name__ == "__main__":  # pragma: no cover
