@@ -688,7 +688,8 @@ def _helix_summary(res) -> str:
 
 
 # ---- reports (reports issue): `report`, `init`; `demo` above runs the report on the bundled data ----
-_REPORT_OWN = ("study", "name", "title", "out", "force", "anonymize", "min_cell_size", "seed", "permutations")
+_REPORT_OWN = ("study", "name", "title", "out", "force", "anonymize", "min_cell_size", "seed", "permutations",
+               "models")
 
 
 def _report_name(kw: dict) -> str:
@@ -703,14 +704,14 @@ def _report_name(kw: dict) -> str:
 
 
 def _run_report(net, *, out, name, title=None, seed=42, permutations=1000, force=False, anonymize=False,
-                min_cell_size=0, analysis_extra=None, inputs=None, parameters=None):
+                min_cell_size=0, analysis_extra=None, inputs=None, parameters=None, models=False):
     from .pipeline import AnalysisOptions
     from .report import ReportOptions, build_report
 
     rep = build_report(net, out, analysis_options=AnalysisOptions(seed=seed, permutations=permutations,
                                                                   **(analysis_extra or {})),
                        options=ReportOptions(name=name, title=title, anonymize=anonymize,
-                                             min_cell_size=min_cell_size, force=force),
+                                             min_cell_size=min_cell_size, force=force, models=models),
                        inputs=inputs, parameters=parameters, progress=_progress_printer())
     for line in _account_lines(net):
         click.echo(line)
@@ -739,6 +740,8 @@ def _run_report(net, *, out, name, title=None, seed=42, permutations=1000, force
               help="Keyed pseudonyms instead of ids and names (key: $NETANALYSIS_PSEUDONYM_KEY).")
 @click.option("--min-cell-size", type=click.IntRange(0), default=0, show_default=True,
               help="Show organisation counts per sector below this as '<k'.")
+@click.option("--models", is_flag=True,
+              help="Add a Models section: sector ERGM, CUG tests, core–periphery, QAP between tie types.")
 @handle_errors
 def report(**kw):
     """Analyse and write a shareable report folder: index.html (offline), tables/ (CSV + XLSX),
@@ -776,7 +779,7 @@ def report(**kw):
     _run_report(net, out=out, name=name, title=own["title"], seed=own["seed"],
                 permutations=own["permutations"], force=own["force"], anonymize=own["anonymize"],
                 min_cell_size=own["min_cell_size"], analysis_extra=analysis_extra, inputs=inputs,
-                parameters=params)
+                parameters=params, models=own["models"])
 
 
 @main.command()
@@ -961,5 +964,12 @@ def serve(host, port, data_dir, allow_remote, no_browser, max_upload_mb, workers
                max_upload_mb=max_upload_mb, workers=workers)
 
 
+# ---- models (issue 16): model, qap, cug, core-periphery live in cli_models.py ----
+from .cli_models import register as _register_models  # noqa: E402
+
+_register_models(main, load=_load)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
+

@@ -608,6 +608,25 @@ ALL_TABLES = {
     "missing_data_sensitivity.csv": MISSING_DATA_SENSITIVITY,
 }
 
+# ---- models (issue 16): column docs of model/qap/cug/core-periphery live in netanalysis/models/columns.py ----
+from .models.columns import (  # noqa: E402
+    CORE_PERIPHERY,
+    CORE_PERIPHERY_NODES,
+    CORE_PERIPHERY_SECTORS,
+    CUG,
+    MODEL_BLOCKS,
+    MODEL_FIT,
+    MODEL_TABLES,
+    MODEL_TERMS,
+    QAP_CORRELATIONS,
+    QAP_FIT,
+    QAP_REGRESSION,
+)
+
+ALL_TABLES.update(MODEL_TABLES)
+__all__ += ["MODEL_TERMS", "MODEL_BLOCKS", "MODEL_FIT", "QAP_REGRESSION", "QAP_CORRELATIONS", "QAP_FIT", "CUG",
+            "CORE_PERIPHERY_NODES", "CORE_PERIPHERY_SECTORS", "CORE_PERIPHERY"]
+
 
 def describe(table: str, column: str) -> str:
     """The documented meaning of ``column`` in ``table`` ("" when undocumented)."""

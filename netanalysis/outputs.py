@@ -30,7 +30,8 @@ __all__ = ["Output", "OUTPUTS", "COMMANDS", "outputs_for", "write_outputs", "wri
 
 Format = Literal["csv", "json", "text", "xlsx", "bytes", "files"]
 #: Every command that writes files, in the order the docs list them.
-COMMANDS = ("analyze", "gaps", "communities", "compare", "helix", "map", "report")
+COMMANDS = ("analyze", "gaps", "communities", "compare", "helix", "map", "report", "model", "qap", "cug",
+            "core-periphery")
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,26 @@ def _report(name: str) -> Callable[..., Any]:
 
 def _report_table(field: str) -> Callable[[Any], pd.DataFrame | None]:
     return lambda res: getattr(res.tables, field)
+
+
+def _models_table(name: str) -> Callable[[Any], pd.DataFrame | None]:
+    """A table of the report's Models section (None without --models or when it could not be made)."""
+    return lambda res: None if getattr(res, "models", None) is None else res.models.tables.get(name)
+
+
+_QAP_FIT_OPTIONAL = frozenset({"r_squared", "adj_r_squared", "residual_se", "deviance", "null_deviance", "aic",
+                               "bic", "converged", "permutations_failed"})
+_MODEL_REPORT_TABLES: tuple[tuple[str, str, Mapping[str, str], frozenset[str]], ...] = (
+    ("model_terms.csv", "The sector ERGM (edges + nodemix(sector)) of the Models section.", C.MODEL_TERMS,
+     frozenset()),
+    ("model_blocks.csv", "Sector pairs of that model: ties, dyads, density, fitted probability.", C.MODEL_BLOCKS,
+     frozenset()),
+    ("cug.csv", "CUG tests (random graphs with as many ties) of the Models section.", C.CUG, frozenset()),
+    ("core_periphery_sectors.csv", "Share of each sector in the core (Models section).", C.CORE_PERIPHERY_SECTORS,
+     frozenset()),
+    ("qap_correlations.csv", "QAP correlations between tie types (networks with 2–8 types).", C.QAP_CORRELATIONS,
+     frozenset()),
+)
 
 
 # ------------------------------------------------------------------------------------ the registry
@@ -292,6 +313,35 @@ OUTPUTS: tuple[Output, ...] = (
            "The network with every node attribute and metric (GraphML, for Gephi, yEd, igraph, networkx)."),
     Output("network.gexf", ("report",), _report("gexf"), "text",
            "The same network as GEXF (Gephi)."),
+    # ---- report --models (issue 16): the Models section's tables
+    *(Output(f"tables/{name}", ("report",), _models_table(name), "csv", doc, spec, optional,
+             when="report --models only")
+      for name, doc, spec, optional in _MODEL_REPORT_TABLES),
+    # ---- model, qap, cug, core-periphery (issue 16: netanalysis.models)
+    Output("model_terms.csv", ("model",), lambda r: r.terms, "csv",
+           "One row per ERGM coefficient: estimate, standard error, Wald test, odds ratio with interval.",
+           C.MODEL_TERMS),
+    Output("model_blocks.csv", ("model",), lambda r: r.blocks if len(r.blocks) else None, "csv",
+           "Per nodemix attribute, one row per pair of levels: ties, dyads, density, fitted probability.",
+           C.MODEL_BLOCKS, when="nodemix terms only"),
+    Output("model_fit.json", ("model",), lambda r: dict(r.fit), "json",
+           "The ERGM fit: dyads, ties, log-likelihood, deviance, AIC, BIC, infinite terms.", C.MODEL_FIT),
+    Output("qap_regression.csv", ("qap",), lambda r: r.regression.coefficients, "csv",
+           "One row per MRQAP coefficient: estimate, standard error, t or z, QAP p-values.", C.QAP_REGRESSION,
+           frozenset({"odds_ratio"})),
+    Output("qap_correlations.csv", ("qap",), lambda r: r.correlations, "csv",
+           "QAP correlation of the response with each predictor matrix, with QAP p-values.", C.QAP_CORRELATIONS),
+    Output("qap_fit.json", ("qap",), lambda r: r.fit_document(), "json",
+           "The MRQAP run and fit: family, null hypothesis, permutations, seed, R² or deviance/AIC/BIC.",
+           C.QAP_FIT, _QAP_FIT_OPTIONAL),
+    Output("cug.csv", ("cug",), lambda r: r.table, "csv",
+           "One row per statistic: observed value, mean and sd over random graphs, CUG p-values.", C.CUG),
+    Output("core_periphery_nodes.csv", ("core-periphery",), lambda r: r.to_frame(), "csv",
+           "One row per organisation: continuous coreness and core membership.", C.CORE_PERIPHERY_NODES),
+    Output("core_periphery_sectors.csv", ("core-periphery",), lambda r: r.sectors, "csv",
+           "One row per sector: organisations in the core and shares.", C.CORE_PERIPHERY_SECTORS),
+    Output("core_periphery.json", ("core-periphery",), lambda r: r.to_dict(), "json",
+           "Fit of the core–periphery partition, its random-graph p-value and the run.", C.CORE_PERIPHERY),
     Output("manifest.json", ("report",), _report("manifest"), "json",
            "Inputs with SHA-256, parameters, seeds, versions, timings and every file written with its "
            "SHA-256 — the only file with timings or timestamps.",

@@ -83,6 +83,16 @@ def _runs(tmp: Path) -> list[tuple[str, list[str], Path]]:
     runs.append(("report", ["report", *tidy, *FAST, "--name", "t", "--anonymize"], tmp / "tidy_report"))
     runs.append(("report", ["report", *_survey(), *FAST, "--name", "s", "--min-cell-size", "5"],
                  tmp / "survey_report"))
+    # issue 16: the model commands and the report's Models section
+    runs.append(("model", ["model", *tidy, "--formula", "edges + nodemix(sector)"], tmp / "tidy_model"))
+    runs.append(("model", ["model", *tidy, "--directed", "--formula", "edges + nodematch(sector) + nodeofactor(sector)"],
+                 tmp / "directed_model"))
+    for fam in ("linear", "logistic"):
+        runs.append(("qap", ["qap", *tidy, "--formula", "nodematch(sector) + nodefactor(sector)", "--family", fam,
+                             *FAST], tmp / f"tidy_qap_{fam}"))
+    runs.append(("cug", ["cug", *tidy, "--replicates", "50"], tmp / "tidy_cug"))
+    runs.append(("core-periphery", ["core-periphery", *tidy, "--replicates", "5"], tmp / "tidy_cp"))
+    runs.append(("report", ["report", *_survey(), *FAST, "--name", "m", "--models"], tmp / "survey_models_report"))
     runs.append(("helix", ["helix", "--participations", str(part), "--scheme", "cordis", "--bootstrap", "20",
                            "--year-column", "year"], tmp / "helix"))
     runs.append(("helix", ["helix", "--participations", str(part), "--scheme", "cordis", "--bootstrap", "0"],

@@ -63,7 +63,12 @@ def report_content(net: StakeholderNetwork, *, analysis_options: AnalysisOptions
     notes: list[str] = []
     figures = make_figures(res, notes)
     timings["figures"] = time.perf_counter() - t
-    return ReportContent(analysis=res, analysis_options=aopts, options=opts, tables=tables,
+    models = None
+    if opts.models:   # issue 16: the Models section (sector ERGM, CUG, core–periphery, QAP between types)
+        from ..models.report_section import models_section
+
+        models = models_section(res.network, seed=aopts.seed, replicates=aopts.permutations)
+    return ReportContent(analysis=res, analysis_options=aopts, options=opts, tables=tables, models=models,
                          data_quality_file=dq_full, data_quality_page=dq, figures=figures, notes=tuple(notes),
                          versions=package_versions(), source_provenance=source_prov, inputs=inputs,
                          parameters=parameters, key_source=_key_source(opts), timings=timings, t_start=t_start)

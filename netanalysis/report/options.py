@@ -45,6 +45,8 @@ class ReportOptions:
     top : int
         Rows shown in the page's "top organisations" and "recommended partnerships" tables (the CSV
         tables always hold every row).
+    models : bool
+        Add the "Models" section and its tables (:mod:`netanalysis.models.report_section`).
     """
 
     name: str = "report"
@@ -54,6 +56,7 @@ class ReportOptions:
     min_cell_size: int = 0
     force: bool = False
     top: int = 15
+    models: bool = False
 
     def public(self) -> dict:
         d = asdict(self)
@@ -126,6 +129,7 @@ class ReportContent:
     started: _dt.datetime = field(default_factory=lambda: _dt.datetime.now(_dt.UTC))
     timings: dict[str, float] = field(default_factory=dict)
     t_start: float = 0.0
+    models: Any = None          # issue 16: a models.report_section.ModelsSection with --models
 
     def data_quality(self) -> dict:
         """``data_quality.json`` of the report."""

@@ -140,4 +140,9 @@ def render_html(c: ReportContent) -> str:
         "tables": [(f"{n}.csv", len(df)) for n, df in t.items()],
         "opts": opts.public(), "not_computed": NOT_COMPUTED,
     }
-    return _environment().get_template("report.html.j2").render(**ctx)
+    page = _environment().get_template("report.html.j2").render(**ctx)
+    if c.models is not None:   # issue 16: the Models section renders itself (escaped) before "Methods"
+        from ..models.report_section import insert_models_html
+
+        page = insert_models_html(page, c.models, directed=res.network.directed)
+    return page
