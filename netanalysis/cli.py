@@ -119,10 +119,13 @@ def survey_options(fn):
         click.option("--survey", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="Survey or partnership register (CSV, TSV or XLSX); use instead of --ties, "
                           "with --nodes as the roster."),
-        click.option("--survey-format", type=click.Choice(["name-generator", "roster", "register"]),
+        click.option("--survey-format", type=click.Choice(["name-generator", "roster", "register", "kobo", "odk"]),
                      default="name-generator", show_default=True,
-                     help="Long (respondent × named partner), wide (one column per organisation) or "
-                          "register (one row per agreement, partners in one cell)."),
+                     help="Long (respondent × named partner), wide (one column per organisation), "
+                          "register (one row per agreement, partners in one cell), or the KoboToolbox XLSX / "
+                          "ODK Central CSV-zip export of a form made by survey-form (with --form)."),
+        click.option("--form", "form", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="kobo/odk: the form.xlsx written by survey-form (its form.toml must be next to it)."),
         click.option("--respondent-column", default="respondent", show_default=True,
                      help="Survey: respondent (roster id) column."),
         click.option("--partner-column", default=None,
@@ -177,7 +180,8 @@ def _load(kw: dict):
             rating_column=kw["rating_column"], type_column=kw["type_column"], wave_column=kw["wave_column"],
             id_column=kw["id_column"], name_column=kw["name_column"], sector_column=kw["sector_column"],
             aliases=kw["aliases"], threshold=kw["match_threshold"], strict=kw["strict"],
-            mapping=kw["survey_mapping"], header_rows=kw["header_rows"], encoding=kw["encoding"])
+            mapping=kw["survey_mapping"], header_rows=kw["header_rows"], encoding=kw["encoding"],
+            form=kw.get("form"))
     return load_network(
         kw["ties"], kw["nodes"], directed=kw["directed"], id_column=kw["id_column"],
         name_column=kw["name_column"], source_column=kw["source_column"],
