@@ -151,6 +151,18 @@ def survey_options(fn):
     return fn
 
 
+def report_workflow_options(fn):
+    """report: the Word file, its language and the stakeholder grid's columns (netanalysis.cli_workflow)."""
+    from .cli_workflow import report_options
+
+    return report_options(fn)
+
+
+def load_input(kw: dict):
+    """The network from the parsed input options (for commands defined in other CLI modules)."""
+    return _load(kw)
+
+
 def _load(kw: dict):
     from .errors import OptionError
     from .io import load_network
@@ -409,7 +421,8 @@ def _helix_summary(res) -> str:
 
 
 # ---- reports (reports issue): `report`, `init`; `demo` above runs the report on the bundled data ----
-_REPORT_OWN = ("study", "name", "title", "out", "force", "anonymize", "min_cell_size", "seed", "permutations")
+_REPORT_OWN = ("study", "name", "title", "out", "force", "anonymize", "min_cell_size", "seed", "permutations",
+               "docx", "lang", "influence_column", "interest_column")
 
 
 def _report_name(kw: dict) -> str:
@@ -461,6 +474,7 @@ def _run_report(net, *, out, name, title=None, seed=42, permutations=1000, force
               help="Keyed pseudonyms instead of ids and names (key: $NETANALYSIS_PSEUDONYM_KEY).")
 @click.option("--min-cell-size", type=click.IntRange(0), default=0, show_default=True,
               help="Show organisation counts per sector below this as '<k'.")
+@report_workflow_options
 @handle_errors
 def report(**kw):
     """Analyse and write a shareable report folder: index.html (offline), tables/ (CSV + XLSX),
@@ -495,10 +509,13 @@ def report(**kw):
                                        if kw.get(k) is not None}}
     params = {"input": {k: (str(v) if isinstance(v, Path) else v) for k, v in kw.items()},
               "study": str(st.path) if st is not None else None}
-    _run_report(net, out=out, name=name, title=own["title"], seed=own["seed"],
-                permutations=own["permutations"], force=own["force"], anonymize=own["anonymize"],
-                min_cell_size=own["min_cell_size"], analysis_extra=analysis_extra, inputs=inputs,
-                parameters=params)
+    rep = _run_report(net, out=out, name=name, title=own["title"], seed=own["seed"],
+                      permutations=own["permutations"], force=own["force"], anonymize=own["anonymize"],
+                      min_cell_size=own["min_cell_size"], analysis_extra=analysis_extra, inputs=inputs,
+                      parameters=params)
+    from .cli_workflow import finish_report
+
+    finish_report(rep, own)
 
 
 @main.command()
@@ -628,6 +645,8 @@ def compare(out, wave_from, wave_to, seed, permutations, **kw):
                   if len(sig) else ""))
     click.echo(f"wrote {out}")
 
+
+from . import cli_workflow as _cli_workflow  # noqa: E402,F401 — registers survey-form, stakeholder-grid, profiles
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -250,6 +250,29 @@ MESSAGES: dict[str, dict[str, str]] = {
     "finding.recommendations": {
         "ru": "Чтобы закрыть разрыв {sector_pair}: в recommendations.csv перечислено пар организаций, ещё не "
               "связанных, но уже имеющих общих партнёров: {candidates}."},
+    "finding.no_weak_pair": {
+        "ru": "Ни одна пара секторов не имеет значимо меньше связей, чем предсказывает случайное смешение. "
+              "Наименее связанная пара — «{sector_a}» и «{sector_b}»: {ties} связей против {expected} "
+              "ожидаемых (отношение {ratio})."},
+    "finding.helix_spanners": {
+        "ru": "Организаций, связанных со всеми секторами тройной спирали (государство, бизнес, наука): "
+              "{helix_spanners}{names_colon}."},
+    "finding.non_response": {
+        "ru": "Доля ответивших — {response_rate_pct} ({sector_rates}). Где она ниже 80 %, положение отдельных "
+              "организаций читайте с осторожностью: неответы скрывают связи; закономерности по секторам "
+              "устойчивее."},
+    "finding.top_spanners": {"ru": "Больше всего межсекторных связей (в скобках — их число): {names_counts}."},
+    "finding.brokers": {
+        "ru": "Главные межсекторные посредники (в скобках — число пар организаций разных секторов, которые они "
+              "связывают; роли Гулда–Фернандеса): {names_counts}."},
+    "finding.segregation": {
+        "ru": "Границы секторов пересекают {cross_share_pct} связей при {expected_share_pct}, ожидаемых при "
+              "случайном смешении (индекс E-I {ei_index} против {ei_index_expected}; одностороннее "
+              "p = {ei_index_p_value})."},
+    "finding.communities": {
+        "ru": "Сообществ сотрудничества из двух и более организаций: {communities_multi} (модулярность "
+              "{modularity}; согласие повторных запусков, NMI {community_stability_nmi}); совпадение сообществ "
+              "с секторами — NMI {sector_nmi}."},
     "finding.no_ties": {"ru": "В сети нет связей, поэтому разрывы между секторами измерить нельзя: проверьте, "
                               "что файл связей ссылается на коды организаций из файла организаций."},
 }
@@ -294,26 +317,57 @@ def _fmt_number(v) -> str:
     return str(v)
 
 
-def finding_text(kind: str, statement: str, numbers: Mapping, subjects, lang: str) -> tuple[str, bool]:
+def _pct(v) -> str:
+    return f"{100 * float(v):.0f} %"
+
+
+def _derived(numbers: Mapping, names: Mapping, lang: str) -> dict[str, str]:
+    """Values the Russian templates quote that the finding holds only in raw form."""
+    out: dict[str, str] = {}
+    ids = numbers.get("ids")
+    if isinstance(ids, list):
+        shown = [str(names.get(i, i)) for i in ids[:5]]
+        counts = next((v for k, v in numbers.items() if k != "ids" and isinstance(v, list) and len(v) == len(ids)),
+                      None)
+        out["names_list"] = "; ".join(shown)
+        out["names_colon"] = (" — " + "; ".join(shown)) if shown else ""
+        out["names_counts"] = "; ".join(f"{n} ({_fmt_number(c)})" for n, c in zip(shown, counts or [])) or \
+            out["names_list"]
+    elif "helix_spanners" in numbers:
+        out["names_colon"] = ""
+    rates = [(k[len("response_rate_"):], v) for k, v in numbers.items()
+             if k.startswith("response_rate_") and v is not None]
+    if "response_rate" in numbers and numbers["response_rate"] is not None:
+        out["response_rate_pct"] = _pct(numbers["response_rate"])
+        out["sector_rates"] = ", ".join(f"{sector_label(s, lang)} {_pct(v)}" for s, v in rates)
+    if numbers.get("ties") and "cross_sector_ties" in numbers and "ei_index_expected" in numbers:
+        out["cross_share_pct"] = _pct(float(numbers["cross_sector_ties"]) / float(numbers["ties"]))
+        out["expected_share_pct"] = _pct((1 + float(numbers["ei_index_expected"])) / 2)
+    return out
+
+
+def finding_text(kind: str, statement: str, numbers: Mapping, subjects, lang: str,
+                 names: Mapping | None = None) -> tuple[str, bool]:
     """A finding's sentence in ``lang`` and whether it was translated.
 
     English returns the statement. Russian uses the ``finding.<kind>`` template when the catalogue has
-    one and the finding carries every number it needs (sector subjects fill ``a`` and ``b``);
-    otherwise the English statement is returned with ``translated=False`` so the caller can mark it.
+    one and the finding carries every number it needs (sector numbers and subjects are translated,
+    organisation ids shown by ``names``); otherwise the English statement is returned with
+    ``translated=False`` so the caller can mark it as untranslated.
     """
     if lang == "en":
         return statement, True
-    entry = MESSAGES.get(f"finding.{kind}", {})
-    template = entry.get(lang)
+    template = MESSAGES.get(f"finding.{kind}", {}).get(lang)
     if template is None:
         return statement, False
-    subj = [sector_label(s, lang) for s in subjects]
-    values = {k: (sector_label(str(v), lang) if k.startswith("sector_") and k != "sector_pair" else _fmt_number(v))
-              for k, v in numbers.items() if v is not None}
+    values = {k: (sector_label(v, lang) if isinstance(v, str) and k.startswith("sector_") else _fmt_number(v))
+              for k, v in numbers.items() if v is not None and not isinstance(v, (list, dict))}
+    subj = [sector_label(str(s), lang) for s in subjects]
     if len(subj) >= 2:
-        values.setdefault("a", subj[0])
-        values.setdefault("b", subj[1])
+        values.setdefault("sector_a", subj[0])
+        values.setdefault("sector_b", subj[1])
+    values.update(_derived(numbers, names or {}, lang))
     try:
         return template.format(**values), True
-    except (KeyError, IndexError):
+    except (KeyError, IndexError, ValueError):
         return statement, False
