@@ -45,7 +45,7 @@ meter{width:8rem}a{color:#1f5fa8}.muted{color:#7a8592}
 
 _PAGE = """<!DOCTYPE html>
 <html lang="{{ lang }}"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{{ csp }}">
+<meta http-equiv="Content-Security-Policy" content="{{ csp|safe }}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>{{ title }}</title><style>{{ style|safe }}</style></head><body>
