@@ -59,7 +59,8 @@ def finish_report(rep, own: dict) -> None:
     png = None
     if grid is not None:
         write_csv(rep.path / "tables" / "stakeholder_grid.csv", grid)
-        png = grid_figure(grid, fmt="png", dpi=200, lang=own.get("lang", "en"))
+        fig = grid_figure(grid, fmt="png", dpi=200, lang=own.get("lang", "en"))
+        png = fig if isinstance(fig, bytes) else fig.encode("utf-8")
         atomic_write_bytes(rep.path / "figures" / "stakeholder_grid.png", png)
         click.echo(f"wrote {rep.path / 'tables' / 'stakeholder_grid.csv'} and figures/stakeholder_grid.png")
     if own.get("docx"):
@@ -122,8 +123,9 @@ def stakeholder_grid_command(influence_column, interest_column, split, lang, out
     grid = stakeholder_grid(net, influence=influence_column or "influence", interest=interest_column or "interest",
                             split=split_v)
     write_csv(out / "stakeholder_grid.csv", grid)
-    atomic_write_bytes(out / "stakeholder_grid.png", grid_figure(grid, fmt="png", lang=lang))
-    write_text(out / "stakeholder_grid.svg", grid_figure(grid, fmt="svg", lang=lang))
+    png, svg = grid_figure(grid, fmt="png", lang=lang), grid_figure(grid, fmt="svg", lang=lang)
+    atomic_write_bytes(out / "stakeholder_grid.png", png if isinstance(png, bytes) else png.encode("utf-8"))
+    write_text(out / "stakeholder_grid.svg", svg if isinstance(svg, str) else svg.decode("utf-8"))
     counts = grid["group"].value_counts()
     click.echo("groups: " + ", ".join(f"{g} {int(counts[g])}" for g in counts.index))
     click.echo(f"wrote {out / 'stakeholder_grid.csv'} and stakeholder_grid.png/.svg")

@@ -37,7 +37,7 @@ def _docx():
     return docx
 
 
-def _table(doc, header: list[str], rows: Iterable[Iterable], *, numeric: set[int] = frozenset()) -> None:
+def _table(doc, header: list[str], rows: Iterable[Iterable], *, numeric: frozenset[int] | set[int] = frozenset()) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     rows = [list(r) for r in rows]

@@ -133,10 +133,18 @@ def grid_figure(grid: pd.DataFrame, *, fmt: str = "png", dpi: int = 200, lang: s
     Points are jittered by a fixed pattern (no randomness) so equal Likert means stay visible; the
     engagement priorities and hidden brokers (up to ``label_top``) are labelled by name.
     """
-    from .i18n import message
-    from .viz.figures import _figure, _save  # noqa: PLC2701 — the figure helpers of the viz family
+    import io
 
-    fig = _figure(7.0, 5.5)
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from .i18n import message
+
+    if fmt not in ("png", "svg"):
+        raise OptionError(f"figure format must be 'png' or 'svg', not {fmt!r}")
+    fig = Figure(figsize=(7.0, 5.5))
+    FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
     g = grid.dropna(subset=["influence", "interest"])
     k = np.arange(len(g))
@@ -158,4 +166,8 @@ def grid_figure(grid: pd.DataFrame, *, fmt: str = "png", dpi: int = 200, lang: s
     ax.set_ylabel(message("col.influence", lang))
     ax.set_title(message("report.grid", lang))
     ax.legend(fontsize=7, loc="best", frameon=False)
-    return _save(fig, fmt, dpi)
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": "netanalysis", "svg.fonttype": "none"}):
+        fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight",
+                    metadata={"Software": None} if fmt == "png" else {"Date": None})
+    return buf.getvalue() if fmt == "png" else buf.getvalue().decode("utf-8")

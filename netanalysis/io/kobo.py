@@ -38,6 +38,7 @@ import pandas as pd
 
 from ..errors import InputError, OptionError
 from ..forms import ITEMS, read_form_map
+from ..network import StakeholderNetwork
 from .names import DEFAULT_THRESHOLD
 from .survey import PARTNER_ITEMS, SurveyReports, reports_from_rows, survey_network
 from .tables import sha256_of
@@ -267,13 +268,13 @@ def _submission_reports(ex: ExportTables, i: int, resp: str, mapping: dict, acc:
         if ch == other:
             continue
         partner = choices.get(ch, ch)        # not a choice name (label export?): reconciled as a name
-        pos = by_id.get(ch)
-        if pos is None:
+        at = by_id.get(ch)
+        if at is None:
             out.append(_report(resp, partner, row, ("",), {}))
             continue
         acc["repeat_rows_used"]["partners"] += 1
-        types = tuple(rels.get(t, t) for t in _selected(details, pos, mapping["fields"]["relation"], fmt))
-        out.append(_report(resp, partner, row, types, _ratings(details, pos, fmt)))
+        types = tuple(rels.get(t, t) for t in _selected(details, at, mapping["fields"]["relation"], fmt))
+        out.append(_report(resp, partner, row, types, _ratings(details, at, fmt)))
     others = _child_rows(ex, "other", key)
     acc["repeat_rows"]["other"] += len(others)
     name_col = _find(others, mapping["fields"]["other_name"], fmt) if len(others) else None
@@ -381,7 +382,7 @@ def _with_grid_columns(reports: SurveyReports, self_info: list[tuple]) -> Survey
 
 def load_form_survey(export, nodes, *, form, format: str = "kobo", symmetrize: str | None = None,
                      directed: bool = False, dichotomize: float | None = None, scheme=None, **read) \
-        -> "StakeholderNetwork":  # noqa: F821 — forward reference for the docs only
+        -> StakeholderNetwork:
     """Network from a form export (what ``--survey-format kobo|odk`` calls); see :func:`read_form_export`."""
     if symmetrize is not None and directed:
         raise OptionError("--symmetrize makes an undirected network: drop --directed (or drop "

@@ -96,7 +96,8 @@ from .tables import Table, parse_numbers, read_table, resolve_column
 
 __all__ = ["SurveyReports", "load_survey", "read_survey", "survey_network", "read_name_generator", "read_roster",
            "read_register", "response_rates", "report_reciprocity", "symmetrization_sensitivity",
-           "SYMMETRIZE_RULES", "SURVEY_FORMATS", "reports_from_rows", "EXTRA_ITEMS", "PARTNER_ITEMS", "RESPONSE_THRESHOLDS", "rates_for_view"]
+           "SYMMETRIZE_RULES", "SURVEY_FORMATS", "reports_from_rows", "EXTRA_ITEMS", "PARTNER_ITEMS",
+           "RESPONSE_THRESHOLDS", "rates_for_view"]
 
 SYMMETRIZE_RULES = ("max", "min", "mean", "respondent")
 SURVEY_FORMATS = ("name-generator", "roster", "register", "kobo", "odk")
