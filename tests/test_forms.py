@@ -180,3 +180,19 @@ def test_export_errors(tmp_path):
         read_form_export(tmp_path / "labels.xlsx", DATA / "roster.csv", form=DATA / "form.xlsx")
     with pytest.raises(InputError, match="no submissions CSV"):
         read_form_export(DATA / "kobo_export.xlsx", DATA / "roster.csv", form=DATA / "form.xlsx", format="odk")
+
+
+def test_finding_text_translates_from_numbers_or_says_it_did_not():
+    from netanalysis.i18n import finding_text
+
+    nums = {"sector_a": "science", "sector_b": "business", "ties": 3, "expected": 9.5, "ratio": 0.316,
+            "p_adjusted": 0.002}
+    text, ok = finding_text("weak_pair", "Science–business ties are 0.32× expected", nums, (), "ru")
+    assert ok and text.startswith("Между секторами «наука» и «бизнес» связей меньше") and "3 против 9.5" in text
+    assert finding_text("weak_pair", "S", nums, (), "en") == ("S", True)
+    assert finding_text("brand_new_kind", "English only.", {}, (), "ru") == ("English only.", False)
+    # a template whose numbers are missing falls back to the English statement, never a half sentence
+    assert finding_text("weak_pair", "English.", {"ties": 1}, (), "ru") == ("English.", False)
+    text, ok = finding_text("top_spanners", "x", {"ids": ["a", "b"], "cross_sector_ties": [4, 2]}, (), "ru",
+                            names={"a": "Акимат", "b": "КазНУ"})
+    assert ok and text.endswith("Акимат (4); КазНУ (2).")
