@@ -113,6 +113,15 @@ def _roster_frame(nodes, id_column: str, name_column: str | None, encoding: str 
     return out, file or "roster"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _label_text(text: str) -> str:
+    """A roster name as a form label: no control characters (invalid in XML), and ``${`` (a question
+    reference to XLSForm) broken up so a name is never read as one."""
+    return _CONTROL.sub(" ", str(text)).replace("${", "$ {").strip()
+
+
 def roster_choices(nodes, *, id_column: str = "id", name_column: str | None = None,
                    encoding: str | None = None) -> pd.DataFrame:
     """One row per roster organisation: ``choice`` (unique XML name), ``id``, ``label_ru``,
@@ -133,7 +142,7 @@ def roster_choices(nodes, *, id_column: str = "id", name_column: str | None = No
         r = r[~dup].reset_index(drop=True)
     out = pd.DataFrame({"choice": _unique([_xml_name(i, "org_") or "org" for i in r["id"]]), "id": r["id"]})
     for lang, col in _LANG_NAME_COLUMN.items():
-        lab = [(v or n or i) for v, n, i in zip(r[col], r["name"], r["id"])]
+        lab = [_label_text(v or n or i) or i for v, n, i in zip(r[col], r["name"], r["id"])]
         lab_s = pd.Series(lab)
         clash = lab_s.str.casefold().duplicated(keep=False)
         out[f"label_{lang}"] = [f"{v} ({i})" if c else v for v, i, c in zip(lab, r["id"], clash)]

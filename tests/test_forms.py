@@ -31,7 +31,7 @@ ITEMS = ["trust_openness", "trust_reliability", "trust_mission", "value_influenc
 def _messy_roster() -> pd.DataFrame:
     return pd.DataFrame({
         "id": ["A-1", "A 1", "007", "Ақ", "№", "x.y", "A-1", "ЖШС-9"],
-        "name": ["Акимат", "Акимат", "ТОО «Альфа»", "ОФ «Дала»", "Без имени", "=cmd", "Акимат", "ЖШС «Тау»"],
+        "name": ["Акимат", "Акимат", "ТОО «Альфа»", "ОФ «Дала»", "Фонд ${x}", "=cmd\x07", "Акимат", "ЖШС «Тау»"],
         "name_kk": ["Әкімдік", "", "", "«Дала» ҚҚ", "", "", "Әкімдік", "«Тау» ЖШС"],
         "name_en": ["Akimat", "", "Alpha LLP", "", "", "", "Akimat", "Tau LLP"],
     })
@@ -196,3 +196,13 @@ def test_finding_text_translates_from_numbers_or_says_it_did_not():
     text, ok = finding_text("top_spanners", "x", {"ids": ["a", "b"], "cross_sector_ties": [4, 2]}, (), "ru",
                             names={"a": "Акимат", "b": "КазНУ"})
     assert ok and text.endswith("Акимат (4); КазНУ (2).")
+
+
+def test_roster_with_a_repeated_id_reads_back_like_the_form_lists_it(tmp_path):
+    lines = (DATA / "roster.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "roster.csv").write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match="listed more than once"):
+        rep = read_form_export(DATA / "kobo_export.xlsx", tmp_path / "roster.csv", form=DATA / "form.xlsx")
+    _check_reports(rep)
+    nacc = rep.provenance["files"][0]
+    assert nacc["read"] == 7 and nacc["merged"] == 1

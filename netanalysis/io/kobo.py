@@ -68,17 +68,21 @@ class ExportTables:
 
 
 def _segments(column: str) -> list[str]:
-    return [s for s in re.split(r"[/:]", str(column)) if s]
+    """Header path segments: KoboToolbox joins groups with '/' (or the separator chosen at export,
+    e.g. '.'), ODK Central with '-'. Field and choice names of a netanalysis form never contain these."""
+    name = str(column)
+    if name.startswith("_"):              # meta columns (_index, _parent_index, _submission__id …)
+        return [name]
+    return [s for s in re.split(r"[/:.\-]", name) if s]
 
 
-def _leaf(column: str, fmt: str) -> str:
+def _leaf(column: str) -> str:
     segs = _segments(column)
-    leaf = segs[-1] if segs else str(column)
-    return leaf.split("-")[-1] if fmt == "odk" and not leaf.startswith("_") else leaf
+    return segs[-1] if segs else str(column)
 
 
 def _find(frame: pd.DataFrame, field: str, fmt: str) -> str | None:
-    hits = [c for c in frame.columns if _leaf(c, fmt) == field]
+    hits = [c for c in frame.columns if str(c) == field] or [c for c in frame.columns if _leaf(c) == field]
     return hits[0] if hits else None
 
 
@@ -87,9 +91,7 @@ def _split_columns(frame: pd.DataFrame, field: str, fmt: str) -> dict[str, str]:
     out = {}
     for c in frame.columns:
         segs = _segments(c)
-        if fmt == "odk" and len(segs) == 1:
-            segs = str(c).split("-")
-        if len(segs) >= 2 and segs[-2].split("-")[-1] == field:
+        if len(segs) >= 2 and segs[-2] == field:
             out[segs[-1]] = c
     return out
 

@@ -495,9 +495,14 @@ def reports_from_rows(raw: pd.DataFrame, nodes, survey_account: dict, *, id_colu
     """
     roster, nacc, sector_name = _read_nodes(nodes, id_column=id_column, name_column=name_column,
                                             sector_column=sector_column, encoding=encoding)
-    if roster["id"].duplicated().any():
-        dup = roster["id"][roster["id"].duplicated()].iloc[0]
-        raise InputError(f"roster id '{dup}' appears twice", file=nacc.get("file"), column="id")
+    dup = roster["id"].duplicated().to_numpy()
+    if dup.any():     # the form listed such an organisation once: its answers belong to the first row
+        nacc["merged"] += int(dup.sum())
+        nacc["merges"].append({"reason": "roster id listed again (first row kept, as in the survey form)",
+                               "ids": sorted(set(roster["id"][dup]))})
+        warnings.warn(f"roster ids listed more than once (first row kept): {', '.join(sorted(set(roster['id'][dup])))}",
+                      stacklevel=2)
+        roster = roster[~dup].reset_index(drop=True)
     unknown = sorted(set(raw["respondent"]) - set(roster["id"]))
     if unknown:
         raise InputError(f"respondent '{unknown[0]}' is not in the roster", file=survey_account.get("file"))
