@@ -89,7 +89,7 @@ _PAGE = """<!DOCTYPE html>
 def _csp() -> str:
     digest = base64.b64encode(hashlib.sha256(_STYLE.encode("utf-8")).digest()).decode("ascii")
     return (f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'none'; script-src 'none'; "
-            "connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+            "connect-src 'none'; base-uri 'none'; form-action 'none'")
 
 
 def _num(v) -> str:
