@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from netanalysis import build_network, load_network
-from netanalysis.findings import build_findings, findings_markdown, response_rates, sector_gaps
+from netanalysis.findings import FindingsOptions, build_findings, findings_markdown, response_rates, sector_gaps
 from netanalysis.mixing import mixing_analysis
+from netanalysis.results import SEVERITIES, Finding
 
 from .conftest import REPO
 
@@ -44,34 +45,40 @@ def _survey(seed=0, *, non_respondent_share=0.5, n_per=25):
 def test_slovenia_findings_ranked_with_numbers(slovenia):
     g = sector_gaps(slovenia, permutations=999, seed=42)
     f = g.findings
-    assert [x["rank"] for x in f] == list(range(1, len(f) + 1))
-    imp = [x["importance"] for x in f]
-    assert imp == sorted(imp, reverse=True)
+    assert all(isinstance(x, Finding) for x in f)
+    sev = [SEVERITIES.index(x.severity) for x in f]
+    assert sev == sorted(sev)                         # ranked: severity first
     weak = g.mixing.weak
     assert len(weak) >= 1
     top = f[0]
-    assert top["kind"] == "weak_pair"
-    r = weak.iloc[0]
-    assert (top["numbers"]["sector_a"], top["numbers"]["sector_b"]) == (r["sector_a"], r["sector_b"])
-    assert top["numbers"]["ties"] == r["ties"]
-    assert f"{r['ratio']:.2f}×" in top["text"] and f"{int(r['ties'])} vs {r['expected']:.1f} expected" in top["text"]
-    assert top["numbers"]["bridging_organisations"] >= 1 and "already tied to both" in top["text"]
-    kinds = {x["kind"] for x in f}
+    assert top.kind == "weak_pair"
+    helix = weak[~weak["sector_a"].isin(["other", "unknown"]) & ~weak["sector_b"].isin(["other", "unknown"])]
+    r = helix.iloc[0]                                 # other/unknown go to data quality, not headline gaps
+    assert any(x.kind == "data_quality" for x in f)
+    assert (top.numbers["sector_a"], top.numbers["sector_b"]) == (r["sector_a"], r["sector_b"])
+    assert top.numbers["ties"] == r["ties"]
+    assert f"{r['ratio']:.2f}×" in top.statement
+    assert f"{int(r['ties'])} vs {r['expected']:.1f} expected" in top.statement
+    assert top.numbers["bridging_organisations"] >= 1 and "already tied to both" in top.statement
+    assert f[1].kind == "recommendations" and f[1].subjects == top.subjects   # follows its gap
+    kinds = {x.kind for x in f}
     assert {"weak_pair", "recommendations", "segregation", "helix_spanners", "top_spanners"} <= kinds
     json.dumps(g.findings_json())                     # serialisable: no numpy scalars, NaN → null
     md = g.markdown
-    assert md.startswith("# Findings") and top["text"] in md and "| pair |" in md
+    assert md.startswith("# Findings") and "| pair |" in md
+    assert top.statement.split(" (")[0] in md
+    assert g.findings_json()["findings"][0]["rank"] == 1
     assert response_rates(slovenia) is None           # CORDIS records are not a survey
 
 
 def test_no_weak_pair_is_said_plainly(white_kinship):
     mix = mixing_analysis(white_kinship, permutations=999, seed=1)
-    f = build_findings(white_kinship, mix)
-    assert f[0]["kind"] == "no_weak_pair"
-    assert f[0]["text"].startswith("No group pair has significantly fewer ties")   # F/M are not sectors
-    seg = next(x for x in f if x["kind"] == "segregation")
-    assert seg["numbers"]["ei_index"] == pytest.approx(-0.181818, abs=1e-6)
-    assert "41% of ties cross groups, where random mixing predicts 56%" in seg["text"]
+    f = build_findings(white_kinship, mixing=mix, options=FindingsOptions(min_group=2, min_expected=1))
+    assert f[0].kind == "no_weak_pair"
+    assert f[0].statement.startswith("No group pair with enough organisations to judge has significantly fewer")
+    seg = next(x for x in f if x.kind == "segregation")
+    assert seg.numbers["ei_index"] == pytest.approx(-0.181818, abs=1e-6)
+    assert "41% of ties cross groups, where random mixing predicts 56%" in seg.statement
 
 
 def test_non_response_caution():
@@ -87,23 +94,23 @@ def test_non_response_caution():
     assert r2.loc["business", "response_rate"] == pytest.approx(1.0)
     g = sector_gaps(net, permutations=499, seed=1)
     assert ("government", "business") in set(zip(g.mixing.weak["sector_a"], g.mixing.weak["sector_b"]))
-    assert g.findings[0]["kind"] == "non_response"
-    assert "government 48%" in g.findings[0]["text"]
-    weak = next(x for x in g.findings if x["kind"] == "weak_pair")
-    assert "non-response" in weak["caution"] and "below 65%" in weak["caution"]
+    assert g.findings[0].kind == "non_response"
+    assert "government 48%" in g.findings[0].statement
+    weak = next(x for x in g.findings if x.kind == "weak_pair")
+    assert "non-response" in weak.caution and "below 65%" in weak.caution
     assert g.findings_json()["response_rates"][0]["sector"] == "government"
     # full response: no caution
     g2 = sector_gaps(_survey(non_respondent_share=0), permutations=499, seed=1)
-    assert not any("caution" in x for x in g2.findings)
+    assert not any(x.caution for x in g2.findings)
 
 
 def test_extra_findings_merge_by_importance(white_kinship):
     mix = mixing_analysis(white_kinship, permutations=99, seed=1)
     extra = [{"topic": "communities", "text": "Top news.", "numbers": {"x": np.int64(3)}, "importance": 99},
              {"topic": "communities", "text": "Minor.", "numbers": {}}]
-    f = build_findings(white_kinship, mix, extra=extra)
-    assert f[0]["text"] == "Top news." and f[0]["numbers"]["x"] == 3 and isinstance(f[0]["numbers"]["x"], int)
-    assert any(x["text"] == "Minor." and x["importance"] == 50 for x in f)
+    f = build_findings(white_kinship, mixing=mix, extra=extra)
+    assert f[0].statement == "Top news." and f[0].numbers["x"] == 3 and isinstance(f[0].numbers["x"], int)
+    assert any(x.statement == "Minor." and x.severity == "low" for x in f)
     assert "1. Top news." in findings_markdown(f)
 
 
@@ -150,7 +157,7 @@ def test_network_without_ties_says_so():
     nodes = pd.DataFrame({"id": ["a", "b", "c"], "sector": ["government", "business", "science"]})
     net = build_network(nodes, pd.DataFrame({"source": ["a"], "target": ["b"]}).iloc[:0])
     g = sector_gaps(net, permutations=99)
-    assert [f["kind"] for f in g.findings] == ["no_ties"] and g.recommendations.empty
+    assert [f.kind for f in g.findings] == ["no_ties"] and g.recommendations.empty
     assert np.isnan(g.mixing.summary["ei_index"])
 
 
@@ -166,7 +173,7 @@ def test_wave_response_rates_from_survey_provenance():
     g = sector_gaps(w1.as_undirected("max"), permutations=999, seed=42, wave="1")
     weak = set(zip(g.mixing.weak["sector_a"], g.mixing.weak["sector_b"]))
     assert ("business", "science") in weak         # the planted wave-1 gap
-    assert g.findings[0]["kind"] == "non_response" and "business 50%" in g.findings[0]["text"]
+    assert g.findings[0].kind == "non_response" and "business 50%" in g.findings[0].statement
 
 
 def test_gaps_cli_one_wave_of_a_survey(tmp_path):
