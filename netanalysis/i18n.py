@@ -236,8 +236,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "finding.untranslated": {"en": "", "ru": "(текст вывода на английском: перевод для этого типа вывода "
                                            "ещё не подготовлен)"},
     "finding.weak_pair": {
-        "ru": "Между секторами «{sector_a}» и «{sector_b}» связей меньше, чем при случайном смешении: {ties} "
-              "против {expected} ожидаемых (отношение {ratio}; скорректированное p = {p_adjusted}). Подробности "
+        "ru": "Между секторами «{sector_a}» и «{sector_b}» связей меньше, чем при случайном смешении: "
+              "наблюдается {ties}, ожидалось {expected} (отношение {ratio}; скорректированное p = {p_adjusted}). Подробности "
               "и посредники — в таблицах sector_mixing.csv и recommendations.csv."},
     "finding.possible_gap": {
         "ru": "Между секторами «{sector_a}» и «{sector_b}» связей меньше ожидаемого ({ties} против {expected}), "
@@ -252,8 +252,8 @@ MESSAGES: dict[str, dict[str, str]] = {
               "связанных, но уже имеющих общих партнёров: {candidates}."},
     "finding.no_weak_pair": {
         "ru": "Ни одна пара секторов не имеет значимо меньше связей, чем предсказывает случайное смешение. "
-              "Наименее связанная пара — «{sector_a}» и «{sector_b}»: {ties} связей против {expected} "
-              "ожидаемых (отношение {ratio})."},
+              "Наименее связанная пара — «{sector_a}» и «{sector_b}»: связей наблюдается {ties}, ожидалось "
+              "{expected} (отношение {ratio})."},
     "finding.helix_spanners": {
         "ru": "Организаций, связанных со всеми секторами тройной спирали (государство, бизнес, наука): "
               "{helix_spanners}{names_colon}."},
@@ -273,6 +273,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Сообществ сотрудничества из двух и более организаций: {communities_multi} (модулярность "
               "{modularity}; согласие повторных запусков, NMI {community_stability_nmi}); совпадение сообществ "
               "с секторами — NMI {sector_nmi}."},
+    "finding.helix_spanners_norm": {
+        "ru": "Большинство организаций ({helix_spanners} из {organisations}) связаны со всеми секторами тройной "
+              "спирали (государство, бизнес, наука): в такой плотной сети это норма, и никого не выделяет."},
+    "finding.inward_sector": {
+        "ru": "Организации сектора «{sector}» связаны между собой чаще, чем при случайном смешении: {internal} из "
+              "{total} их связей ({internal_pct}) остаются внутри сектора при {expected_internal_pct} ожидаемых "
+              "(E-I {ei_index} против {ei_expected}; p = {ei_p_value})."},
+    "finding.too_few_to_judge": {
+        "ru": "Слишком мало организаций, чтобы судить: {sizes_list}. Если в секторе меньше {min_group} "
+              "организаций, связи с ним не могут показать разрыв (или его отсутствие) сверх случайности; его пары "
+              "не отмечаются как разрывы."},
+    "finding.data_quality": {
+        "ru": "Организации без сектора спирали ({sizes_list}) остаются в сети, но не оцениваются на разрывы между "
+              "секторами: проверьте их метки секторов (см. data_quality.json)."},
     "finding.no_ties": {"ru": "В сети нет связей, поэтому разрывы между секторами измерить нельзя: проверьте, "
                               "что файл связей ссылается на коды организаций из файла организаций."},
 }
@@ -312,6 +326,8 @@ def sector_label(sector: str, lang: str) -> str:
 
 
 def _fmt_number(v) -> str:
+    if isinstance(v, float) and 0 < abs(v) < 0.01:
+        return f"{v:.2g}"             # small p-values keep their size: never shown as 0
     if isinstance(v, float):
         return f"{v:.2f}".rstrip("0").rstrip(".") if abs(v) < 1000 else f"{v:,.0f}"
     return str(v)
@@ -321,20 +337,32 @@ def _pct(v) -> str:
     return f"{100 * float(v):.0f} %"
 
 
+def _as_list(v) -> list | None:
+    """A list of values: a JSON list, or the "; "-joined text typed findings store."""
+    if isinstance(v, list):
+        return v
+    if isinstance(v, str) and v:
+        return [x.strip() for x in v.split(";")]
+    return None
+
+
 def _derived(numbers: Mapping, names: Mapping, lang: str) -> dict[str, str]:
     """Values the Russian templates quote that the finding holds only in raw form."""
     out: dict[str, str] = {}
-    ids = numbers.get("ids")
-    if isinstance(ids, list):
+    ids = _as_list(numbers.get("ids"))
+    if ids is not None:
         shown = [str(names.get(i, i)) for i in ids[:5]]
-        counts = next((v for k, v in numbers.items() if k != "ids" and isinstance(v, list) and len(v) == len(ids)),
-                      None)
+        counts = next((lst for k, v in numbers.items() if k != "ids" and (lst := _as_list(v)) is not None
+                       and len(lst) == len(ids)), None)
         out["names_list"] = "; ".join(shown)
         out["names_colon"] = (" — " + "; ".join(shown)) if shown else ""
-        out["names_counts"] = "; ".join(f"{n} ({_fmt_number(c)})" for n, c in zip(shown, counts or [])) or \
+        out["names_counts"] = "; ".join(f"{n} ({_fmt_number(_float(c))})" for n, c in zip(shown, counts or [])) or \
             out["names_list"]
     elif "helix_spanners" in numbers:
         out["names_colon"] = ""
+    sizes = [(k[len("size_"):], v) for k, v in numbers.items() if k.startswith("size_") and v is not None]
+    if sizes:
+        out["sizes_list"] = ", ".join(f"{sector_label(s, lang)}: {_fmt_number(_float(v))}" for s, v in sizes)
     rates = [(k[len("response_rate_"):], v) for k, v in numbers.items()
              if k.startswith("response_rate_") and v is not None]
     if "response_rate" in numbers and numbers["response_rate"] is not None:
@@ -343,7 +371,20 @@ def _derived(numbers: Mapping, names: Mapping, lang: str) -> dict[str, str]:
     if numbers.get("ties") and "cross_sector_ties" in numbers and "ei_index_expected" in numbers:
         out["cross_share_pct"] = _pct(float(numbers["cross_sector_ties"]) / float(numbers["ties"]))
         out["expected_share_pct"] = _pct((1 + float(numbers["ei_index_expected"])) / 2)
+    if "internal" in numbers and "external" in numbers and "ei_expected" in numbers:
+        total = float(numbers["internal"]) + float(numbers["external"])
+        out["total"] = _fmt_number(total)
+        out["internal_pct"] = _pct(float(numbers["internal"]) / total) if total else "–"
+        out["expected_internal_pct"] = _pct((1 - float(numbers["ei_expected"])) / 2)
     return out
+
+
+def _float(v):
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return v
+    return int(f) if f == int(f) else f
 
 
 def finding_text(kind: str, statement: str, numbers: Mapping, subjects, lang: str,
@@ -357,10 +398,13 @@ def finding_text(kind: str, statement: str, numbers: Mapping, subjects, lang: st
     """
     if lang == "en":
         return statement, True
+    if kind == "helix_spanners" and numbers.get("organisations") is not None:
+        kind = "helix_spanners_norm"
     template = MESSAGES.get(f"finding.{kind}", {}).get(lang)
     if template is None:
         return statement, False
-    values = {k: (sector_label(v, lang) if isinstance(v, str) and k.startswith("sector_") else _fmt_number(v))
+    values = {k: (sector_label(v, lang) if isinstance(v, str) and (k == "sector" or k.startswith("sector_"))
+                  else _fmt_number(v))
               for k, v in numbers.items() if v is not None and not isinstance(v, (list, dict))}
     subj = [sector_label(str(s), lang) for s in subjects]
     if len(subj) >= 2:
