@@ -248,11 +248,13 @@ def main(argv=None) -> None:
             box.update(nodes=net.n_nodes, ties=net.n_ties)
         run_stages(name, net, timer, report=m <= 100_000)
         if m == 10_000:
+            from netanalysis.outputs import write_outputs
             from netanalysis.pipeline import AnalysisOptions, analyze
 
             t0 = time.perf_counter()
             with tempfile.TemporaryDirectory() as tmp:
-                analyze(net, AnalysisOptions(seed=SEED, permutations=PERMUTATIONS)).write(tmp)
+                write_outputs(analyze(net, AnalysisOptions(seed=SEED, permutations=PERMUTATIONS)), tmp,
+                              command="analyze")
             ours_total = time.perf_counter() - t0
             brok_ours = float(timer.frame().query("input == @name and stage == 'brokerage'")["seconds"].iloc[0])
             plain, plain_total = networkx_plain(net)

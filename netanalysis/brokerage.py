@@ -42,7 +42,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .errors import OptionError
-from .metrics import _masked_product
+from .metrics import masked_product
 from .network import StakeholderNetwork
 from .random import DEFAULT_SEED, rng
 
@@ -120,7 +120,7 @@ def _raw_counts(A: sp.csr_matrix, g: np.ndarray) -> np.ndarray:
         Ah = A[members]
         if Ah.nnz == 0:
             continue
-        ch = _masked_product(sp.csr_matrix(Ah.T), Ah, A)
+        ch = masked_product(sp.csr_matrix(Ah.T), Ah, A)
         c_all += ch
         c_sv[g[src] == h] = ch[g[src] == h]
         c_sb[g[dst] == h] = ch[g[dst] == h]

@@ -8,6 +8,7 @@ failure exits 1 with the error (``--debug`` shows the traceback).
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -21,7 +22,13 @@ EXIT_INPUT, EXIT_UNEXPECTED = 2, 1
 
 
 def _progress_printer():
-    """A callable showing stage names on stderr when it is a terminal (nothing otherwise)."""
+    """A callable showing stage names on stderr when it is a terminal (nothing otherwise).
+
+    With ``NETANALYSIS_PROGRESS=plain`` (the web app's worker processes) every stage is one
+    ``progress: NAME`` line on stderr.
+    """
+    if os.environ.get("NETANALYSIS_PROGRESS") == "plain":
+        return lambda name: print(f"progress: {name}", file=sys.stderr, flush=True)
     if not sys.stderr.isatty():
         return None
     from rich.console import Console
@@ -183,7 +190,7 @@ def _load(kw: dict):
             sector_column=kw["sector_column"], name_column=kw["name_column"], scheme=kw["scheme"],
             encoding=kw["encoding"], weighting=kw["projection"])
     if kw.get("survey") is not None:
-        from .io.survey import load_survey
+        from .survey_diagnostics import load_survey
 
         return load_survey(
             kw["survey"], kw["nodes"], format=kw["survey_format"], symmetrize=kw["symmetrize"],
@@ -272,17 +279,21 @@ def _analysis_options(fn):
     return fn
 
 
+def _network_line(net, m) -> str:
+    return (f"network: {m['nodes']} organisations, {m['ties']} ties, density {m['density']:.4f}"
+            + (f", reciprocity {m['reciprocity']:.3f}" if net.directed else "")
+            + f", {m['components']} components")
+
+
 def _run_analyze(net, out: Path, seed: int, permutations: int):
+    from .outputs import write_outputs
     from .pipeline import AnalysisOptions, analyze
 
     res = analyze(net, AnalysisOptions(seed=seed, permutations=permutations), progress=_progress_printer())
-    res.write(out)
-    m = res.network_metrics
+    write_outputs(res, out, command="analyze")
     for line in _account_lines(net):
         click.echo(line)
-    click.echo(f"network: {m['nodes']} organisations, {m['ties']} ties, density {m['density']:.4f}"
-               + (f", reciprocity {m['reciprocity']:.3f}" if net.directed else "")
-               + f", {m['components']} components")
+    click.echo(_network_line(net, res.network_metrics))
     click.echo(f"wrote {out}")
     return res
 
@@ -333,12 +344,14 @@ def demo(out, seed, permutations):
 def communities(out, seed, permutations, method, runs, resolution, unweighted, **kw):
     """Find communities (consensus of seeded runs) and their sector make-up; writes communities.csv,
     community_members.csv, community_links.csv and communities.json into --out."""
-    from .communities import consensus_communities, write_communities
+    from .outputs import write_outputs
+    from .pipeline import find_communities
 
     net = _load(kw)
     opts = {"resolution": resolution} if resolution is not None else {}
-    part = consensus_communities(net, method=method, runs=runs, weights=not unweighted, seed=seed, **opts)
-    write_communities(part, out)
+    res = find_communities(net, method=method, runs=runs, weights=not unweighted, seed=seed, **opts)
+    write_outputs(res, out, command="communities")
+    part = res.partition
     for line in _account_lines(net):
         click.echo(line)
     st = part.stability or {}
@@ -375,20 +388,17 @@ def helix(participations, unit_column, org_column, sector_column, scheme, year_c
           seed, drop_empty, encoding, out):
     """Triple/Quadruple Helix synergy (mutual information in bits; negative T_UIG = synergy) of the
     sectors taking part in each project; writes helix.json into --out."""
-    from .export import write_json
-    from .helix import helix_synergy
     from .io.participation import read_participations
+    from .outputs import write_outputs
+    from .pipeline import helix as helix_run
 
     p = read_participations(participations, unit_column=unit_column, org_column=org_column,
                             sector_column=sector_column, year_column=year_column, scheme=scheme,
                             encoding=encoding)
-    res = helix_synergy(p, sectors=[x.strip() for x in sectors.split(",") if x.strip()],
-                        bootstrap=bootstrap, seed=seed, drop_empty=drop_empty)
-    d = res.to_dict()
-    d["input"] = p.provenance
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(out / "helix.json", d)
-    click.echo(_helix_summary(res))
+    res = helix_run(p, sectors=[x.strip() for x in sectors.split(",") if x.strip()],
+                    bootstrap=bootstrap, seed=seed, drop_empty=drop_empty)
+    write_outputs(res, out, command="helix")
+    click.echo(_helix_summary(res.synergy))
     click.echo(f"wrote {out / 'helix.json'}")
 
 
@@ -446,12 +456,9 @@ def _run_report(net, *, out, name, title=None, seed=42, permutations=1000, force
                        options=ReportOptions(name=name, title=title, anonymize=anonymize,
                                              min_cell_size=min_cell_size, force=force),
                        inputs=inputs, parameters=parameters, progress=_progress_printer())
-    m = rep.analysis.network_metrics
     for line in _account_lines(net):
         click.echo(line)
-    click.echo(f"network: {m['nodes']} organisations, {m['ties']} ties, density {m['density']:.4f}"
-               + (f", reciprocity {m['reciprocity']:.3f}" if net.directed else "")
-               + f", {m['components']} components")
+    click.echo(_network_line(net, rep.analysis.network_metrics))
     click.echo(f"wrote {rep.path / 'index.html'} (and tables/, figures/, network.graphml, network.gexf, "
                "manifest.json)")
     return rep
@@ -553,14 +560,15 @@ def init(path, force):
 def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair, wave, **kw):
     """Sector gap diagnosis alone: writes sector_mixing.csv, boundary_spanners.csv, recommendations.csv,
     findings.json and findings.md into --out."""
-    from .findings import sector_gaps
+    from .outputs import write_outputs
+    from .pipeline import gaps as gap_diagnosis
 
     net = _load(kw)
     if wave is not None:
         net = net.view(wave=wave)
-    res = sector_gaps(net, permutations=permutations, seed=seed, adjust=adjust, alpha=alpha,
-                      max_ratio=max_ratio, method=link_score, per_pair=per_pair, wave=wave)
-    res.write(out)
+    res = gap_diagnosis(net, permutations=permutations, seed=seed, adjust=adjust, alpha=alpha,
+                        max_ratio=max_ratio, method=link_score, per_pair=per_pair, wave=wave)
+    write_outputs(res, out, command="gaps")
     for line in _account_lines(net):
         click.echo(line)
     s = res.mixing.summary
@@ -594,15 +602,15 @@ def gaps(out, seed, permutations, adjust, alpha, max_ratio, link_score, per_pair
 @handle_errors
 def map_command(out, size_by, color_by, anonymize, title, permutations, seed, **kw):
     """Write the interactive network map (one offline HTML file) to --out."""
-    from .export import write_text
-    from .viz.map import map_page
+    from .outputs import write_outputs
+    from .pipeline import map_data
 
     net = _load(kw)
-    page = map_page(net, size_by=size_by, color_by=color_by, anonymize=anonymize, seed=seed,
-                    permutations=permutations, title=title)
-    write_text(out, page)
+    res = map_data(net, size_by=size_by, color_by=color_by, anonymize=anonymize, seed=seed,
+                   permutations=permutations, title=title)
+    written = write_outputs(res, out.parent, command="map", names={"map.html": out.name})
     click.echo(f"network: {net.n_nodes} organisations, {net.n_ties} ties")
-    click.echo(f"wrote {out} ({len(page.encode('utf-8')) / 1e6:.1f} MB)")
+    click.echo(f"wrote {out} ({written[0].stat().st_size / 1e6:.1f} MB)")
 
 
 # ------------------------------------------------------------------------------ compare (waves)
@@ -621,15 +629,14 @@ def compare(out, wave_from, wave_to, seed, permutations, **kw):
     compare_organisations.csv, compare_sector_pairs.csv, compare_positions.csv (shared map
     positions), compare.json and compare.md. With tidy ties, --symmetrize max|min|mean turns
     directed reports into undirected ties within each wave first."""
-    from .compare import compare_waves, wave_positions
-    from .export import write_csv
+    from .outputs import write_outputs
+    from .pipeline import compare as compare_run
 
     net = _load(kw)
     rule = None if kw.get("survey") is not None else kw.get("symmetrize")   # a survey is symmetrised on reading
-    res = compare_waves(net, waves=(wave_from, wave_to), symmetrize=rule, permutations=permutations, seed=seed)
-    res.write(out)
-    write_csv(Path(out) / "compare_positions.csv", wave_positions(net, waves=(wave_from, wave_to), seed=seed),
-              index=True)
+    result = compare_run(net, waves=(wave_from, wave_to), symmetrize=rule, permutations=permutations, seed=seed)
+    write_outputs(result, out, command="compare")
+    res = result.comparison
     s = res.summary
     click.echo(f"wave {s['wave_a']} → {s['wave_b']}: {s['ties_a']} → {s['ties_b']} ties: {s['formed']} formed, "
                f"{s['kept']} kept, {s['dissolved']} dissolved ({s['stronger']} stronger, {s['weaker']} weaker); "
@@ -644,6 +651,33 @@ def compare(out, wave_from, wave_to, seed, permutations, **kw):
                                    zip(sig["sector_a"], sig["sector_b"], sig["ratio_a"], sig["ratio_b"]))
                   if len(sig) else ""))
     click.echo(f"wrote {out}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback needs --allow-remote.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("netanalysis-data"),
+              show_default=True, help="Folder where uploads and reports of the analyses are kept.")
+@click.option("--allow-remote", is_flag=True,
+              help="Allow a non-loopback --host (other machines could then reach the partner data).")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in the browser.")
+@click.option("--max-upload-mb", type=click.FloatRange(0, min_open=True), default=200, show_default=True,
+              help="Largest upload (all files of one request together), in MB.")
+@click.option("--workers", type=click.IntRange(1), default=2, show_default=True,
+              help="Analyses that run at the same time (the rest wait in a queue).")
+@handle_errors
+def serve(host, port, data_dir, allow_remote, no_browser, max_upload_mb, workers):
+    """Start the local web app: upload files, choose columns, run, read and download the report."""
+    from .webapp import is_loopback
+    from .webapp import serve as run_server
+
+    if allow_remote and not is_loopback(host):
+        click.echo(f"warning: listening on {host}: anyone who can reach this machine can upload and read "
+                   "analyses (protect it with a firewall or a reverse proxy with authentication)", err=True)
+    click.echo(f"netanalysis web app on http://{host}:{port}/ (data in {data_dir}); Ctrl+C stops it")
+    run_server(host=host, port=port, data_dir=data_dir, allow_remote=allow_remote, open_browser=not no_browser,
+               max_upload_mb=max_upload_mb, workers=workers)
 
 
 from . import cli_workflow as _cli_workflow  # noqa: E402,F401 — registers survey-form, stakeholder-grid, profiles

@@ -1,5 +1,6 @@
 """What every output column and figure means: written once here, reused by the CLI docs, the report
-and ``docs/outputs.md`` (generated from this module by ``python -m netanalysis.columns``).
+and ``docs/outputs.md`` (generated from the output registry, :mod:`netanalysis.outputs`, by
+``python -m netanalysis.outputs`` or ``python -m netanalysis.columns``).
 
 Conventions pinned for the whole package
 ----------------------------------------
@@ -18,7 +19,10 @@ from __future__ import annotations
 
 __all__ = ["NETWORK_METRICS", "NODE_METRICS", "SECTOR_MIXING", "COMMUNITIES", "RECOMMENDATIONS",
            "NAME_MATCHES", "SYMMETRIZATION_SENSITIVITY", "HELIX", "COMPARE_TIES", "COMPARE_ORGANISATIONS",
-           "COMPARE_SECTOR_PAIRS", "COMPARE_SUMMARY", "STAKEHOLDER_GRID", "ALL_TABLES", "describe", "markdown"]
+           "COMPARE_SECTOR_PAIRS", "COMPARE_SUMMARY", "STAKEHOLDER_GRID", "ALL_TABLES", "describe", "markdown",
+           "BOUNDARY_SPANNERS",
+           "COMMUNITY_MEMBERS", "COMMUNITY_LINKS", "COMMUNITIES_JSON", "COMPARE_POSITIONS", "COMPARE_JSON",
+           "FINDINGS_JSON", "FINDING", "DATA_QUALITY", "MANIFEST", "SECTOR_SUMMARY", "RESPONSE_RATES"]
 
 #: network_metrics.json keys
 NETWORK_METRICS = {
@@ -288,6 +292,18 @@ HELIX: dict[str, str] = {
                  "replacement (--bootstrap resamples, --seed).",
     "patterns": "Units per presence pattern (e.g. UI = science and business, no government).",
     "by_year": "The same values per unit year (--year-column; earliest year on the unit's rows).",
+    "measure": "Name of the measure (Triple/Quadruple Helix mutual information, Leydesdorff 2003).",
+    "units_of_measurement": "bits (Shannon entropy, log base 2).",
+    "sign_convention": "How the sign of every T value reads (negative T_UIG = synergy).",
+    "unit_meaning": "What a unit stands for, in words.",
+    "n_empty_units": "Units in which none of the sectors takes part.",
+    "drop_empty": "Whether those units were left out (--drop-empty).",
+    "T_UG": "Two-way mutual information of science and government, in bits (≥ 0).",
+    "T_IG": "Two-way mutual information of business and government, in bits (≥ 0).",
+    "values": "Every entropy H_* and every T_* (all subsets of two or more sectors), in bits.",
+    "bootstrap": "Bootstrap settings: resamples, confidence, seed, method.",
+    "notes": "Remarks on the input (e.g. units without any sector).",
+    "input": "The account of the participation file read (rows read, used, dropped …).",
 }
 
 #: compare_ties.csv columns (`netanalysis compare`; netanalysis.compare.compare_waves)
@@ -332,12 +348,9 @@ COMPARE_SECTOR_PAIRS = {
     "p_value": "Two-sided p-value of ratio_change: formed/dissolved labels shuffled over the dyads that "
                "changed (conditional on the overall change), (b+1)/(R+1).",
     "p_adjusted": "p_value adjusted across sector pairs (Holm).",
-    "p_degree": "One-sided p-value for fewer ties than expected_degree: P(X ≤ ties), X ~ Poisson(expected_degree) "
-                "(sparse-graph approximation of the configuration model; conservative for dense blocks).",
-    "p_degree_adjusted": "p_degree adjusted across pairs like p_adjusted.",
     "cross_sector": "True when the two sectors differ.",
 }
-#: compare.json "summary" keys (compare.md says the same in words)
+#: compare.json → "summary" keys (compare.md says the same in words)
 COMPARE_SUMMARY = {
     "wave_a": "Label of the first wave.", "wave_b": "Label of the second wave.",
     "directed": "Whether ties are arcs.", "symmetrize": "Symmetrisation rule applied to both waves, if any.",
@@ -383,7 +396,133 @@ RESPONSE_RATES = {
              "can be read as absence of ties rather than non-response.",
 }
 
+# ---- files that 0.1 wrote without documenting them (issue 12) ----
+#: boundary_spanners.csv columns (`netanalysis gaps`; netanalysis.spanners.boundary_spanners)
+BOUNDARY_SPANNERS = {
+    "id": NODE_METRICS["id"], "name": NODE_METRICS["name"], "sector": NODE_METRICS["sector"],
+    "degree": "Ties of the organisation (arcs in + out when directed).",
+    "cross_sector_ties": NODE_METRICS["cross_sector_ties"],
+    "partner_sector_diversity": NODE_METRICS["partner_sector_diversity"],
+    "ei_index": NODE_METRICS["ei_index"],
+    "helix_reach": "How many of the helix sectors (government, business, science) the organisation's partners "
+                   "belong to (0–3).",
+    "helix_spanner": NODE_METRICS["helix_spanner"],
+    "itinerant": NODE_METRICS["itinerant"], "representative": NODE_METRICS["representative"],
+    "gatekeeper": NODE_METRICS["gatekeeper"], "liaison": NODE_METRICS["liaison"],
+    "cross_sector_brokerage": "itinerant + representative + gatekeeper + liaison: brokered pairs that cross a "
+                              "sector line.",
+}
+#: community_members.csv columns (`netanalysis communities`; netanalysis.communities.community_members)
+COMMUNITY_MEMBERS = {
+    "id": NODE_METRICS["id"], "name": NODE_METRICS["name"], "sector": NODE_METRICS["sector"],
+    "community": "Community number (communities.csv).",
+    "community_size": "Members of that community.",
+    "ties_outside": "Ties to organisations in other communities.",
+    "communities_reached": "Other communities among the organisation's partners.",
+    "participation": "Participation coefficient (Guimerà & Amaral 2005): 1 − Σ_c (k_ic / k_i)² over communities "
+                     "c of its partners, unweighted, undirected; 0 = all partners in one community. Empty for "
+                     "isolates.",
+    "bridging": "True when it has at least one tie outside its community.",
+}
+#: community_links.csv columns (netanalysis.communities.community_links)
+COMMUNITY_LINKS = {
+    "community_a": "The smaller community number of the pair.",
+    "community_b": "The larger community number.",
+    "ties": "Ties between the two communities (undirected count).",
+    "weight": "Sum of those ties' strengths.",
+    "organisations_a": "Members of community_a with a tie to community_b.",
+    "organisations_b": "Members of community_b with a tie to community_a.",
+}
+#: communities.json keys (`netanalysis communities`): the figures of network_metrics.json plus the run
+COMMUNITIES_JSON = {
+    **COMMUNITY_NETWORK_METRICS,
+    "parameters": "Options of the detection runs (method parameters, runs, consensus threshold, rounds).",
+    "seed": "Seed the runs' seeds were drawn from (--seed).",
+    "quality": "Value of the method's objective for the consensus partition (modularity for Leiden).",
+    "stability": "Agreement between the runs: runs, consensus rounds, converged, nmi_mean, ari_mean.",
+}
+#: compare_positions.csv columns (shared layout of both waves)
+COMPARE_POSITIONS = {
+    "id": "Organisation id (union of both waves).",
+    "x": "Horizontal position (median tie length ≈ 1); the same in both waves' drawings.",
+    "y": "Vertical position.",
+}
+#: compare.json top-level keys
+COMPARE_JSON = {
+    "summary": "Network-level counts and changes (keys: see compare.json → summary).",
+    "parameters": "waves, symmetrize, permutations, seed, test.",
+    "sector_pairs": "The rows of compare_sector_pairs.csv.",
+    "joined": "Organisations that joined (id, name, sector).",
+    "left": "Organisations that left (id, name, sector).",
+}
+#: findings.json top-level keys (`analyze`, `gaps`, `report`)
+FINDINGS_JSON = {
+    "parameters": "Options of the gap diagnosis: permutations, seed, adjust, alpha, max_ratio, degree_test, "
+                  "directed, groups, recommendation_method.",
+    "summary": "Network-level mixing figures (as in network_metrics.json: ei_index, freeman_segregation …).",
+    "sectors": "One entry per sector: size, internal and external ties, ei_index, ei_expected, ei_p_value, "
+               "coleman, degree_sum.",
+    "response_rates": "Survey input: per sector respondents, non_respondents, named_only, roster, response_rate "
+                      "(null otherwise).",
+    "findings": "Ranked findings, most important first; each: kind, severity, statement, numbers, subjects, "
+                "relation, caution (findings.json → findings).",
+}
+#: keys of each entry of findings.json "findings" (netanalysis.results.Finding)
+FINDING = {
+    "kind": "The rule that produced it, e.g. weak_pair, segregation, non_response, brokers, silo.",
+    "severity": "high, medium, low or info: how much an evaluator should act on it.",
+    "statement": "The plain-language sentence(s).",
+    "numbers": "The figures behind the statement (observed, expected, ratio, p-values, ids …).",
+    "subjects": "What it concerns: sector labels and organisation ids.",
+    "relation": "The relation it is about (all = the combined network).",
+    "caution": "A caveat read with the statement (e.g. low response in a sector), or null.",
+}
+#: data_quality.json top-level keys (what happened to the input)
+DATA_QUALITY = {
+    "files": "One account per input file: role, file, sha256, encoding, delimiter, rows read, used, merged, "
+             "dropped, with the reasons and row numbers of drops and merges.",
+    "sectors": "Sector scheme, the mapping of raw labels to sectors, labels kept as their own groups.",
+    "network": "Nodes and ties built, self-loops and duplicates removed.",
+    "nodes_added_from_ties": "Ids named in ties but missing from the nodes table (added as 'unknown').",
+    "response_rates": "Survey input: response rates overall, per sector and per wave, with thresholds.",
+    "name_matches": "Survey input: how each typed partner name was matched (as name_matches.csv).",
+    "survey": "Survey input: symmetrisation rule, dichotomisation, report counts, reciprocity of reports, "
+              "PARTNER reliabilities, the max-vs-min sensitivity table.",
+    "participations": "Participation input: records, organisations, units, units with one organisation.",
+    "projection": "Participation input: weighting and its formula, organisations, units, pairs sharing a unit, "
+                  "ties kept, isolates.",
+    "dataset": "The bundled dataset's name (demo).",
+    "view": "The selection the network is a view of (e.g. one wave).",
+    "anonymized": "Report with --anonymize: true (counts and reasons only).",
+    "added": "Report with --anonymize: ids added from ties (count).",
+    "scheme": "Report with --anonymize: the sector scheme.",
+}
+#: manifest.json keys (`netanalysis report`)
+MANIFEST = {
+    "generator": "Always \"netanalysis report\": marks the folder as a report that a later run may replace.",
+    "format": "Version of the report folder layout.",
+    "name": "Report name.",
+    "created": "When the report was made (UTC, ISO 8601).",
+    "inputs": "Input files (role, file, sha256).",
+    "parameters": "Analysis and report options and the input options of the command line or study file.",
+    "seeds": "Seed and permutations of the run.",
+    "anonymization": "Whether ids and names were pseudonymised, where the key came from (never the key).",
+    "network": "Organisations, ties, directed.",
+    "versions": "Python and library versions.",
+    "platform": "Operating system and machine.",
+    "timings_seconds": "Seconds per stage.",
+    "files": "Every other file of the report: path, bytes, sha256.",
+}
+
 ALL_TABLES = {
+    "boundary_spanners.csv": BOUNDARY_SPANNERS,
+    "community_members.csv": COMMUNITY_MEMBERS,
+    "community_links.csv": COMMUNITY_LINKS,
+    "communities.json": COMMUNITIES_JSON,
+    "compare_positions.csv": COMPARE_POSITIONS,
+    "findings.json": FINDINGS_JSON,
+    "data_quality.json": DATA_QUALITY,
+    "manifest.json": MANIFEST,
     "network_metrics.json": NETWORK_METRICS,
     "node_metrics.csv": NODE_METRICS,
     "sector_mixing.csv": SECTOR_MIXING,
@@ -395,7 +534,7 @@ ALL_TABLES = {
     "compare_ties.csv": COMPARE_TIES,
     "compare_organisations.csv": COMPARE_ORGANISATIONS,
     "compare_sector_pairs.csv": COMPARE_SECTOR_PAIRS,
-    "compare.json": COMPARE_SUMMARY,
+    "compare.json": COMPARE_JSON,
     "sector_summary.csv": SECTOR_SUMMARY,
     "response_rates.csv": RESPONSE_RATES,
     "stakeholder_grid.csv": STAKEHOLDER_GRID,
@@ -408,17 +547,10 @@ def describe(table: str, column: str) -> str:
 
 
 def markdown() -> str:
-    """All column docs as Markdown (the body of docs/outputs.md)."""
-    lines = ["# Output files and columns", "", "Generated from `netanalysis/columns.py`; do not edit by hand.",
-             "", __doc__.split("Conventions pinned for the whole package", 1)[1].replace("-" * 40, "").strip()
-             .join(["## Conventions\n\n", "\n"])]
-    for table, cols in ALL_TABLES.items():
-        if not cols:
-            continue
-        lines += [f"## `{table}`", "", "| column | meaning |", "|---|---|"]
-        lines += [f"| `{c}` | {d} |" for c, d in cols.items()]
-        lines.append("")
-    return "\n".join(lines)
+    """``docs/outputs.md``, generated from the output registry (:func:`netanalysis.outputs.markdown`)."""
+    from .outputs import markdown as registry_markdown
+
+    return registry_markdown()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -47,11 +47,8 @@ Nature 433, 895–900. https://doi.org/10.1038/nature03288
 
 from __future__ import annotations
 
-import random as _random
-import threading
 import warnings
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,13 +58,13 @@ import pandas as pd
 from .columns import COMMUNITY_NETWORK_METRICS
 from .errors import OptionError
 from .network import StakeholderNetwork, id_sort_key
-from .random import DEFAULT_SEED, rng
+from .random import DEFAULT_SEED, rng, seeded_igraph
 from .sectors import SECTORS
 
 __all__ = ["Partition", "METHODS", "detect_communities", "leiden", "louvain", "label_propagation",
            "infomap", "walktrap", "greedy_modularity", "consensus_communities", "nmi", "ari",
            "sector_agreement", "community_table", "community_members", "community_links",
-           "community_summary", "findings", "write_communities", "DEFAULT_RUNS", "SILO_SHARE",
+           "community_summary", "findings", "DEFAULT_RUNS", "SILO_SHARE",
            "SILO_MIN_SIZE", "NETWORK_METRIC_DOCS"]
 
 #: Runs combined by :func:`consensus_communities` (and used for the stability figures).
@@ -80,7 +77,6 @@ SILO_MIN_SIZE = 3
 #: Keys :func:`community_summary` adds to ``network_metrics.json`` (for ``columns.NETWORK_METRICS``).
 NETWORK_METRIC_DOCS = COMMUNITY_NETWORK_METRICS
 
-_IGRAPH_RNG_LOCK = threading.Lock()
 
 
 # ====================================================================== the result type
@@ -165,19 +161,6 @@ class Partition:
 
 
 # ====================================================================== helpers
-@contextmanager
-def _igraph_seed(seed: int | None):
-    """Seed igraph's random numbers for the block, then restore igraph's default generator."""
-    import igraph
-
-    with _IGRAPH_RNG_LOCK:
-        igraph.set_random_number_generator(_random.Random(DEFAULT_SEED if seed is None else int(seed)))
-        try:
-            yield
-        finally:
-            igraph.set_random_number_generator(_random)
-
-
 def _undirected(net: StakeholderNetwork) -> StakeholderNetwork:
     return net.as_undirected("sum") if net.directed else net
 
@@ -225,26 +208,26 @@ def _modularity(und_graph, membership, weights: bool) -> float:
 # ---------------------------------------------------------------- the raw runs (graph → labels)
 # Each runner takes an igraph graph, a weight list (or None) and a seed and returns (labels, quality).
 def _run_leiden(g, w, seed, *, resolution=1.0, objective="modularity", n_iterations=2, beta=0.01):
-    with _igraph_seed(seed):
+    with seeded_igraph(seed):
         c = g.community_leiden(objective_function=objective, weights=w, resolution=resolution,
                                beta=beta, n_iterations=n_iterations)
     return np.asarray(c.membership), float(c.quality)
 
 
 def _run_louvain(g, w, seed, *, resolution=1.0):
-    with _igraph_seed(seed):
+    with seeded_igraph(seed):
         c = g.community_multilevel(weights=w, resolution=resolution)
     return np.asarray(c.membership), float(g.modularity(c.membership, weights=w, resolution=resolution))
 
 
 def _run_label_propagation(g, w, seed):
-    with _igraph_seed(seed):
+    with seeded_igraph(seed):
         c = g.community_label_propagation(weights=w)
     return np.asarray(c.membership), float(g.modularity(c.membership, weights=w))
 
 
 def _run_infomap(g, w, seed, *, trials=10):
-    with _igraph_seed(seed):
+    with seeded_igraph(seed):
         c = g.community_infomap(edge_weights=w, trials=trials)
     return np.asarray(c.membership), float(c.codelength)
 
@@ -807,22 +790,3 @@ def findings(partition: Partition, table: pd.DataFrame | None = None) -> list[di
                                 "conductance": float(r["conductance"]),
                                 "bridging_organisations": int(r["bridging_organisations"])}})
     return out
-
-
-def write_communities(partition: Partition, out) -> list:
-    """Write ``communities.csv``, ``community_members.csv``, ``community_links.csv`` and
-    ``communities.json`` (summary, method, parameters, seed, stability) into folder ``out``."""
-    from pathlib import Path
-
-    from .export import write_csv, write_json
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    table = community_table(partition)
-    summary = {**community_summary(partition, table), "parameters": partition.parameters,
-               "seed": partition.seed, "quality": partition.quality,
-               "stability": partition.stability or {}}
-    return [write_csv(out / "communities.csv", table),
-            write_csv(out / "community_members.csv", community_members(partition)),
-            write_csv(out / "community_links.csv", community_links(partition)),
-            write_json(out / "communities.json", summary)]

@@ -48,18 +48,17 @@ Statistics* 6(2), 65–70. https://www.jstor.org/stable/4615733
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .columns import COMPARE_ORGANISATIONS, COMPARE_SECTOR_PAIRS, COMPARE_SUMMARY, COMPARE_TIES
-from .errors import EmptyNetworkError, OptionError
-from .mixing import adjust_p, group_labels
+from .errors import OptionError
+from .mixing import adjust_p, expected_ei_from_sizes, group_labels, possible_dyads
 from .network import StakeholderNetwork, id_sort_key
 from .random import rng as _rng
 
-__all__ = ["WaveComparison", "compare_waves", "wave_positions", "COMPARE_TIES", "COMPARE_ORGANISATIONS",
+__all__ = ["WaveComparison", "compare_waves", "two_waves", "union_nodes", "COMPARE_TIES", "COMPARE_ORGANISATIONS",
            "COMPARE_SECTOR_PAIRS", "COMPARE_SUMMARY"]
 
 #: Memory budget of one permutation batch (batch size × swappable dyads).
@@ -147,21 +146,9 @@ class WaveComparison:
                       f"change is marked at α = {alpha}.", ""]
         return "\n".join(lines)
 
-    def write(self, folder: str | Path) -> list[Path]:
-        """Write ``compare_ties.csv``, ``compare_organisations.csv``, ``compare_sector_pairs.csv``,
-        ``compare.json`` and ``compare.md`` into ``folder`` (through :mod:`netanalysis.export`)."""
-        from .export import write_csv, write_json, write_text
-
-        folder = Path(folder)
-        return [write_csv(folder / "compare_ties.csv", self.ties),
-                write_csv(folder / "compare_organisations.csv", self.organisations),
-                write_csv(folder / "compare_sector_pairs.csv", self.sector_pairs),
-                write_json(folder / "compare.json", self.to_dict()),
-                write_text(folder / "compare.md", self.markdown())]
-
 
 # ------------------------------------------------------------------------------------------ inputs
-def _two_waves(net: StakeholderNetwork, other: StakeholderNetwork | None, waves, symmetrize: str | None
+def two_waves(net: StakeholderNetwork, other: StakeholderNetwork | None, waves, symmetrize: str | None
                ) -> tuple[StakeholderNetwork, StakeholderNetwork, str, str]:
     if other is None:
         if waves is None or isinstance(waves, str) or len(waves) != 2:
@@ -186,7 +173,7 @@ def _two_waves(net: StakeholderNetwork, other: StakeholderNetwork | None, waves,
     return net_a, net_b, wa, wb
 
 
-def _union_nodes(net_a: StakeholderNetwork, net_b: StakeholderNetwork) -> pd.DataFrame:
+def union_nodes(net_a: StakeholderNetwork, net_b: StakeholderNetwork) -> pd.DataFrame:
     """Nodes of both waves (first wave's attributes win), sorted by id."""
     cols = ["id", "name", "sector"]
     if len(net_a.nodes) == len(net_b.nodes) and (net_a.nodes["id"].to_numpy() == net_b.nodes["id"].to_numpy()).all():
@@ -269,9 +256,9 @@ def compare_waves(net: StakeholderNetwork, other: StakeholderNetwork | None = No
     """
     if permutations < 0:
         raise OptionError("permutations must be ≥ 0")
-    net_a, net_b, wa, wb = _two_waves(net, other, waves, symmetrize)
+    net_a, net_b, wa, wb = two_waves(net, other, waves, symmetrize)
     directed = net_a.directed
-    nodes = _union_nodes(net_a, net_b)
+    nodes = union_nodes(net_a, net_b)
     if groups is not None and groups != "sector":
         ga, gb = net_a.attribute(groups), net_b.attribute(groups)
         lab = pd.concat([ga, gb[~gb.index.isin(ga.index)]])
@@ -279,15 +266,32 @@ def compare_waves(net: StakeholderNetwork, other: StakeholderNetwork | None = No
     union = StakeholderNetwork(nodes[["id", "name", "sector"]].assign(sector_raw="", status=""),
                                net_a.ties.iloc[0:0], directed)
     codes, names = group_labels(union)
-    k, n = len(names), len(nodes)
     sector = pd.Series([names[c] for c in codes], index=nodes["id"].to_numpy())
-    pos = pd.Series(np.arange(n), index=nodes["id"].to_numpy())
+    pos = pd.Series(np.arange(len(nodes)), index=nodes["id"].to_numpy())
     ties = _tie_table(net_a, net_b, sector, pos)
-
-    # ---- organisations
     su, tv = pos[ties["source"]].to_numpy(), pos[ties["target"]].to_numpy()
-    in_a_t = ties["weight_a"].notna().to_numpy()
-    in_b_t = ties["weight_b"].notna().to_numpy()
+    in_a_t, in_b_t = ties["weight_a"].notna().to_numpy(), ties["weight_b"].notna().to_numpy()
+    org = _organisations(nodes, sector, su, tv, in_a_t, in_b_t)
+    pairs = _SectorPairs.of(codes, names, nodes, directed, codes[su], codes[tv])
+    obs_a = np.bincount(pairs.code[in_a_t], minlength=pairs.K).astype(float)
+    obs_b = np.bincount(pairs.code[in_b_t], minlength=pairs.K).astype(float)
+    both = nodes["in_a"].to_numpy() & nodes["in_b"].to_numpy()
+    swappable = (in_a_t != in_b_t) & both[su] & both[tv]
+    p_values = _change_test(pairs, in_a_t, in_b_t, swappable, int(permutations), seed)
+    table = _pair_table(pairs, obs_a, obs_b, p_values[2])
+    summary = _summary(net_a, net_b, wa, wb, symmetrize, ties, org, pairs, obs_a, obs_b, p_values,
+                       int(permutations), seed)
+    params = {"waves": [wa, wb], "symmetrize": symmetrize, "permutations": int(permutations), "seed": summary["seed"],
+              "test": "density: paired dyad swap; E-I and pairs: formed/dissolved labels shuffled over "
+                      "changed dyads (two-sided)", "adjust": "holm",
+              "groups": groups or "sector"}
+    return WaveComparison(summary, ties, org, table, params)
+
+
+def _organisations(nodes: pd.DataFrame, sector: pd.Series, su: np.ndarray, tv: np.ndarray, in_a_t: np.ndarray,
+                   in_b_t: np.ndarray) -> pd.DataFrame:
+    """``compare_organisations.csv``: degrees in each wave, ties formed and dissolved, joined or left."""
+    n = len(nodes)
 
     def count(mask):
         return (np.bincount(su[mask], minlength=n) + np.bincount(tv[mask], minlength=n)).astype(int)
@@ -300,45 +304,54 @@ def compare_waves(net: StakeholderNetwork, other: StakeholderNetwork | None = No
     org["dissolved"] = count(in_a_t & ~in_b_t)
     act_a, act_b = org["degree_a"].to_numpy() > 0, org["degree_b"].to_numpy() > 0
     org["change"] = np.where(act_a & act_b, "stayed", np.where(act_b, "joined", np.where(act_a, "left", "inactive")))
+    return org
 
-    # ---- group sizes and possible dyads per wave
-    def sizes_of(mask):
-        return np.bincount(codes[mask], minlength=k).astype(float)
 
-    size_a, size_b = sizes_of(nodes["in_a"].to_numpy()), sizes_of(nodes["in_b"].to_numpy())
+@dataclass(frozen=True)
+class _SectorPairs:
+    """Sector pairs (ordered when directed), each tie's pair, group sizes and possible dyads per wave."""
 
-    def possible(sz):
-        p = np.outer(sz, sz)
-        np.fill_diagonal(p, sz * (sz - 1) / (1 if directed else 2))
-        N = sz.sum()
-        return p, N * (N - 1) / (1 if directed else 2)
+    names: list[str]
+    pairs: list[tuple[int, int]]
+    code: np.ndarray           # sector pair of every tie
+    within: np.ndarray
+    size_a: np.ndarray
+    size_b: np.ndarray
+    pa: np.ndarray
+    pb: np.ndarray
+    tot_a: float
+    tot_b: float
 
-    poss_a, tot_a = possible(size_a)
-    poss_b, tot_b = possible(size_b)
-    pairs = [(g, h) for g in range(k) for h in range(k)] if directed else \
-        [(g, h) for g in range(k) for h in range(g, k)]
-    pair_code = np.full((k, k), -1)
-    for i, (g, h) in enumerate(pairs):
-        pair_code[g, h] = i
-        if not directed:
-            pair_code[h, g] = i
-    K = len(pairs)
-    pc = pair_code[codes[su], codes[tv]]              # sector pair of every tie
-    within = np.array([g == h for g, h in pairs])
-    pa = np.array([poss_a[g, h] for g, h in pairs])
-    pb = np.array([poss_b[g, h] for g, h in pairs])
+    @property
+    def K(self) -> int:
+        return len(self.pairs)
 
-    obs_a = np.bincount(pc[in_a_t], minlength=K).astype(float)
-    obs_b = np.bincount(pc[in_b_t], minlength=K).astype(float)
+    @classmethod
+    def of(cls, codes, names, nodes, directed: bool, cu: np.ndarray, cv: np.ndarray) -> _SectorPairs:
+        k = len(names)
+        size_a = np.bincount(codes[nodes["in_a"].to_numpy()], minlength=k).astype(float)
+        size_b = np.bincount(codes[nodes["in_b"].to_numpy()], minlength=k).astype(float)
+        poss_a, tot_a = possible_dyads(size_a, directed=directed)
+        poss_b, tot_b = possible_dyads(size_b, directed=directed)
+        pairs = [(g, h) for g in range(k) for h in range(k)] if directed else \
+            [(g, h) for g in range(k) for h in range(g, k)]
+        pair_code = np.full((k, k), -1)
+        for i, (g, h) in enumerate(pairs):
+            pair_code[g, h] = i
+            if not directed:
+                pair_code[h, g] = i
+        return cls(names, pairs, pair_code[cu, cv], np.array([g == h for g, h in pairs]), size_a, size_b,
+                   np.array([poss_a[g, h] for g, h in pairs]), np.array([poss_b[g, h] for g, h in pairs]),
+                   tot_a, tot_b)
 
-    def stats(ca, cb):
-        """Density, E-I and pair ratios of both waves from pair counts (last axis = pairs)."""
+    def stats(self, ca, cb):
+        """Density, E-I, pair ratios and expected ties of both waves from pair counts (last axis = pairs)."""
         out = []
-        for c, p, tot in ((ca, pa, tot_a), (cb, pb, tot_b)):
+        for c, p, tot in ((ca, self.pa, self.tot_a), (cb, self.pb, self.tot_b)):
             m = c.sum(axis=-1)
             with np.errstate(invalid="ignore", divide="ignore"):
                 dens = m / tot if tot > 0 else np.full_like(m, np.nan)
-                inside = (c * within).sum(axis=-1)
+                inside = (c * self.within).sum(axis=-1)
                 ei = (m - 2 * inside) / m
                 exp = m[..., None] * p / tot if tot > 0 else np.full_like(c, np.nan)
                 ratio = np.where(p > 0, c / exp, np.nan)
@@ -346,74 +359,82 @@ def compare_waves(net: StakeholderNetwork, other: StakeholderNetwork | None = No
             out.append((dens, ei, ratio, exp))
         return out
 
-    (dens_a, ei_a, ratio_a, exp_a), (dens_b, ei_b, ratio_b, exp_b) = stats(obs_a, obs_b)
+
+def _change_test(pairs: _SectorPairs, in_a_t: np.ndarray, in_b_t: np.ndarray, swappable: np.ndarray, R: int,
+                 seed) -> tuple[float, float, np.ndarray]:
+    """Permutation p-values of the change of density, E-I and each pair's ratio (see the module docs)."""
+    K = pairs.K
+    obs_a = np.bincount(pairs.code[in_a_t], minlength=K).astype(float)
+    obs_b = np.bincount(pairs.code[in_b_t], minlength=K).astype(float)
+    (dens_a, ei_a, ratio_a, _), (dens_b, ei_b, ratio_b, _) = pairs.stats(obs_a, obs_b)
     d_dens, d_ei, d_ratio = dens_b - dens_a, ei_b - ei_a, ratio_b - ratio_a
+    if not R:
+        return np.nan, np.nan, np.full(K, np.nan)
+    import scipy.sparse as sp
 
-    # ---- permutation tests of the change (see the module docs)
-    R = int(permutations)
-    both = nodes["in_a"].to_numpy() & nodes["in_b"].to_numpy()
-    swappable = (in_a_t != in_b_t) & both[su] & both[tv]
-    p_dens = p_ei = np.nan
-    p_pair = np.full(K, np.nan)
-    if R:
-        import scipy.sparse as sp
+    pc = pairs.code
+    fixed_a = np.bincount(pc[in_a_t & ~swappable], minlength=K).astype(float)
+    fixed_b = np.bincount(pc[in_b_t & ~swappable], minlength=K).astype(float)
+    xs = in_a_t[swappable]                         # True: the tie is in wave a
+    S = int(swappable.sum())
+    ind = sp.csr_matrix((np.ones(S), (np.arange(S), pc[swappable])), shape=(S, K))
+    gen = _rng(seed)
+    m_fixed_a, m_fixed_b = fixed_a.sum(), fixed_b.sum()
+    b_dens = 0
+    b_ei = 0
+    b_pair = np.zeros(K)
+    batch = max(1, min(R, _BATCH_CELLS // max(S, 1)))
+    tol = 1e-9
+    done = 0
+    while done < R:
+        bs = min(batch, R - done)
+        # density: unconditional swap of every differing dyad (coin flips)
+        flips = gen.random((bs, S)) < 0.5
+        ma = m_fixed_a + (flips != xs[None, :]).sum(axis=1)
+        mb = m_fixed_b + S - (flips != xs[None, :]).sum(axis=1) if S else m_fixed_b + np.zeros(bs)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dd = mb / pairs.tot_b - ma / pairs.tot_a
+        b_dens += int((np.abs(dd) >= abs(d_dens) - tol).sum())
+        # E-I and pairs: the formed/dissolved labels shuffled over the differing dyads
+        in_a_perm = gen.permuted(np.broadcast_to(xs, (bs, S)), axis=1).astype(float)
+        ca = fixed_a + np.asarray((ind.T @ in_a_perm.T).T)
+        cb = fixed_b + np.asarray((ind.T @ (1.0 - in_a_perm).T).T)
+        (_, ea, ra, _), (_, eb, rb, _) = pairs.stats(ca, cb)
+        with np.errstate(invalid="ignore"):
+            b_ei += int((np.abs(eb - ea) >= abs(d_ei) - tol).sum())
+            b_pair += (np.abs(rb - ra) >= np.abs(d_ratio)[None, :] - tol).sum(axis=0)
+        done += bs
+    p_dens = (b_dens + 1) / (R + 1) if np.isfinite(d_dens) else np.nan
+    p_ei = (b_ei + 1) / (R + 1) if np.isfinite(d_ei) else np.nan
+    return p_dens, p_ei, np.where(np.isfinite(d_ratio), (b_pair + 1) / (R + 1), np.nan)
 
-        fixed_a = np.bincount(pc[in_a_t & ~swappable], minlength=K).astype(float)
-        fixed_b = np.bincount(pc[in_b_t & ~swappable], minlength=K).astype(float)
-        xs = in_a_t[swappable]                         # True: the tie is in wave a
-        S = int(swappable.sum())
-        ind = sp.csr_matrix((np.ones(S), (np.arange(S), pc[swappable])), shape=(S, K))
-        gen = _rng(seed)
-        m_fixed_a, m_fixed_b = fixed_a.sum(), fixed_b.sum()
-        b_dens = 0
-        b_ei = 0
-        b_pair = np.zeros(K)
-        batch = max(1, min(R, _BATCH_CELLS // max(S, 1)))
-        tol = 1e-9
-        done = 0
-        while done < R:
-            bs = min(batch, R - done)
-            # density: unconditional swap of every differing dyad (coin flips)
-            flips = gen.random((bs, S)) < 0.5
-            ma = m_fixed_a + (flips != xs[None, :]).sum(axis=1)
-            mb = m_fixed_b + S - (flips != xs[None, :]).sum(axis=1) if S else m_fixed_b + np.zeros(bs)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                dd = mb / tot_b - ma / tot_a
-            b_dens += int((np.abs(dd) >= abs(d_dens) - tol).sum())
-            # E-I and pairs: the formed/dissolved labels shuffled over the differing dyads
-            in_a_perm = gen.permuted(np.broadcast_to(xs, (bs, S)), axis=1).astype(float)
-            ca = fixed_a + np.asarray((ind.T @ in_a_perm.T).T)
-            cb = fixed_b + np.asarray((ind.T @ (1.0 - in_a_perm).T).T)
-            (_, ea, ra, _), (_, eb, rb, _) = stats(ca, cb)
-            with np.errstate(invalid="ignore"):
-                b_ei += int((np.abs(eb - ea) >= abs(d_ei) - tol).sum())
-                b_pair += (np.abs(rb - ra) >= np.abs(d_ratio)[None, :] - tol).sum(axis=0)
-            done += bs
-        p_dens = (b_dens + 1) / (R + 1) if np.isfinite(d_dens) else np.nan
-        p_ei = (b_ei + 1) / (R + 1) if np.isfinite(d_ei) else np.nan
-        p_pair = np.where(np.isfinite(d_ratio), (b_pair + 1) / (R + 1), np.nan)
 
-    pairs_df = pd.DataFrame({
-        "sector_a": [names[g] for g, _ in pairs], "sector_b": [names[h] for _, h in pairs],
+def _pair_table(pairs: _SectorPairs, obs_a: np.ndarray, obs_b: np.ndarray, p_pair: np.ndarray) -> pd.DataFrame:
+    """``compare_sector_pairs.csv``."""
+    (_, _, ratio_a, exp_a), (_, _, ratio_b, exp_b) = pairs.stats(obs_a, obs_b)
+    names, pa, pb = pairs.names, pairs.pa, pairs.pb
+    df = pd.DataFrame({
+        "sector_a": [names[g] for g, _ in pairs.pairs], "sector_b": [names[h] for _, h in pairs.pairs],
         "ties_a": obs_a.astype(int), "ties_b": obs_b.astype(int),
         "possible_a": pa.astype(int), "possible_b": pb.astype(int),
         "expected_a": np.where(pa > 0, exp_a, np.nan), "expected_b": np.where(pb > 0, exp_b, np.nan),
-        "ratio_a": ratio_a, "ratio_b": ratio_b, "ratio_change": d_ratio, "p_value": p_pair,
+        "ratio_a": ratio_a, "ratio_b": ratio_b, "ratio_change": ratio_b - ratio_a, "p_value": p_pair,
     })
-    pairs_df["p_adjusted"] = adjust_p(pairs_df["p_value"].to_numpy(), "holm")
-    pairs_df["cross_sector"] = pairs_df["sector_a"] != pairs_df["sector_b"]
+    df["p_adjusted"] = adjust_p(df["p_value"].to_numpy(), "holm")
+    df["cross_sector"] = df["sector_a"] != df["sector_b"]
+    return df
 
-    def expected_ei(sz):
-        N = sz.sum()
-        if N < 2:
-            return np.nan
-        return float(2 * (1 - (sz * (sz - 1)).sum() / (N * (N - 1))) - 1)
 
+def _summary(net_a, net_b, wa, wb, symmetrize, ties, org, pairs: _SectorPairs, obs_a, obs_b, p_values, R: int,
+             seed) -> dict:
+    """The ``compare.json`` summary: counts and the network-level changes with their p-values."""
+    (dens_a, ei_a, _, _), (dens_b, ei_b, _, _) = pairs.stats(obs_a, obs_b)
+    p_dens, p_ei, _ = p_values
     counts = ties["change"].value_counts()
     strength = ties["strength"].value_counts()
-    n_a, n_b = int(in_a_t.sum()), int(in_b_t.sum())
-    summary = {
-        "wave_a": wa, "wave_b": wb, "directed": bool(directed), "symmetrize": symmetrize,
+    n_a, n_b = int(obs_a.sum()), int(obs_b.sum())
+    return {
+        "wave_a": wa, "wave_b": wb, "directed": bool(net_a.directed), "symmetrize": symmetrize,
         "nodes_a": int(net_a.n_nodes), "nodes_b": int(net_b.n_nodes), "ties_a": n_a, "ties_b": n_b,
         "formed": int(counts.get("formed", 0)), "kept": int(counts.get("kept", 0)),
         "dissolved": int(counts.get("dissolved", 0)),
@@ -421,56 +442,11 @@ def compare_waves(net: StakeholderNetwork, other: StakeholderNetwork | None = No
         "joined": int((org["change"] == "joined").sum()), "left": int((org["change"] == "left").sum()),
         "tie_retention": float(counts.get("kept", 0) / n_a) if n_a else float("nan"),
         "jaccard": float(counts.get("kept", 0) / len(ties)) if len(ties) else float("nan"),
-        "density_a": float(dens_a), "density_b": float(dens_b), "density_change": float(d_dens),
+        "density_a": float(dens_a), "density_b": float(dens_b), "density_change": float(dens_b - dens_a),
         "density_p_value": float(p_dens),
         "ei_index_a": float(ei_a), "ei_index_b": float(ei_b),
-        "ei_index_expected_a": expected_ei(size_a), "ei_index_expected_b": expected_ei(size_b),
-        "ei_index_change": float(d_ei), "ei_index_p_value": float(p_ei),
+        "ei_index_expected_a": expected_ei_from_sizes(pairs.size_a),
+        "ei_index_expected_b": expected_ei_from_sizes(pairs.size_b),
+        "ei_index_change": float(ei_b - ei_a), "ei_index_p_value": float(p_ei),
         "permutations": R, "seed": seed if isinstance(seed, (int, type(None))) else str(seed),
     }
-    params = {"waves": [wa, wb], "symmetrize": symmetrize, "permutations": R, "seed": summary["seed"],
-              "test": "density: paired dyad swap; E-I and pairs: formed/dissolved labels shuffled over "
-                      "changed dyads (two-sided)", "adjust": "holm",
-              "groups": groups or "sector"}
-    return WaveComparison(summary, ties, org, pairs_df, params)
-
-
-# ------------------------------------------------------------------------------------------ maps
-def wave_positions(net: StakeholderNetwork, other: StakeholderNetwork | None = None, *, waves=None,
-                   seed: int = 42) -> pd.DataFrame:
-    """Shared map positions for two waves: one layout of the union of both waves' organisations and ties.
-
-    Drawing both waves with these positions keeps every organisation in the same place, so the eye
-    sees ties appear and disappear. The layout is :func:`netanalysis.viz.layout.layout_positions`
-    (igraph Fruchterman–Reingold per component, seeded) of the union graph (a tie present in either
-    wave, unweighted, undirected).
-
-    Parameters
-    ----------
-    net, other, waves
-        As in :func:`compare_waves`.
-    seed : int
-        The same seed gives the same positions.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by id (union of both waves, sorted): ``x``, ``y`` (units: median tie length ≈ 1).
-    """
-    import igraph as ig
-
-    from .viz.layout import layout_positions
-
-    net_a, net_b, _, _ = _two_waves(net, other, waves, None)
-    nodes = _union_nodes(net_a, net_b)
-    pos = pd.Series(np.arange(len(nodes)), index=nodes["id"].to_numpy())
-    e = pd.concat([net_a.edges[["source", "target"]], net_b.edges[["source", "target"]]], ignore_index=True)
-    u, v = pos[e["source"]].to_numpy(), pos[e["target"]].to_numpy()
-    a, b = np.minimum(u, v), np.maximum(u, v)
-    dy = np.unique(np.c_[a, b], axis=0) if len(a) else np.zeros((0, 2), int)
-    dy = dy[dy[:, 0] != dy[:, 1]]
-    G = ig.Graph(n=len(nodes), edges=dy.tolist(), directed=False)
-    if len(nodes) == 0:
-        raise EmptyNetworkError("no organisations in either wave")
-    xy = layout_positions(G, seed=seed)
-    return pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1]}, index=pd.Index(nodes["id"], name="id"))

@@ -81,7 +81,7 @@ def load_almaty_survey(*, symmetrize: str | None = None, source: str = "survey",
     folder = dataset_path("almaty_survey")
     if source == "survey":
         try:
-            from .io.survey import load_survey
+            from .survey_diagnostics import load_survey
         except ImportError:
             source = "truth"
     if source == "survey":

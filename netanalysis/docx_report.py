@@ -59,7 +59,7 @@ def _findings(res) -> list[dict]:
     typed = getattr(res, "findings", None)
     if typed:
         return [f.to_dict() if hasattr(f, "to_dict") else dict(f) for f in typed]
-    raw = res.json.get("findings.json") or {}
+    raw = (getattr(res, "json", None) or {}).get("findings.json") or {}
     items = raw.get("findings", []) if isinstance(raw, dict) else raw
     out = []
     for it in items or []:
@@ -68,6 +68,15 @@ def _findings(res) -> list[dict]:
                         "numbers": it.get("numbers", {}) or {}, "subjects": it.get("subjects", []) or [],
                         "caution": it.get("caution")})
     return out
+
+
+def _table_of(res, field: str, file: str) -> pd.DataFrame | None:
+    """A result table from the typed Analysis (``mixing.pairs``, ``recommendations``), or from the
+    file-keyed tables of older results."""
+    value = getattr(res, field, None)
+    if value is not None:
+        return getattr(value, "pairs", value) if not isinstance(value, pd.DataFrame) else value
+    return (getattr(res, "tables", None) or {}).get(file)
 
 
 def _glance(doc, res, lang: str) -> None:
@@ -100,7 +109,7 @@ def _findings_section(doc, res, lang: str) -> None:
 
 
 def _mixing_section(doc, res, lang: str) -> None:
-    mix = res.tables.get("sector_mixing.csv")
+    mix = _table_of(res, "mixing", "sector_mixing.csv")
     doc.add_heading(message("report.mixing", lang), level=1)
     doc.add_paragraph(message("report.mixing_intro", lang))
     if mix is None or not len(mix):
@@ -113,7 +122,7 @@ def _mixing_section(doc, res, lang: str) -> None:
 
 
 def _recs_section(doc, res, lang: str, top: int) -> None:
-    recs = res.tables.get("recommendations.csv")
+    recs = _table_of(res, "recommendations", "recommendations.csv")
     doc.add_heading(message("report.weak_links", lang), level=1)
     doc.add_paragraph(message("report.recs_intro", lang))
     if recs is None or not len(recs):

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["neutralise_cell", "safe_frame", "write_csv", "write_xlsx", "write_json", "write_text",
+__all__ = ["neutralise_cell", "safe_frame", "write_csv", "write_xlsx", "xlsx_bytes", "write_json", "write_text",
            "atomic_write_bytes", "to_jsonable"]
 
 _UMASK = os.umask(0o022)
@@ -77,7 +77,7 @@ def write_csv(path: str | Path, df: pd.DataFrame, *, index: bool = False) -> Pat
     return atomic_write_bytes(path, ("\ufeff" + text).encode("utf-8"))
 
 
-def write_xlsx(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
+def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     """One workbook, one sheet per table (names cut to Excel's 31 characters), formulas neutralised."""
     import io
 
@@ -85,7 +85,12 @@ def write_xlsx(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, df in sheets.items():
             safe_frame(df).to_excel(xw, sheet_name=str(name)[:31], index=False)
-    return atomic_write_bytes(path, buf.getvalue())
+    return buf.getvalue()
+
+
+def write_xlsx(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
+    """Write :func:`xlsx_bytes` atomically."""
+    return atomic_write_bytes(path, xlsx_bytes(sheets))
 
 
 def to_jsonable(obj: Any) -> Any:

@@ -30,7 +30,6 @@ import html
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -799,18 +798,6 @@ class SectorGaps:
                 "response_rates": None if self.response is None else
                 [{"sector": s, **_numbers(r)} for s, r in self.response.to_dict("index").items()],
                 "findings": [{"rank": i, **f.to_dict()} for i, f in enumerate(self.findings, 1)]}
-
-    def write(self, out: str | Path) -> list[Path]:
-        """Write sector_mixing.csv, boundary_spanners.csv, recommendations.csv, findings.json, findings.md."""
-        from .export import write_csv, write_json, write_text
-
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        return [write_csv(out / "sector_mixing.csv", self.mixing.pairs),
-                write_csv(out / "boundary_spanners.csv", self.spanners.reset_index()),
-                write_csv(out / "recommendations.csv", self.recommendations),
-                write_json(out / "findings.json", self.findings_json()),
-                write_text(out / "findings.md", self.markdown)]
 
 
 def sector_gaps(net: StakeholderNetwork, *, groups: Any = None, permutations: int = 1000, seed: Any = 42,

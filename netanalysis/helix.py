@@ -310,20 +310,8 @@ def helix_synergy(data, *, sectors=DEFAULT_SECTORS, bootstrap: int = 1000, seed:
     if not 0 < confidence < 1:
         raise OptionError(f"confidence must be between 0 and 1, got {confidence}")
     m = len(sectors)
-    notes = []
-    if isinstance(data, pd.DataFrame):
-        table = data
-        unit = "unit"
-    else:
-        table = presence_table(data, sectors=sectors)
-        col = data.provenance.get("files", [{}])[0].get("unit_column")
-        unit = f"{col} (one project/agreement/event)" if col else "unit"
-        present = set(data.organisations["sector"])
-        for s in sectors:
-            if s not in present:
-                msg = f"no organisation has sector '{s}': its presence is constant and its terms are 0"
-                notes.append(msg)
-                warnings.warn(msg, stacklevel=2)
+    notes: list[str] = []
+    table, unit = _presence_input(data, sectors, notes)
     P = _presence_matrix(table, sectors)
     years = table["year"] if "year" in table.columns else None
     empty = ~P.any(axis=1)
@@ -339,37 +327,57 @@ def helix_synergy(data, *, sectors=DEFAULT_SECTORS, bootstrap: int = 1000, seed:
     pat = pd.DataFrame(list(itertools.product([0, 1], repeat=m)), columns=list(ROLES[:m]))
     pat["pattern"] = ["".join(r for r, b in zip(ROLES, row) if b) or "-" for row in pat.to_numpy()]
     pat["units"] = counts.astype(np.int64)
-
     by_year = None
     if years is not None and pd.Series(years).notna().any():
-        ys = pd.Series(years).astype(object)
-        blank = ys.isna() | (ys.astype(str).str.strip() == "")
-        num = pd.to_numeric(ys.where(~blank, None), errors="coerce")
-        if (num.isna() & ~blank).any() or (num.dropna() % 1 != 0).any():
-            bad = ys[(num.isna() & ~blank) | (num.fillna(0) % 1 != 0)].iloc[0]
-            raise InputError(f"years must be whole numbers; found {bad!r}", column="year")
-        yv = pd.array(num.to_numpy(), dtype="Int64")
-        has = ~pd.isna(yv)
-        if (~has).sum():
-            notes.append(f"{int((~has).sum())} units without a year are left out of the per-year values")
-        rows = []
-        yy = np.asarray(yv[has], dtype=np.int64)
-        cc = codes[np.asarray(has)]
-        for y in np.unique(yy):
-            sel = cc[yy == y]
-            _, pt, iv = _analyse(sel, m, int(bootstrap), confidence, gen)
-            row = {"year": int(y), "units": int(len(sel))}
-            for k in pt:
-                if k.startswith("T_"):
-                    row[k] = pt[k]
-                    if iv:
-                        row[f"{k}_low"], row[f"{k}_high"] = iv[k]
-            rows.append(row)
-        by_year = pd.DataFrame(rows)
-
+        by_year = _by_year(years, codes, m, int(bootstrap), confidence, gen, notes)
     return HelixSynergy(
         sectors=dict(zip(ROLES, sectors)), n_units=int(len(P)), n_empty_units=int(empty.sum()),
         T_UI=point["T_UI"], T_UG=point["T_UG"], T_IG=point["T_IG"], T_UIG=point["T_UIG"],
         T_UIGC=point.get("T_UIGC"), values=point, intervals=intervals, patterns=pat, by_year=by_year,
         bootstrap=int(bootstrap), confidence=float(confidence), seed=seed, drop_empty=bool(drop_empty),
         unit=unit, notes=notes)
+
+
+def _presence_input(data, sectors: tuple[str, ...], notes: list[str]) -> tuple[pd.DataFrame, str]:
+    """The presence table and what one unit is; notes (and warns) sectors no organisation has."""
+    if isinstance(data, pd.DataFrame):
+        return data, "unit"
+    table = presence_table(data, sectors=sectors)
+    col = data.provenance.get("files", [{}])[0].get("unit_column")
+    unit = f"{col} (one project/agreement/event)" if col else "unit"
+    present = set(data.organisations["sector"])
+    for s in sectors:
+        if s not in present:
+            msg = f"no organisation has sector '{s}': its presence is constant and its terms are 0"
+            notes.append(msg)
+            warnings.warn(msg, stacklevel=3)
+    return table, unit
+
+
+def _by_year(years, codes: np.ndarray, m: int, bootstrap: int, confidence: float, gen,
+             notes: list[str]) -> pd.DataFrame:
+    """Every T value (and its interval) per unit year; years must be whole numbers."""
+    ys = pd.Series(years).astype(object)
+    blank = ys.isna() | (ys.astype(str).str.strip() == "")
+    num = pd.to_numeric(ys.where(~blank, None), errors="coerce")
+    if (num.isna() & ~blank).any() or (num.dropna() % 1 != 0).any():
+        bad = ys[(num.isna() & ~blank) | (num.fillna(0) % 1 != 0)].iloc[0]
+        raise InputError(f"years must be whole numbers; found {bad!r}", column="year")
+    yv = pd.array(num.to_numpy(), dtype="Int64")
+    has = ~pd.isna(yv)
+    if (~has).sum():
+        notes.append(f"{int((~has).sum())} units without a year are left out of the per-year values")
+    rows = []
+    yy = np.asarray(yv[has], dtype=np.int64)
+    cc = codes[np.asarray(has)]
+    for y in np.unique(yy):
+        sel = cc[yy == y]
+        _, pt, iv = _analyse(sel, m, bootstrap, confidence, gen)
+        row = {"year": int(y), "units": int(len(sel))}
+        for k in pt:
+            if k.startswith("T_"):
+                row[k] = pt[k]
+                if iv:
+                    row[f"{k}_low"], row[f"{k}_high"] = iv[k]
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -478,8 +478,8 @@ def bridge_ties(net: StakeholderNetwork) -> pd.Series:
 
 
 # ---------------------------------------------------------------------------------- structural holes
-def _masked_product(X: sp.csr_matrix, Y: sp.csr_matrix, mask: sp.csr_matrix,
-                    budget: float = 1e7) -> np.ndarray:
+def masked_product(X: sp.csr_matrix, Y: sp.csr_matrix, mask: sp.csr_matrix,
+                   budget: float = 1e7) -> np.ndarray:
     """Values of X @ Y at the stored entries of ``mask`` (CSR, sorted), in ``mask``'s storage order.
 
     Rows are processed in blocks whose product has at most about ``budget`` entries, so memory
@@ -575,7 +575,7 @@ def effective_size(net: StakeholderNetwork, *, weighted: bool = False) -> pd.Ser
     P = _row_scale(M, np.asarray(M.sum(axis=1)).ravel())
     rowmax = np.asarray(M.max(axis=1).todense()).ravel() if M.nnz else np.zeros(net.n_nodes)
     Q = _row_scale(M, rowmax)
-    r = _masked_product(P, sp.csr_matrix(Q.T), M)
+    r = masked_product(P, sp.csr_matrix(Q.T), M)
     deg = np.diff(M.indptr).astype(float)
     vals = deg - np.bincount(np.repeat(np.arange(net.n_nodes), np.diff(M.indptr)), weights=r,
                              minlength=net.n_nodes)

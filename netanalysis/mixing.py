@@ -60,7 +60,8 @@ from .network import StakeholderNetwork
 from .random import rng as _rng
 from .sectors import SECTORS
 
-__all__ = ["MixingResult", "mixing_analysis", "sector_mixing", "mixing_matrix", "group_labels",
+__all__ = ["MixingResult", "mixing_analysis", "sector_mixing", "mixing_matrix", "group_labels", "tie_ends",
+           "expected_ei_from_sizes", "possible_dyads",
            "ei_index", "expected_ei_index", "ei_permutation_test", "ei_exact_test", "ExactTest",
            "sector_ei", "freeman_segregation", "coleman_homophily", "assortativity",
            "sector_modularity", "adjust_p", "DEFAULT_MAX_RATIO", "DEFAULT_ALPHA", "DEFAULT_ADJUST"]
@@ -105,6 +106,11 @@ def _ends(net: StakeholderNetwork) -> tuple[np.ndarray, np.ndarray]:
     u, v = e["u"].to_numpy(np.int64), e["v"].to_numpy(np.int64)
     keep = u != v
     return u[keep], v[keep]
+
+
+def tie_ends(net: StakeholderNetwork) -> tuple[np.ndarray, np.ndarray]:
+    """Vertex positions of the two ends of every tie (self-loops left out), as the mixing counts use."""
+    return _ends(net)
 
 
 def _ordered_counts(codes: np.ndarray, u: np.ndarray, v: np.ndarray, k: int) -> np.ndarray:
@@ -443,6 +449,26 @@ def _expected_ei(sizes: np.ndarray) -> float:
         return float("nan")
     p_b = 1 - (sizes * (sizes - 1)).sum() / (n * (n - 1))
     return float(2 * p_b - 1)
+
+
+def expected_ei_from_sizes(sizes) -> float:
+    """E-I index expected under random mixing for groups of these sizes: 2·p_b − 1, p_b = 1 −
+    Σ n_g(n_g − 1) / (N(N − 1)) (NaN below two organisations); what ``ei_index_expected`` reports.
+
+    >>> round(expected_ei_from_sizes([2, 2]), 4)
+    0.3333
+    """
+    return _expected_ei(np.asarray(sizes, dtype=float))
+
+
+def possible_dyads(sizes, *, directed: bool) -> tuple[np.ndarray, float]:
+    """Possible dyads between groups (k × k; n_g(n_g − 1), halved when undirected, on the diagonal) and
+    in the whole network, for groups of these sizes (the ``possible`` column of the mixing table)."""
+    sizes = np.asarray(sizes, dtype=float)
+    poss = np.outer(sizes, sizes)
+    np.fill_diagonal(poss, sizes * (sizes - 1) / (1 if directed else 2))
+    n = sizes.sum()
+    return poss, n * (n - 1) / (1 if directed else 2)
 
 
 def _freeman(E: int, m: int, sizes: np.ndarray) -> float:

@@ -1,85 +1,68 @@
-"""The main job: run every analysis family on a network and write the output contract.
+"""The library call behind each command: network (+ options) in, a typed result out; nothing is written.
 
-``analyze(network)`` returns an :class:`Analysis` (pure, in memory); ``Analysis.write(folder)``
-writes the files of DESIGN.md's output contract. Each analysis family adds its part in its own
-block below; the CLI's ``analyze`` command is one call to :func:`analyze` plus ``write``.
+``analyze(net)`` runs every analysis family and returns an :class:`~netanalysis.results.Analysis`;
+:func:`gaps`, :func:`find_communities`, :func:`compare`, :func:`helix` and :func:`map_data` are the
+smaller jobs of the other commands. Files are written by :func:`netanalysis.outputs.write_outputs`
+from these results (one registry for every command).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from . import communities, findings, metrics
-from .brokerage import ROLES, brokerage_test
-from .export import write_csv, write_json, write_text
-from .mixing import mixing_analysis
+from .brokerage import ROLES, BrokerageResult, brokerage_test
+from .mixing import MixingResult, mixing_analysis
 from .network import StakeholderNetwork
 from .recommend import recommend_partnerships
+from .results import (
+    Analysis,
+    AnalysisOptions,
+    CommunitiesResult,
+    ComparisonResult,
+    GapsResult,
+    HelixResult,
+    MapResult,
+    SurveyDiagnostics,
+)
 from .spanners import boundary_spanners
-from .viz.map import render_map
 
-__all__ = ["Analysis", "analyze", "AnalysisOptions"]
-
-
-@dataclass(frozen=True)
-class AnalysisOptions:
-    """Parameters of one analysis run (all recorded in the outputs).
-
-    Attributes
-    ----------
-    seed : int
-        Seed for every random step (permutations, community detection, layouts).
-    permutations : int
-        Label permutations for the mixing and E-I tests.
-    """
-
-    seed: int = 42
-    permutations: int = 1000
+__all__ = ["Analysis", "AnalysisOptions", "analyze", "gaps", "find_communities", "compare", "helix", "map_data",
+           "survey_diagnostics"]
 
 
-@dataclass
-class Analysis:
-    """Everything ``analyze`` computed; each attribute is one output of the contract."""
+def survey_diagnostics(net: StakeholderNetwork) -> SurveyDiagnostics:
+    """The name review table and the max-vs-min sensitivity table of survey input (None otherwise)."""
+    prov = net.provenance
+    matches = None
+    if prov.get("name_matches") is not None:
+        m = pd.DataFrame(prov["name_matches"])
+        lead = ["raw_name", "id", "score", "method"]
+        matches = m.reindex(columns=lead + [c for c in m.columns if c not in lead])
+    sens = (prov.get("survey") or {}).get("symmetrization_sensitivity")
+    return SurveyDiagnostics(name_matches=matches,
+                             symmetrization_sensitivity=pd.DataFrame(sens) if sens else None)
 
-    network: StakeholderNetwork
-    options: AnalysisOptions
-    network_metrics: dict = field(default_factory=dict)
-    node_metrics: pd.DataFrame | None = None
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)   # file name -> table
-    texts: dict[str, str] = field(default_factory=dict)             # file name -> text (md, html)
-    json: dict[str, object] = field(default_factory=dict)           # file name -> JSON object
-    timings: dict[str, float] = field(default_factory=dict)
-    partition: object | None = None   # communities.Partition (the consensus), when computed
 
-    def data_quality(self) -> dict:
-        """The provenance of the network plus anything the analyses add (response rates …)."""
-        return dict(self.network.provenance)
+def _brokerage_metrics(br: BrokerageResult) -> dict:
+    return {"brokerage": {role: {k: (None if pd.isna(v) else float(v)) for k, v in row.items()}
+                          for role, row in br.network.to_dict("index").items()},
+            "brokerage_permutations": br.permutations}
 
-    def write(self, out: str | Path) -> list[Path]:
-        """Write every output into ``out`` (created if needed); each file atomically."""
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        written = [write_json(out / "network_metrics.json", self.network_metrics)]
-        if self.node_metrics is not None:
-            written.append(write_csv(out / "node_metrics.csv", self.node_metrics.reset_index()))
-        for name, table in self.tables.items():
-            written.append(write_csv(out / name, table))
-        for name, obj in self.json.items():
-            written.append(write_json(out / name, obj))
-        for name, text in self.texts.items():
-            written.append(write_text(out / name, text))
-        written.append(write_json(out / "data_quality.json", self.data_quality()))
-        return written
+
+def _findings(net: StakeholderNetwork, mix: MixingResult, spanners: pd.DataFrame, recs: pd.DataFrame, *,
+              wave: str | None = None, **kw) -> tuple:
+    """Typed, ranked findings, their Markdown and the response-rate table."""
+    g = findings.assemble_gaps(net, mix, spanners, recs, wave=wave, **kw)
+    return tuple(g.findings), g.markdown, g.response
 
 
 def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
             progress: Callable[[str], None] | None = None) -> Analysis:
-    """Run every analysis on ``net``; nothing is written (see :meth:`Analysis.write`).
+    """Run every analysis on ``net``; nothing is written (see :func:`netanalysis.outputs.write_outputs`).
 
     Parameters
     ----------
@@ -90,87 +73,100 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
     """
     net.require_nodes()
     opts = options or AnalysisOptions()
-    res = Analysis(net, opts)
+    timings: dict[str, float] = {}
+    clock = [time.perf_counter()]
 
-    def stage(name: str):
-        if progress:
+    def stage(name: str, done: str | None = None) -> None:
+        now = time.perf_counter()
+        if done:
+            timings[done] = now - clock[0]
+        clock[0] = now
+        if progress and name:
             progress(name)
-        return time.perf_counter()
 
-    # ---- metrics (network- and node-level)
-    t = stage("network and node metrics")
+    stage("network and node metrics")
     # exact betweenness/closeness up to metrics.EXACT_LIMIT (n·m), seeded pivot sample above it
-    res.node_metrics = metrics.node_metrics(net, seed=opts.seed)
-    res.network_metrics = metrics.network_metrics(net, node_table=res.node_metrics, seed=opts.seed)
-    res.timings["metrics"] = time.perf_counter() - t
-
-    # ---- survey input (survey issue): name review file, max-vs-min sensitivity ----
-    if net.provenance.get("name_matches") is not None:
-        matches = pd.DataFrame(net.provenance["name_matches"])
-        lead = ["raw_name", "id", "score", "method"]
-        res.tables["name_matches.csv"] = matches.reindex(columns=lead + [c for c in matches.columns if c not in lead])
-    if net.provenance.get("survey", {}).get("symmetrization_sensitivity"):
-        res.tables["symmetrization_sensitivity.csv"] = pd.DataFrame(
-            net.provenance["survey"]["symmetrization_sensitivity"])
-
-    # ---- brokerage roles (metrics issue) ----
-    # Gould–Fernandez role counts by sector (= R sna::brokerage) into node_metrics; network-level
-    # totals vs the G&F expectation and a label-permutation null into network_metrics["brokerage"].
-    t = stage("brokerage roles")
+    node = metrics.node_metrics(net, seed=opts.seed)
+    netm = metrics.network_metrics(net, node_table=node, seed=opts.seed)
+    stage("brokerage roles", "metrics")
+    # Gould–Fernandez role counts by sector (= R sna::brokerage); totals vs G&F and a label-permutation null
     br = brokerage_test(net, permutations=opts.permutations, seed=opts.seed)
     for role in ROLES:
-        res.node_metrics[role] = br.nodes[role]
-    res.network_metrics["brokerage"] = {
-        role: {k: (None if pd.isna(v) else float(v)) for k, v in row.items()}
-        for role, row in br.network.to_dict("index").items()}
-    res.network_metrics["brokerage_permutations"] = br.permutations
-    res.timings["brokerage"] = time.perf_counter() - t
-
-    # ---- sector gaps: mixing, segregation, spanners, recommendations (gaps issue) ----
-    t = stage("sector gaps")
+        node[role] = br.nodes[role]
+    netm.update(_brokerage_metrics(br))
+    stage("sector gaps", "brokerage")
     mix = mixing_analysis(net, permutations=opts.permutations, seed=opts.seed)
-    res.tables["sector_mixing.csv"] = mix.pairs
-    res.network_metrics.update(mix.summary)
+    netm.update(mix.summary)
     spanners = boundary_spanners(net, brokerage=False)        # brokerage roles come from their own block
     for col in ("cross_sector_ties", "partner_sector_diversity", "ei_index", "helix_spanner"):
-        res.node_metrics[col] = spanners[col]
+        node[col] = spanners[col]
     recs = recommend_partnerships(net, mix.pairs)
-    res.tables["recommendations.csv"] = recs
-    res.timings["sector_gaps"] = time.perf_counter() - t
+    stage("communities", "sector_gaps")
+    # consensus of 25 seeded Leiden runs (modularity)
+    part = communities.consensus_communities(net, seed=opts.seed)
+    table = communities.community_table(part)
+    node["community"] = part.membership
+    netm.update(communities.community_summary(part, table))
+    stage("findings", "communities")
+    fnd, text, rates = _findings(net, mix, spanners, recs, node_metrics=node, communities=table,
+                                 extra=communities.findings(part, table))
+    stage("", "findings")
+    return Analysis(network=net, options=opts, node_metrics=node, network_metrics=netm, mixing=mix,
+                    brokerage=br, spanners=spanners, recommendations=recs, partition=part, communities=table,
+                    findings=fnd, findings_text=text, response_rates=rates, survey=survey_diagnostics(net),
+                    timings=timings)
 
-    # ---- communities (communities issue) ----
-    # Consensus of 25 seeded Leiden runs (modularity). For the findings builder: the silo flags are in
-    # res.tables["communities.csv"], the figures in res.network_metrics (communities, modularity,
-    # sector_nmi, silo_communities, …), the Partition itself in res.partition, and
-    # communities.findings(res.partition, table) gives ready-made plain-language facts.
-    t = stage("communities")
-    res.partition = communities.consensus_communities(net, seed=opts.seed)
-    table = communities.community_table(res.partition)
-    res.node_metrics["community"] = res.partition.membership
-    res.tables["communities.csv"] = table
-    res.network_metrics.update(communities.community_summary(res.partition, table))
-    res.timings["communities"] = time.perf_counter() - t
 
-    # ---- findings (gaps issue; other families add their findings here) ----
-    # Pass further families' results to assemble_gaps: node_metrics (brokerage role columns are used
-    # when present), communities (communities.csv), extra (a list of {"topic", "text", "numbers"[,
-    # "importance"]} dicts).
-    t = stage("findings")
-    extra = communities.findings(res.partition, table)
-    gaps = findings.assemble_gaps(net, mix, spanners, recs, node_metrics=res.node_metrics,
-                                  communities=table, extra=extra)
-    res.json["findings.json"] = gaps.findings_json()
-    res.texts["findings.md"] = gaps.markdown
-    res.timings["findings"] = time.perf_counter() - t
+def gaps(net: StakeholderNetwork, *, permutations: int = 1000, seed: int = 42, adjust: str = "holm",
+         alpha: float = 0.05, max_ratio: float = 0.75, method: str = "adamic_adar", per_pair: int = 10,
+         wave: str | None = None) -> GapsResult:
+    """The sector gap diagnosis alone: mixing and segregation, boundary spanners, recommendations,
+    findings (``wave``: the network is that survey wave's view; its response rates are used)."""
+    mix = mixing_analysis(net, permutations=permutations, seed=seed, adjust=adjust, alpha=alpha,
+                          max_ratio=max_ratio)
+    spn = boundary_spanners(net)
+    rec = recommend_partnerships(net, mix.pairs, method=method, per_pair=per_pair)
+    fnd, text, rates = _findings(net, mix, spn, rec, wave=wave)
+    return GapsResult(network=net, mixing=mix, spanners=spn, recommendations=rec, findings=fnd,
+                      findings_text=text, response_rates=rates)
 
-    # ---- map (maps issue) ----
-    # map.html: one offline page (netanalysis.viz.map). Static figures for the report:
-    # netanalysis.viz.figures.analysis_figures(res) -> {"network.png": bytes, "network.svg": str, ...}.
-    t = stage("map")
-    res.texts["map.html"] = render_map(
-        net, metrics=res.node_metrics, mixing=res.tables.get("sector_mixing.csv"),
-        communities=res.partition, seed=opts.seed,
-        title=f"Network map: {net.provenance['dataset']}" if net.provenance.get("dataset") else None)
-    res.timings["map"] = time.perf_counter() - t
 
-    return res
+def find_communities(net: StakeholderNetwork, *, method: str = "leiden", runs: int = communities.DEFAULT_RUNS,
+                     weights: bool = True, seed: int = 42, **params) -> CommunitiesResult:
+    """Consensus communities of seeded runs and their table (``netanalysis communities``)."""
+    part = communities.consensus_communities(net, method=method, runs=runs, weights=weights, seed=seed, **params)
+    return CommunitiesResult(network=net, partition=part, table=communities.community_table(part))
+
+
+def compare(net: StakeholderNetwork, *, waves: tuple[str, str], symmetrize: str | None = None,
+            permutations: int = 1000, seed: int = 42) -> ComparisonResult:
+    """Two waves compared, and shared map positions for drawing both (``netanalysis compare``)."""
+    from .compare import compare_waves
+    from .layouts import wave_positions
+
+    res = compare_waves(net, waves=waves, symmetrize=symmetrize, permutations=permutations, seed=seed)
+    return ComparisonResult(comparison=res, positions=wave_positions(net, waves=waves, seed=seed))
+
+
+def helix(participations, *, sectors, bootstrap: int = 1000, seed: int = 42,
+          drop_empty: bool = False) -> HelixResult:
+    """Helix synergy of read participation records (``netanalysis helix``)."""
+    from .helix import helix_synergy
+
+    res = helix_synergy(participations, sectors=sectors, bootstrap=bootstrap, seed=seed, drop_empty=drop_empty)
+    return HelixResult(synergy=res, input=participations.provenance)
+
+
+def map_data(net: StakeholderNetwork, *, size_by: str = "degree", color_by: str = "sector",
+             anonymize: bool = False, seed: int = 42, permutations: int = 1000,
+             title: str | None = None) -> MapResult:
+    """What ``netanalysis map`` draws: node metrics (up to the full-map size; degree and strength above),
+    the sector mixing test (weak-pair highlights) and consensus communities (colouring)."""
+    from .viz.map import FULL_MAP_MAX_NODES
+
+    net.require_nodes()
+    node = metrics.node_metrics(net, seed=seed) if net.n_nodes <= FULL_MAP_MAX_NODES else None
+    mix = mixing_analysis(net, permutations=permutations, seed=seed) if net.n_ties else None
+    part = communities.consensus_communities(net, seed=seed) if net.n_ties else None
+    return MapResult(network=net, node_metrics=node, mixing=mix, partition=part, size_by=size_by,
+                     color_by=color_by, anonymize=anonymize, seed=seed, title=title)

@@ -33,7 +33,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .errors import OptionError
-from .mixing import _ends, group_labels, sector_mixing
+from .mixing import group_labels, sector_mixing, tie_ends
 from .network import StakeholderNetwork
 
 __all__ = ["recommend_partnerships", "METHODS", "RECOMMENDATION_COLUMNS"]
@@ -47,7 +47,7 @@ _CHUNK_CELLS = 5_000_000
 
 def _undirected(net: StakeholderNetwork):
     n = net.n_nodes
-    u, v = _ends(net)
+    u, v = tie_ends(net)
     w = net.edges["weight"].to_numpy(float)[(net.edges["u"] != net.edges["v"]).to_numpy()]
     W1 = sp.csr_matrix((w, (u, v)), shape=(n, n))
     W = W1.maximum(W1.T).tocsr()          # undirected: one of the two is 0; directed: mutual arcs by max

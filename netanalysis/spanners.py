@@ -25,7 +25,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .errors import OptionError
-from .mixing import _ends, group_labels
+from .mixing import group_labels, tie_ends
 from .network import StakeholderNetwork
 
 __all__ = ["cross_sector_ties", "partner_sector_diversity", "node_ei_index", "helix_reach",
@@ -38,7 +38,7 @@ HELIX_CORE = ("government", "business", "science")
 def _partner_counts(net: StakeholderNetwork, codes: np.ndarray, k: int, *, distinct: bool) -> np.ndarray:
     """n × k: per node, number of ties (or distinct partners) in each group."""
     n = net.n_nodes
-    u, v = _ends(net)
+    u, v = tie_ends(net)
     rows, cols = np.r_[u, v], np.r_[v, u]
     A = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
     if distinct:

@@ -369,14 +369,16 @@ def test_analyze_adds_community_column_table_and_summary(tmp_path):
 
     res = analyze(two_cliques())
     assert res.node_metrics["community"].tolist() == [0, 0, 0, 0, 1, 1, 1]
-    assert res.tables["communities.csv"]["silo"].tolist() == [True, True]
+    assert res.communities["silo"].tolist() == [True, True]
     for key in ("communities", "modularity", "community_stability_nmi", "sector_nmi", "sector_ari",
                 "silo_communities"):
         assert key in res.network_metrics and key in cm.NETWORK_METRIC_DOCS
     assert res.partition.method == "consensus:leiden"
     facts = cm.findings(res.partition)
     assert len(facts) == 3 and "government silo" in facts[1]["text"]
-    res.write(tmp_path)
+    from netanalysis.outputs import write_outputs
+
+    write_outputs(res, tmp_path, command="analyze")
     assert (tmp_path / "communities.csv").read_text(encoding="utf-8-sig").startswith("community,size,")
 
 

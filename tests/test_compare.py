@@ -12,8 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from netanalysis import OptionError, build_network
-from netanalysis.compare import compare_waves, wave_positions
+from netanalysis.compare import compare_waves
+from netanalysis.layouts import wave_positions
 from netanalysis.mixing import ei_index, expected_ei_index, sector_mixing
+from netanalysis.outputs import write_outputs
+from netanalysis.results import ComparisonResult
 
 
 def waves_net(w1, w2, groups, *, directed=False, weights1=None, weights2=None):
@@ -184,7 +187,7 @@ def test_wave_positions_union_and_seed():
 def test_write_outputs(tmp_path):
     net = waves_net([("a", "b"), ("a", "d")], [("a", "b"), ("b", "e")], {**G6, "g": "=HYPERLINK(1)"})
     c = compare_waves(net, waves=("1", "2"), permutations=50)
-    c.write(tmp_path)
+    write_outputs(ComparisonResult(c, wave_positions(net, waves=("1", "2"))), tmp_path, command="compare")
     for f in ("compare_ties.csv", "compare_organisations.csv", "compare_sector_pairs.csv", "compare.json",
               "compare.md"):
         assert (tmp_path / f).exists()

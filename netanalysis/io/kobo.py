@@ -383,12 +383,12 @@ def _with_grid_columns(reports: SurveyReports, self_info: list[tuple]) -> Survey
 
 
 def load_form_survey(export, nodes, *, form, format: str = "kobo", symmetrize: str | None = None,
-                     directed: bool = False, dichotomize: float | None = None, scheme=None, **read) \
-        -> StakeholderNetwork:
+                     directed: bool = False, dichotomize: float | None = None, scheme=None, diagnose=None,
+                     **read) -> StakeholderNetwork:
     """Network from a form export (what ``--survey-format kobo|odk`` calls); see :func:`read_form_export`."""
     if symmetrize is not None and directed:
         raise OptionError("--symmetrize makes an undirected network: drop --directed (or drop "
                           "--symmetrize to keep the directed reports)")
     rep = read_form_export(export, nodes, form=form, format=format, **read)
     return survey_network(rep, symmetrize=None if directed else (symmetrize or "max"), dichotomize=dichotomize,
-                          scheme=scheme)
+                          scheme=scheme, diagnose=diagnose)

@@ -84,6 +84,7 @@ from __future__ import annotations
 import copy
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,8 +95,11 @@ from ..network import StakeholderNetwork, build_network
 from .names import DEFAULT_THRESHOLD, reconcile_names
 from .tables import Table, parse_numbers, read_table, resolve_column
 
+#: A caller's analysis of the reports, run after the network is built (see :func:`survey_network`).
+Diagnose = Callable[..., StakeholderNetwork]
+
 __all__ = ["SurveyReports", "load_survey", "read_survey", "survey_network", "read_name_generator", "read_roster",
-           "read_register", "response_rates", "report_reciprocity", "symmetrization_sensitivity",
+           "read_register", "response_rates", "report_reciprocity",
            "SYMMETRIZE_RULES", "SURVEY_FORMATS", "reports_from_rows", "EXTRA_ITEMS", "PARTNER_ITEMS",
            "RESPONSE_THRESHOLDS", "rates_for_view"]
 
@@ -591,7 +595,7 @@ def _weights(reports: pd.DataFrame, dichotomize: float | None) -> pd.DataFrame:
 
 
 def survey_network(reports: SurveyReports, *, symmetrize: str | None = "max",
-                   dichotomize: float | None = None, scheme=None, sensitivity: bool = True,
+                   dichotomize: float | None = None, scheme=None, diagnose: Diagnose | None = None,
                    wave: str | None = None) -> StakeholderNetwork:
     """Build the network from survey reports.
 
@@ -604,9 +608,10 @@ def survey_network(reports: SurveyReports, *, symmetrize: str | None = "max",
         Rating threshold: reports rated below it are not ties; the rest weigh 1.
     scheme : str or SectorScheme
         Sector scheme (default ``standard``).
-    sensitivity : bool
-        Add the ``max`` vs ``min`` sensitivity table to the provenance
-        (``provenance["survey"]["symmetrization_sensitivity"]``).
+    diagnose : callable, optional
+        ``diagnose(reports, net, dichotomize=, scheme=, wave=) -> net``: analyses of the reports that
+        the caller wants added (:func:`netanalysis.survey_diagnostics.diagnose`: PARTNER scores, the
+        max-vs-min sensitivity table); io itself only reads and accounts.
     wave : str, optional
         Use only this wave's reports (and respondents).
 
@@ -614,7 +619,7 @@ def survey_network(reports: SurveyReports, *, symmetrize: str | None = "max",
     -------
     StakeholderNetwork
         ``provenance`` holds ``response_rates``, ``name_matches`` (records) and ``survey``
-        (rule, dichotomisation, report counts, reciprocity, sensitivity table, PARTNER reliabilities).
+        (rule, dichotomisation, report counts, reciprocity; with ``diagnose`` also its additions).
     """
     if symmetrize is not None and symmetrize not in SYMMETRIZE_RULES:
         raise OptionError(f"unknown symmetrisation rule '{symmetrize}': use {', '.join(SYMMETRIZE_RULES)}")
@@ -657,22 +662,10 @@ def survey_network(reports: SurveyReports, *, symmetrize: str | None = "max",
     if unmatched:
         warnings.warn(f"{unmatched} partner names match no roster organisation: added as named_only "
                       f"(review name_matches.csv)", stacklevel=2)
-    nodes_out = net.nodes
-    items = [c for c in PARTNER_ITEMS if c in rep.columns]
-    if items:
-        from ..partner import partner_scores
-
-        ps = partner_scores(rep.rename(columns={"respondent": "source", "partner": "target"}),
-                            ids=net.ids)
-        nodes_out = nodes_out.copy()
-        for c in ("trust", "value", "ratings_received"):
-            nodes_out[c] = ps[c].reindex(net.ids).to_numpy()
-        survey["partner"] = ps.attrs.get("reliability", {})
-    if sensitivity and len(weighted):
-        survey["symmetrization_sensitivity"] = symmetrization_sensitivity(
-            reports, scheme=scheme, dichotomize=dichotomize, wave=wave).to_dict("records")
     prov["survey"] = survey
-    return StakeholderNetwork(nodes_out, net.ties, net.directed, prov, net.merge)
+    net = StakeholderNetwork(net.nodes, net.ties, net.directed, prov, net.merge)
+    # analyses of the reports (PARTNER scores, max-vs-min sensitivity) are the caller's: io only reads
+    return net if diagnose is None else diagnose(reports, net, dichotomize=dichotomize, scheme=scheme, wave=wave)
 
 
 # ---------------------------------------------------------------------------- missing data
@@ -788,58 +781,6 @@ def report_reciprocity(reports: SurveyReports, *, wave: str | None = None) -> di
         out[w] = {"arcs": len(arcs), "dyads": len(dyads), "confirmed": conf,
                   "dyadic_reciprocity": conf / len(dyads) if dyads else float("nan"),
                   "edgewise_reciprocity": 2 * conf / len(arcs) if arcs else float("nan")}
-    return out
-
-
-def symmetrization_sensitivity(reports: SurveyReports, *, rules=("max", "min"), scheme=None,
-                               dichotomize: float | None = None, wave: str | None = None,
-                               top: int = 5) -> pd.DataFrame:
-    """How key results change between symmetrisation rules (default ``max`` vs ``min``).
-
-    Rows: ``ties``, ``density``, ``mean_degree``, ``isolates``, ``components``,
-    ``cross_sector_share`` (share of ties joining different sectors), ``top_brokers`` (the ``top``
-    ids by unweighted betweenness, ``;``-separated), and the sector mixing ratio per sector pair
-    (``ratio:a|b``: observed / expected ties under the configuration model, ``ratio_degree`` of
-    :func:`netanalysis.mixing.sector_mixing`; no permutations, so the table is deterministic).
-
-    Returns
-    -------
-    DataFrame
-        Columns ``measure`` and one per rule.
-    """
-    from .. import metrics
-    from ..mixing import sector_mixing
-
-    ratio_col = "ratio_degree"      # observed / expected under the configuration model (no permutations)
-    cols = {}
-    for rule in rules:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")       # the main network already warned about the input
-            net = survey_network(reports, symmetrize=rule, dichotomize=dichotomize, scheme=scheme,
-                                 sensitivity=False, wave=wave)
-        res = {}
-        e = net.edges
-        res["ties"] = float(net.n_ties)
-        res["density"] = metrics.density(net)
-        res["mean_degree"] = 2.0 * net.n_ties / net.n_nodes if net.n_nodes else float("nan")
-        deg = np.bincount(np.r_[e["u"].to_numpy(int), e["v"].to_numpy(int)], minlength=net.n_nodes)
-        res["isolates"] = float((deg == 0).sum())
-        res["components"] = float(len(net.to_igraph().connected_components()))
-        sec = net.sector
-        cross = (sec.reindex(e["source"]).to_numpy() != sec.reindex(e["target"]).to_numpy())
-        res["cross_sector_share"] = float(cross.mean()) if len(e) else float("nan")
-        bt = pd.Series(net.to_igraph().betweenness(directed=False), index=net.ids)
-        bt = bt[bt > 0].sort_values(ascending=False, kind="stable")
-        res["top_brokers"] = ";".join(bt.index[:top])
-        if net.n_ties:
-            frame = sector_mixing(net, permutations=0)
-            for a, b, x in zip(frame["sector_a"], frame["sector_b"], frame[ratio_col]):
-                res[f"ratio:{a}|{b}"] = float(x)
-        cols[rule] = res
-    measures = list(dict.fromkeys(k for r in cols.values() for k in r))
-    out = pd.DataFrame({"measure": measures})
-    for rule, res in cols.items():
-        out[rule] = [res.get(m, np.nan) for m in measures]
     return out
 
 
@@ -962,8 +903,9 @@ def load_survey(survey, nodes=None, *, format: str = "name-generator", symmetriz
                 wave_column: str | None = None, id_column: str = "id", name_column: str | None = None,
                 sector_column: str | None = None, aliases=None, threshold: float = DEFAULT_THRESHOLD,
                 strict: bool = False, mapping=None, header_rows: int = 0,
-                encoding: str | None = None, form=None) -> StakeholderNetwork:
-    """One entry point for every survey format (what the CLI's ``--survey`` calls).
+                encoding: str | None = None, form=None, diagnose: Diagnose | None = None) -> StakeholderNetwork:
+    """One entry point for every survey format (what the CLI's ``--survey`` calls, with
+    ``diagnose=``:func:`netanalysis.survey_diagnostics.diagnose`; see :func:`survey_network`).
 
     ``kobo``/``odk``: exports of a netanalysis survey form, read with its ``form`` map
     (:mod:`netanalysis.io.kobo`).
@@ -979,7 +921,7 @@ def load_survey(survey, nodes=None, *, format: str = "name-generator", symmetriz
         return load_form_survey(survey, nodes, form=form, format=format, symmetrize=symmetrize, directed=directed,
                                 dichotomize=dichotomize, scheme=scheme, id_column=id_column,
                                 name_column=name_column, sector_column=sector_column, aliases=aliases,
-                                threshold=threshold, strict=strict, encoding=encoding)
+                                threshold=threshold, strict=strict, encoding=encoding, diagnose=diagnose)
     if format == "register":
         if directed:
             raise OptionError("a partnership register gives undirected ties: drop --directed")
@@ -996,7 +938,7 @@ def load_survey(survey, nodes=None, *, format: str = "name-generator", symmetriz
                       wave_column=wave_column, id_column=id_column, name_column=name_column,
                       sector_column=sector_column, aliases=aliases, threshold=threshold, strict=strict,
                       mapping=mapping, header_rows=header_rows, encoding=encoding)
-    return survey_network(rep, symmetrize=rule, dichotomize=dichotomize, scheme=scheme)
+    return survey_network(rep, symmetrize=rule, dichotomize=dichotomize, scheme=scheme, diagnose=diagnose)
 
 
 def rates_for_view(dq: dict) -> tuple[object, str]:

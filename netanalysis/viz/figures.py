@@ -281,7 +281,7 @@ def analysis_figures(res, *, dpi: int = 300, anonymize: bool = False, key: str |
     from .layout import layout_positions
 
     net = res.network
-    mixing = res.tables.get("sector_mixing.csv")
+    mixing = res.mixing.pairs
     from .map import FULL_MAP_MAX_NODES
 
     pos = layout_positions(net.to_igraph(), seed=res.options.seed) if net.n_nodes <= FULL_MAP_MAX_NODES else None

@@ -17,11 +17,9 @@ large graph layout. Proc. SPIE 7868. doi:10.1117/12.871402
 
 from __future__ import annotations
 
-import random
-
 import numpy as np
 
-from ..random import rng
+from ..random import rng, seeded_igraph
 
 __all__ = ["layout_positions", "KK_MAX_NODES", "FR_MAX_NODES"]
 
@@ -76,15 +74,12 @@ def layout_positions(G, *, seed: int = 42, aspect: float = 1.6) -> np.ndarray:
     aspect : float
         Width / height of the area the components are packed into.
     """
-    import igraph as ig
 
     n = G.vcount()
     pos = np.zeros((n, 2))
     if n == 0:
         return pos
-    saved = random.Random(seed)
-    ig.set_random_number_generator(saved)
-    try:
+    with seeded_igraph(seed):
         comps = G.connected_components(mode="weak")
         members = sorted((list(c) for c in comps), key=lambda c: (-len(c), c[0]))
         big = [c for c in members if len(c) > 1]
@@ -111,6 +106,4 @@ def layout_positions(G, *, seed: int = 42, aspect: float = 1.6) -> np.ndarray:
             per_row = max(1, int(row_width / gap) if blocks else int(np.ceil(np.sqrt(len(iso)))))
             for k, v in enumerate(iso):
                 pos[v] = [(k % per_row) * gap, y0 + (k // per_row) * gap]
-    finally:
-        ig.set_random_number_generator(random)
     return pos - pos.mean(axis=0)

@@ -1,0 +1,379 @@
+"""The output registry: one entry per file any command writes, and the one writer every command uses.
+
+Each :class:`Output` says which file it is, which command(s) write it, the function that turns the
+command's typed result into the file's content (a table, a JSON object, text or bytes), the
+documented columns or keys (from :mod:`netanalysis.columns`) and the format. :func:`write_outputs`
+writes a command's files through :mod:`netanalysis.export` (atomic, UTF-8, CSV with BOM, formulas
+neutralised); ``docs/outputs.md`` is generated from the registry::
+
+    python -m netanalysis.outputs > docs/outputs.md
+
+Columns or keys that appear only in some runs (directed networks, survey input …) are listed in
+``optional``; a spec key with ``*`` (``n_*``) stands for a family of columns named after data values.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from . import columns as C
+from .export import atomic_write_bytes, write_csv, write_json, write_text, write_xlsx
+
+__all__ = ["Output", "OUTPUTS", "COMMANDS", "outputs_for", "write_outputs", "written_names", "markdown",
+           "findings_document", "spec_keys"]
+
+Format = Literal["csv", "json", "text", "xlsx", "bytes", "files"]
+#: Every command that writes files, in the order the docs list them.
+COMMANDS = ("analyze", "gaps", "communities", "compare", "helix", "map", "report")
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output file.
+
+    Attributes
+    ----------
+    name : str
+        Path inside the output folder (``tables/sector_mixing.csv``); ``figures/*.png`` for a family of
+        files whose names come from the content (``make`` then returns ``{file name: payload}``).
+    commands : tuple of str
+        Commands that write it.
+    make : callable
+        ``make(result) -> payload or None`` (None = not written in this run, e.g. survey-only tables);
+        with ``needs_files`` it is called last as ``make(result, written_paths, folder)``.
+    format : {"csv", "json", "text", "xlsx", "bytes", "files"}
+    doc : str
+        What the file holds (one sentence for the docs).
+    spec : Mapping or None
+        Documented columns (CSV) or top-level keys (JSON) → meaning; None for free-form files.
+    optional : frozenset
+        Spec entries that only some runs write (the docs say when).
+    when : str
+        When the file is written at all ("" = always).
+    """
+
+    name: str
+    commands: tuple[str, ...]
+    make: Callable[..., Any]
+    format: Format
+    doc: str
+    spec: Mapping[str, str] | None = None
+    optional: frozenset[str] = frozenset()
+    when: str = ""
+    needs_files: bool = False
+
+
+# ------------------------------------------------------------------------------ content functions
+def _analysis(res):
+    """The :class:`~netanalysis.results.Analysis` of an ``analyze`` result or of a report's content."""
+    return getattr(res, "analysis", res)
+
+
+def _node_table(res) -> pd.DataFrame:
+    nm = _analysis(res).node_metrics
+    return nm.reset_index() if "id" not in nm.columns else nm
+
+
+def findings_document(res) -> dict:
+    """``findings.json``: gap-diagnosis parameters, network mixing figures, sectors, response rates and
+    the ranked findings (typed :class:`~netanalysis.results.Finding`, one dict each)."""
+    res = _analysis(res)
+    mix, recs, rates = res.mixing, res.recommendations, res.response_rates
+    method = recs["method"].iloc[0] if len(recs) else None
+    return {"parameters": {**mix.parameters, "recommendation_method": method},
+            "summary": dict(mix.summary),
+            "sectors": mix.sectors.to_dict("records"),
+            "response_rates": None if rates is None else
+            [{"sector": s, **r} for s, r in rates.to_dict("index").items()],
+            "findings": [{"rank": i, **f.to_dict()} for i, f in enumerate(res.findings, 1)]}
+
+
+def _community_members(res) -> pd.DataFrame:
+    from .communities import community_members
+
+    return community_members(res.partition)
+
+
+def _community_links(res) -> pd.DataFrame:
+    from .communities import community_links
+
+    return community_links(res.partition)
+
+
+def _communities_document(res) -> dict:
+    from .communities import community_summary
+
+    p = res.partition
+    return {**community_summary(p, res.table), "parameters": p.parameters, "seed": p.seed, "quality": p.quality,
+            "stability": p.stability or {}}
+
+
+def _analysis_map(res) -> str:
+    from .viz.map import render_map
+
+    a = _analysis(res)
+    prov = a.network.provenance
+    return render_map(a.network, metrics=a.node_metrics, mixing=a.mixing.pairs, communities=a.partition,
+                      seed=a.options.seed,
+                      title=f"Network map: {prov['dataset']}" if prov.get("dataset") else None)
+
+
+def _map_page(res) -> str:
+    from .viz.map import render_map
+
+    return render_map(res.network, metrics=res.node_metrics, size_by=res.size_by, color_by=res.color_by,
+                      communities=res.partition, mixing=None if res.mixing is None else res.mixing.pairs,
+                      anonymize=res.anonymize, seed=res.seed, title=res.title)
+
+
+def _helix_document(res) -> dict:
+    return {**res.synergy.to_dict(), "input": res.input}
+
+
+def _report(name: str) -> Callable[..., Any]:
+    """A report content function by name (the report package imports this module, so look it up late)."""
+    def call(res, *args):
+        from . import report
+
+        return getattr(report, name)(res, *args)
+
+    call.__name__ = name
+    return call
+
+
+def _report_table(field: str) -> Callable[[Any], pd.DataFrame | None]:
+    return lambda res: getattr(res.tables, field)
+
+
+# ------------------------------------------------------------------------------------ the registry
+_ANALYZE_REPORT = ("analyze", "report")
+_NODE_OPTIONAL = frozenset({"hub", "authority"})
+_NM_OPTIONAL = frozenset({"strong_components"})
+_SURVEY = "survey or register input only"
+
+OUTPUTS: tuple[Output, ...] = (
+    # ---- analyze
+    Output("network_metrics.json", _ANALYZE_REPORT, lambda r: dict(_analysis(r).network_metrics), "json",
+           "Network-level figures: size, density, components, centralization, mixing, brokerage, communities.",
+           C.NETWORK_METRICS, _NM_OPTIONAL),
+    Output("node_metrics.csv", ("analyze",), _node_table, "csv",
+           "One row per organisation: centralities, brokerage roles, cross-sector ties, community.",
+           C.NODE_METRICS, _NODE_OPTIONAL),
+    Output("sector_mixing.csv", ("analyze", "gaps"), lambda r: r.mixing.pairs, "csv",
+           "One row per sector pair: observed and expected ties, ratio, permutation p-values, weak flag.",
+           C.SECTOR_MIXING),
+    Output("recommendations.csv", ("analyze", "gaps"), lambda r: r.recommendations, "csv",
+           "Recommended partnerships for each weak sector pair, with shared partners and a suggested broker.",
+           C.RECOMMENDATIONS),
+    Output("communities.csv", ("analyze",), lambda r: r.communities, "csv",
+           "One row per community: size, sector make-up, density, conductance, silo flag.",
+           C.COMMUNITIES),
+    Output("name_matches.csv", ("analyze",), lambda r: r.survey.name_matches, "csv",
+           "How each typed partner name was matched to the roster (edit and pass back with --aliases).",
+           C.NAME_MATCHES, when=_SURVEY),
+    Output("symmetrization_sensitivity.csv", ("analyze",), lambda r: r.survey.symmetrization_sensitivity, "csv",
+           "Key results when either side's report counts (max) vs only confirmed ties (min).",
+           C.SYMMETRIZATION_SENSITIVITY, when="survey input (not registers) only"),
+    Output("findings.json", ("analyze", "gaps", "report"), findings_document, "json",
+           "Plain-language findings with the numbers behind them, and the mixing figures they rest on.",
+           C.FINDINGS_JSON),
+    Output("findings.md", ("analyze", "gaps", "report"), lambda r: _analysis(r).findings_text, "text",
+           "The findings as Markdown, most important first, with the method and the mixing table."),
+    Output("map.html", _ANALYZE_REPORT, _analysis_map, "text",
+           "The interactive network map: one offline HTML page."),
+    Output("data_quality.json", ("analyze",), lambda r: r.data_quality(), "json",
+           "What happened to the input: every file's rows read, used, merged and dropped, with reasons.",
+           C.DATA_QUALITY, frozenset(C.DATA_QUALITY)),
+    # ---- gaps
+    Output("boundary_spanners.csv", ("gaps",), lambda r: r.spanners.reset_index(), "csv",
+           "One row per organisation: cross-sector ties, partner sector diversity, helix reach, brokerage.",
+           C.BOUNDARY_SPANNERS,
+           frozenset({"itinerant", "representative", "gatekeeper", "liaison", "cross_sector_brokerage"})),
+    # ---- communities
+    Output("communities.csv", ("communities",), lambda r: r.table, "csv",
+           "One row per community: size, sector make-up, density, conductance, silo flag.", C.COMMUNITIES),
+    Output("community_members.csv", ("communities",),
+           _community_members, "csv",
+           "One row per organisation: its community and how far it reaches into others.", C.COMMUNITY_MEMBERS),
+    Output("community_links.csv", ("communities",),
+           _community_links, "csv",
+           "One row per pair of communities with ties between them.", C.COMMUNITY_LINKS),
+    Output("communities.json", ("communities",), _communities_document, "json",
+           "Partition figures (as in network_metrics.json) and the run: parameters, seed, quality, stability.",
+           C.COMMUNITIES_JSON, frozenset({"sector_nmi", "sector_ari"})),
+    # ---- compare
+    Output("compare_ties.csv", ("compare",), lambda r: r.comparison.ties, "csv",
+           "One row per tie of either wave: formed, kept or dissolved, weights.", C.COMPARE_TIES),
+    Output("compare_organisations.csv", ("compare",), lambda r: r.comparison.organisations, "csv",
+           "One row per organisation of either wave: degrees, ties formed and dissolved, joined or left.",
+           C.COMPARE_ORGANISATIONS),
+    Output("compare_sector_pairs.csv", ("compare",), lambda r: r.comparison.sector_pairs, "csv",
+           "One row per sector pair: ties, expected ties and ratio in each wave, test of the change.",
+           C.COMPARE_SECTOR_PAIRS),
+    Output("compare_positions.csv", ("compare",), lambda r: r.positions.reset_index(), "csv",
+           "Shared map positions of both waves' organisations.", C.COMPARE_POSITIONS),
+    Output("compare.json", ("compare",), lambda r: r.comparison.to_dict(), "json",
+           "The comparison as one object; its summary keys are listed under compare.json → summary.",
+           C.COMPARE_JSON),
+    Output("compare.md", ("compare",), lambda r: r.comparison.markdown(), "text",
+           "The comparison in plain language."),
+    # ---- helix
+    Output("helix.json", ("helix",), _helix_document, "json",
+           "Triple/Quadruple Helix synergy of sector presences over projects, with bootstrap intervals.",
+           C.HELIX),
+    # ---- map
+    Output("map.html", ("map",), _map_page, "text",
+           "The interactive network map (--out names the file)."),
+    # ---- report (a folder, installed atomically by netanalysis.report)
+    Output("index.html", ("report",), _report("render_html"), "text",
+           "The report page: one self-contained HTML file (inline CSS and figures, no external URL)."),
+    Output("data_quality.json", ("report",), lambda r: r.data_quality(), "json",
+           "As for analyze; with --anonymize only counts and reasons (no row numbers or typed names).",
+           C.DATA_QUALITY, frozenset(C.DATA_QUALITY)),
+    Output("tables/node_metrics.csv", ("report",), _report_table("node_metrics"), "csv",
+           "node_metrics.csv of analyze.", C.NODE_METRICS, _NODE_OPTIONAL),
+    Output("tables/sector_summary.csv", ("report",), _report_table("sector_summary"), "csv",
+           "One row per sector: organisations, ties within and across, mean degree.", C.SECTOR_SUMMARY),
+    Output("tables/communities.csv", ("report",), _report_table("communities"), "csv",
+           "communities.csv of analyze (counts below --min-cell-size suppressed).", C.COMMUNITIES),
+    Output("tables/name_matches.csv", ("report",), _report_table("name_matches"), "csv",
+           "name_matches.csv of analyze (not written with --anonymize).", C.NAME_MATCHES, when=_SURVEY),
+    Output("tables/recommendations.csv", ("report",), _report_table("recommendations"), "csv",
+           "recommendations.csv of analyze.", C.RECOMMENDATIONS),
+    Output("tables/sector_mixing.csv", ("report",), _report_table("sector_mixing"), "csv",
+           "sector_mixing.csv of analyze.", C.SECTOR_MIXING),
+    Output("tables/symmetrization_sensitivity.csv", ("report",), _report_table("symmetrization_sensitivity"),
+           "csv", "symmetrization_sensitivity.csv of analyze.", C.SYMMETRIZATION_SENSITIVITY,
+           when="survey input (not registers) only"),
+    Output("tables/response_rates.csv", ("report",), _report_table("response_rates"), "csv",
+           "Response rates per sector (survey input).", C.RESPONSE_RATES, when="survey input only"),
+    Output("tables/tables.xlsx", ("report",), _report("workbook"), "bytes",
+           "Every table of tables/ as one workbook, one sheet per table."),
+    Output("figures/*", ("report",), _report("figure_files"), "files",
+           "Static figures, PNG (300 dpi) and SVG: network.png/.svg, and sector_mixing.png/.svg when "
+           "the mixing table exists."),
+    Output("network.graphml", ("report",), _report("graphml"), "text",
+           "The network with every node attribute and metric (GraphML, for Gephi, yEd, igraph, networkx)."),
+    Output("network.gexf", ("report",), _report("gexf"), "text",
+           "The same network as GEXF (Gephi)."),
+    Output("manifest.json", ("report",), _report("manifest"), "json",
+           "Inputs with SHA-256, parameters, seeds, versions, timings and every file written with its "
+           "SHA-256 — the only file with timings or timestamps.",
+           C.MANIFEST, frozenset({"anonymization"}), needs_files=True),
+)
+
+
+def outputs_for(command: str) -> tuple[Output, ...]:
+    """The registry entries of one command."""
+    if command not in COMMANDS:
+        raise ValueError(f"unknown command {command!r}; commands: {', '.join(COMMANDS)}")
+    return tuple(o for o in OUTPUTS if command in o.commands)
+
+
+def written_names(command: str) -> set[str]:
+    """File names (patterns for families) a command may write."""
+    return {o.name for o in outputs_for(command)}
+
+
+def _write(path: Path, fmt: Format, payload: Any) -> list[Path]:
+    if fmt == "csv":
+        return [write_csv(path, payload)]
+    if fmt == "json":
+        return [write_json(path, payload)]
+    if fmt == "text":
+        return [write_text(path, payload)]
+    if fmt == "xlsx":
+        return [write_xlsx(path, payload)]
+    if fmt == "bytes":
+        return [atomic_write_bytes(path, payload)]
+    out = []
+    for name, data in payload.items():           # "files": a family in one folder
+        target = path.parent / Path(str(name)).name
+        out.append(write_text(target, data) if isinstance(data, str) else atomic_write_bytes(target, data))
+    return out
+
+
+def write_outputs(result: Any, folder: str | Path, *, command: str,
+                  names: Mapping[str, str] | None = None) -> list[Path]:
+    """Write every file of ``command`` for ``result`` into ``folder`` (created if needed), each atomically.
+
+    Parameters
+    ----------
+    result
+        The command's typed result (:class:`~netanalysis.results.Analysis` for ``analyze``, …).
+    folder : path
+    command : str
+        One of :data:`COMMANDS`.
+    names : mapping, optional
+        Registry name → file name to write instead (``map --out my_map.html``).
+
+    Returns
+    -------
+    list of Path
+        The files written, in registry order.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    later = []
+    for out in outputs_for(command):
+        if out.needs_files:
+            later.append(out)
+            continue
+        payload = out.make(result)
+        if payload is not None:
+            written += _write(folder / (names or {}).get(out.name, out.name), out.format, payload)
+    for out in later:
+        payload = out.make(result, list(written), folder)
+        if payload is not None:
+            written += _write(folder / out.name, out.format, payload)
+    return written
+
+
+# ------------------------------------------------------------------------------------------ docs
+def spec_keys(out: Output) -> list[str]:
+    """Documented columns/keys of an entry (family patterns such as ``n_*`` included)."""
+    return [k.replace("<sector>", "*") for k in (out.spec or {})]
+
+
+def matches_spec(out: Output, key: str) -> bool:
+    """Whether a written column/key is documented for ``out`` (families by pattern)."""
+    return any(fnmatch.fnmatchcase(key, k) for k in spec_keys(out))
+
+
+def markdown() -> str:
+    """``docs/outputs.md``: every command's files, then each file's columns or keys."""
+    lines = ["# Output files and columns", "",
+             "Generated from the output registry (`netanalysis/outputs.py`, column meanings in "
+             "`netanalysis/columns.py`): `python -m netanalysis.outputs > docs/outputs.md`. Do not edit by hand.",
+             "", "## Conventions", "", C.__doc__.split("Conventions pinned for the whole package", 1)[1]
+             .replace("-" * 40, "").strip(), "", "## Files by command", ""]
+    for cmd in COMMANDS:
+        lines.append(f"- `{cmd}`: " + ", ".join(f"`{o.name}`" for o in outputs_for(cmd)))
+    lines.append("")
+    seen: set[tuple[str, str]] = set()
+    for out in OUTPUTS:
+        lines += [f"## `{out.name}` ({', '.join(out.commands)})", "", out.doc
+                  + (f" Written for {out.when}." if out.when else ""), ""]
+        if out.spec and (out.name, str(out.spec)) not in seen:
+            seen.add((out.name, str(out.spec)))
+            head = "column" if out.format == "csv" else "key"
+            lines += [f"| {head} | meaning |", "|---|---|"]
+            for k, d in out.spec.items():
+                lines.append(f"| `{k}` | {d}" + (" (only in some runs)" if k in out.optional else "") + " |")
+            lines.append("")
+    for title, spec in (("compare.json → summary", C.COMPARE_SUMMARY), ("findings.json → findings", C.FINDING)):
+        lines += [f"## `{title}`", "", "| key | meaning |", "|---|---|"]
+        lines += [f"| `{k}` | {d} |" for k, d in spec.items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(markdown())

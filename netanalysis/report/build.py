@@ -1,0 +1,119 @@
+"""``build_report``: analyse, make the report's content, write it through the output registry into a
+temporary folder and install that folder atomically."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import OptionError
+from ..network import StakeholderNetwork
+from ..outputs import write_outputs
+from ..pipeline import AnalysisOptions, analyze
+from .files import make_figures
+from .folder import check_target, default_out, install, open_permissions
+from .manifest import package_versions
+from .options import Report, ReportContent, ReportOptions
+from .tables import data_quality_summary, report_tables
+
+__all__ = ["build_report", "report_content"]
+
+
+def _key_source(opts: ReportOptions) -> str | None:
+    if not opts.anonymize:
+        return None
+    return ("argument" if opts.anonymize_key is not None
+            else "environment" if os.environ.get("NETANALYSIS_PSEUDONYM_KEY") else "random")
+
+
+def report_content(net: StakeholderNetwork, *, analysis_options: AnalysisOptions | None = None,
+                   options: ReportOptions | None = None, inputs: dict | list | None = None,
+                   parameters: dict | None = None,
+                   progress: Callable[[str], None] | None = None) -> ReportContent:
+    """Everything a report folder holds, in memory (anonymised first when asked; nothing is written)."""
+    opts = options or ReportOptions()
+    aopts = analysis_options or AnalysisOptions()
+    if opts.min_cell_size < 0:
+        raise OptionError("min_cell_size must be 0 or more")
+    t_start = time.perf_counter()
+    timings: dict[str, float] = {}
+    source_prov = net.provenance
+    if opts.anonymize:
+        from ..privacy import anonymize
+
+        t = time.perf_counter()
+        net = anonymize(net, key=opts.anonymize_key)
+        timings["anonymize"] = time.perf_counter() - t
+    res = analyze(net, aopts, progress=progress)
+    timings.update({f"analysis.{k}": v for k, v in res.timings.items()})
+    if progress:
+        progress("report")
+    t = time.perf_counter()
+    tables = report_tables(res, min_cell_size=opts.min_cell_size, anonymize=opts.anonymize)
+    timings["tables"] = time.perf_counter() - t
+    dq_full = res.data_quality()
+    dq = data_quality_summary(dict(source_prov) if opts.anonymize else dq_full, anonymize=opts.anonymize)
+    if opts.anonymize:   # counts and reasons only: no row numbers, raw labels or typed names
+        dq_full = {"anonymized": True, **{k: v for k, v in dq.items() if k not in ("mapping", "unmapped")}}
+    t = time.perf_counter()
+    notes: list[str] = []
+    figures = make_figures(res, notes)
+    timings["figures"] = time.perf_counter() - t
+    return ReportContent(analysis=res, analysis_options=aopts, options=opts, tables=tables,
+                         data_quality_file=dq_full, data_quality_page=dq, figures=figures, notes=tuple(notes),
+                         versions=package_versions(), source_provenance=source_prov, inputs=inputs,
+                         parameters=parameters, key_source=_key_source(opts), timings=timings, t_start=t_start)
+
+
+def build_report(net: StakeholderNetwork, out: str | Path | None = None, *,
+                 analysis_options: AnalysisOptions | None = None, options: ReportOptions | None = None,
+                 inputs: dict | list | None = None, parameters: dict | None = None,
+                 progress: Callable[[str], None] | None = None) -> Report:
+    """Analyse ``net`` and write the report folder (atomically; see the package notes).
+
+    Parameters
+    ----------
+    net : StakeholderNetwork
+    out : path, optional
+        Report folder; default ``reports/<options.name>``.
+    analysis_options : AnalysisOptions
+        Seed, permutations, … (recorded in the manifest and the methods section).
+    options : ReportOptions
+    inputs : dict of role → path, or list of paths, optional
+        Input files to list in the manifest with their SHA-256 (default: the files named in the
+        network's provenance). A study file goes here too.
+    parameters : dict, optional
+        Everything else that shaped the run (column names, scheme, …) for the manifest.
+    progress : callable, optional
+        Called with each stage name.
+
+    Raises
+    ------
+    OptionError
+        ``out`` exists and is neither a previous report nor replaceable without ``force``.
+    """
+    opts = options or ReportOptions()
+    if opts.min_cell_size < 0:
+        raise OptionError("min_cell_size must be 0 or more")
+    out = Path(out) if out is not None else default_out(opts.name)
+    check_target(out, opts.force)
+    content = report_content(net, analysis_options=analysis_options, options=opts, inputs=inputs,
+                             parameters=parameters, progress=progress)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        files = write_outputs(content, tmp, command="report")
+        open_permissions(tmp)
+        check_target(out, opts.force)   # the folder may have appeared meanwhile
+        install(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    import json
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return Report(out, content.analysis, [out / p.relative_to(tmp) for p in files], manifest)

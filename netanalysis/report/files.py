@@ -1,0 +1,103 @@
+"""The report's non-page files: static figures, the workbook, the graph files."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from ..export import xlsx_bytes
+from ..formatting import is_missing
+from ..results import Analysis
+from .options import NOT_COMPUTED, ReportContent
+
+__all__ = ["make_figures", "figure_files", "small_png", "workbook", "graphml", "gexf"]
+
+
+def make_figures(res: Analysis, notes: list[str]) -> dict[str, bytes | str]:
+    """Static figures of the analysis (:func:`netanalysis.viz.figures.analysis_figures`): file name →
+    PNG bytes or SVG text. A figure that cannot be drawn must not sink the report: the page says why."""
+    import matplotlib
+
+    from ..viz.figures import analysis_figures
+
+    try:
+        with matplotlib.rc_context({"svg.hashsalt": "netanalysis"}):   # SVG ids repeat byte for byte
+            made = analysis_figures(res)
+    except Exception as ex:  # noqa: BLE001 — reported on the page
+        notes.append(f"static figures failed: {type(ex).__name__}: {ex}")
+        return {}
+    out = {Path(str(n)).name: d for n, d in sorted((made or {}).items())
+           if Path(str(n)).name and not Path(str(n)).name.startswith(".")}
+    if not out:
+        notes.append(f"static figures: {NOT_COMPUTED}")
+    return out
+
+
+def figure_files(content: ReportContent) -> dict[str, bytes]:
+    """``figures/*``: the figures as bytes (SVG text UTF-8 encoded)."""
+    return {n: d.encode("utf-8") if isinstance(d, str) else bytes(d) for n, d in content.figures.items()}
+
+
+def small_png(data: bytes) -> str | None:
+    """A data: URI of a figure for the page: the 300-dpi PNG at 1,200 px, 256 colours (the full
+    figure stays in figures/)."""
+    from PIL import Image  # matplotlib depends on Pillow
+
+    try:
+        img = Image.open(io.BytesIO(data)).convert("RGBA")
+        img.thumbnail((1200, 1200))
+        flat = Image.new("RGB", img.size, "white")
+        flat.paste(img, mask=img.getchannel("A"))
+        buf = io.BytesIO()
+        flat.quantize(256).save(buf, format="PNG", optimize=True)   # a third of the size, same look
+    except Exception:  # noqa: BLE001 — the page then shows no thumbnail
+        return None
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _round_floats(df: pd.DataFrame) -> pd.DataFrame:
+    """Floats to 10 significant digits (as the CSV files), so repeated runs give identical workbooks."""
+    out = df.copy()
+    for c in out.columns:
+        if pd.api.types.is_float_dtype(out[c]):
+            out[c] = [v if is_missing(v) else float(f"{v:.10g}") for v in out[c]]
+    return out
+
+
+def _deterministic(data: bytes) -> bytes:
+    """The workbook with fixed zip dates and document dates, so runs are byte-identical."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                                 rb"\g<1>2000-01-01T00:00:00Z\3", content)
+            zi = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = info.external_attr
+            dst.writestr(zi, content)
+    return buf.getvalue()
+
+
+def workbook(content: ReportContent) -> bytes:
+    """``tables/tables.xlsx``: one sheet per table, floats as in the CSV files, fixed dates."""
+    return _deterministic(xlsx_bytes({name: _round_floats(df) for name, df in content.tables.items()}))
+
+
+def graphml(content: ReportContent) -> str:
+    from ..graphio import graphml_text
+
+    return graphml_text(content.analysis.network, content.analysis.node_metrics)
+
+
+def gexf(content: ReportContent) -> str:
+    from ..graphio import gexf_text
+
+    return gexf_text(content.analysis.network, content.analysis.node_metrics)
