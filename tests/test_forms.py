@@ -16,11 +16,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from netanalysis import load_survey
 from netanalysis.errors import InputError, OptionError
 from netanalysis.forms import read_form_map, roster_choices, survey_form, write_survey_form
 from netanalysis.i18n import FORM_LANGUAGES, missing
 from netanalysis.io.kobo import read_form_export
-from netanalysis import load_survey
 
 DATA = Path(__file__).parent / "data" / "kobo"
 XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
