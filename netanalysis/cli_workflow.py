@@ -10,11 +10,7 @@ from pathlib import Path
 
 import click
 
-from .cli import handle_errors, input_options, load_input, main, survey_options
-
-__all__ = ["report_options", "finish_report", "survey_form_command", "stakeholder_grid_command",
-           "profiles_command"]
-
+# Defined before importing .cli: cli.py applies report_options while it is being imported.
 LANG = click.Choice(["en", "ru"])
 
 
@@ -36,6 +32,12 @@ def report_options(fn):
     fn = click.option("--docx", is_flag=True, help="Also write report.docx (Word; needs python-docx).")(fn)
     return fn
 
+
+
+from .cli import handle_errors, input_options, load_input, main, survey_options  # noqa: E402
+
+__all__ = ["report_options", "finish_report", "survey_form_command", "stakeholder_grid_command",
+           "profiles_command"]
 
 def _grid(net, node_metrics, influence_column, interest_column, *, required: bool):
     """The grid when both axes are known (given, or the survey form's columns), else None."""
