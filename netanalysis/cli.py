@@ -183,10 +183,13 @@ def survey_options(fn):
         click.option("--survey", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="Survey or partnership register (CSV, TSV or XLSX); use instead of --ties, "
                           "with --nodes as the roster."),
-        click.option("--survey-format", type=click.Choice(["name-generator", "roster", "register"]),
+        click.option("--survey-format", type=click.Choice(["name-generator", "roster", "register", "kobo", "odk"]),
                      default="name-generator", show_default=True,
-                     help="Long (respondent × named partner), wide (one column per organisation) or "
-                          "register (one row per agreement, partners in one cell)."),
+                     help="Long (respondent × named partner), wide (one column per organisation), "
+                          "register (one row per agreement, partners in one cell), or the KoboToolbox XLSX / "
+                          "ODK Central CSV-zip export of a form made by survey-form (with --form)."),
+        click.option("--form", "form", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="kobo/odk: the form.xlsx written by survey-form (its form.toml must be next to it)."),
         click.option("--respondent-column", default="respondent", show_default=True,
                      help="Survey: respondent (roster id) column."),
         click.option("--partner-column", default=None,
@@ -224,6 +227,18 @@ def _build_options(kw: dict):
         where=tuple(parse_filter(w) for w in kw.get("where") or ()),
         through=parse_filter(kw["through"], option="--through") if kw.get("through") else None,
         projection=kw.get("projection") or "count")
+
+
+def report_workflow_options(fn):
+    """report: the Word file, its language and the stakeholder grid's columns (netanalysis.cli_workflow)."""
+    from .cli_workflow import report_options
+
+    return report_options(fn)
+
+
+def load_input(kw: dict):
+    """The network from the parsed input options (for commands defined in other CLI modules)."""
+    return _load(kw)
 
 
 def _load(kw: dict):
@@ -290,7 +305,8 @@ def _load_network(kw: dict):
             wave_column=kw["wave_column"],
             id_column=kw["id_column"], name_column=kw["name_column"], sector_column=kw["sector_column"],
             aliases=kw["aliases"], threshold=kw["match_threshold"], strict=kw["strict"],
-            mapping=kw["survey_mapping"], header_rows=kw["header_rows"], encoding=kw["encoding"])
+            mapping=kw["survey_mapping"], header_rows=kw["header_rows"], encoding=kw["encoding"],
+            form=kw.get("form"))
     return load_network(
         kw["ties"], kw["nodes"], id_column=kw["id_column"],
         name_column=kw["name_column"], source_column=kw["source_column"],
@@ -689,7 +705,7 @@ def _helix_summary(res) -> str:
 
 # ---- reports (reports issue): `report`, `init`; `demo` above runs the report on the bundled data ----
 _REPORT_OWN = ("study", "name", "title", "out", "force", "anonymize", "min_cell_size", "seed", "permutations",
-               "models")
+               "models", "docx", "lang", "influence_column", "interest_column")
 
 
 def _report_name(kw: dict) -> str:
@@ -742,6 +758,7 @@ def _run_report(net, *, out, name, title=None, seed=42, permutations=1000, force
               help="Show organisation counts per sector below this as '<k'.")
 @click.option("--models", is_flag=True,
               help="Add a Models section: sector ERGM, CUG tests, core–periphery, QAP between tie types.")
+@report_workflow_options
 @handle_errors
 def report(**kw):
     """Analyse and write a shareable report folder: index.html (offline), tables/ (CSV + XLSX),
@@ -776,10 +793,13 @@ def report(**kw):
                                        if kw.get(k) is not None}}
     params = {"input": {k: (str(v) if isinstance(v, Path) else v) for k, v in kw.items()},
               "study": str(st.path) if st is not None else None}
-    _run_report(net, out=out, name=name, title=own["title"], seed=own["seed"],
-                permutations=own["permutations"], force=own["force"], anonymize=own["anonymize"],
-                min_cell_size=own["min_cell_size"], analysis_extra=analysis_extra, inputs=inputs,
-                parameters=params, models=own["models"])
+    rep = _run_report(net, out=out, name=name, title=own["title"], seed=own["seed"],
+                      permutations=own["permutations"], force=own["force"], anonymize=own["anonymize"],
+                      min_cell_size=own["min_cell_size"], analysis_extra=analysis_extra, inputs=inputs,
+                      parameters=params, models=own["models"])
+    from .cli_workflow import finish_report
+
+    finish_report(rep, own)
 
 
 @main.command()
@@ -969,6 +989,7 @@ from .cli_models import register as _register_models  # noqa: E402
 
 _register_models(main, load=_load)
 
+from . import cli_workflow as _cli_workflow  # noqa: E402,F401 — registers survey-form, stakeholder-grid, profiles
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 __all__ = ["NETWORK_METRICS", "NODE_METRICS", "SECTOR_MIXING", "COMMUNITIES", "RECOMMENDATIONS",
            "NAME_MATCHES", "SYMMETRIZATION_SENSITIVITY", "HELIX", "COMPARE_TIES", "COMPARE_ORGANISATIONS",
-           "COMPARE_SECTOR_PAIRS", "COMPARE_SUMMARY", "ALL_TABLES", "describe", "markdown", "BOUNDARY_SPANNERS",
+           "COMPARE_SECTOR_PAIRS", "COMPARE_SUMMARY", "STAKEHOLDER_GRID", "ALL_TABLES", "describe", "markdown",
+           "BOUNDARY_SPANNERS",
            "COMMUNITY_MEMBERS", "COMMUNITY_LINKS", "COMMUNITIES_JSON", "COMPARE_POSITIONS", "COMPARE_JSON",
            "FINDINGS_JSON", "FINDING", "DATA_QUALITY", "MANIFEST", "SECTOR_SUMMARY", "RESPONSE_RATES", "MISSING_DATA_SENSITIVITY"]
 
@@ -266,6 +267,26 @@ COMMUNITY_NETWORK_METRICS = {
 }
 for _k, _v in COMMUNITY_NETWORK_METRICS.items():
     NETWORK_METRICS.setdefault(_k, _v)
+#: stakeholder_grid.csv columns (netanalysis.stakeholder_grid)
+STAKEHOLDER_GRID: dict[str, str] = {
+    "id": "Organisation id.",
+    "name": "Organisation name.",
+    "sector": "Sector (after the scheme).",
+    "influence": "Influence axis: mean influence (1–5) attributed by the organisations that named it in the survey "
+                 "form, or the --influence-column value. Empty = not rated.",
+    "interest": "Interest axis: self-reported interest (1–5) in the survey form, or the --interest-column value.",
+    "high_influence": "influence strictly above the cut (default: the median of the rated organisations).",
+    "high_interest": "interest strictly above the cut (default: the median).",
+    "quadrant": "Mendelow quadrant: manage_closely (high, high), keep_satisfied (high influence, low interest), "
+                "keep_informed (low influence, high interest), monitor (low, low); unknown when an axis is empty.",
+    "degree": "Partners (network degree).",
+    "betweenness": "Betweenness (unweighted, as node_metrics.csv).",
+    "peripheral": "Degree below the median degree, or at most 1.",
+    "broker": "Betweenness in the top quartile and above 0.",
+    "group": "engagement_priority (high influence but peripheral), hidden_broker (broker with low influence), "
+             "else the quadrant. Engagement priorities are listed first.",
+}
+
 #: recommendations.csv columns
 RECOMMENDATIONS: dict[str, str] = {
     "source": "Id of the first organisation (in sector_a of the weak pair). Never already tied to target.",
@@ -606,6 +627,7 @@ ALL_TABLES = {
     "sector_summary.csv": SECTOR_SUMMARY,
     "response_rates.csv": RESPONSE_RATES,
     "missing_data_sensitivity.csv": MISSING_DATA_SENSITIVITY,
+    "stakeholder_grid.csv": STAKEHOLDER_GRID,
 }
 
 # ---- models (issue 16): column docs of model/qap/cug/core-periphery live in netanalysis/models/columns.py ----

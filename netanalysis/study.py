@@ -34,7 +34,7 @@ from .errors import OptionError
 __all__ = ["Study", "load_study", "write_template", "TEMPLATE", "PATH_KEYS", "SCHEMA", "Rule", "check_value"]
 
 #: ``[input]`` keys whose values are file paths (resolved relative to the study file).
-PATH_KEYS = ("ties", "nodes", "survey", "aliases", "participations", "survey_mapping")
+PATH_KEYS = ("ties", "nodes", "survey", "aliases", "participations", "survey_mapping", "form")
 _SECTIONS = ("study", "input", "analysis", "report")
 _REPORT_KEYS = ("out", "anonymize", "min_cell_size")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

@@ -101,15 +101,18 @@ Diagnose = Callable[..., StakeholderNetwork]
 
 __all__ = ["SurveyReports", "load_survey", "read_survey", "survey_network", "read_name_generator", "read_roster",
            "read_register", "response_rates", "report_reciprocity",
-           "SYMMETRIZE_RULES", "SURVEY_FORMATS", "PARTNER_ITEMS", "RESPONSE_THRESHOLDS", "rates_for_view"]
+           "SYMMETRIZE_RULES", "SURVEY_FORMATS", "reports_from_rows", "EXTRA_ITEMS", "PARTNER_ITEMS",
+           "RESPONSE_THRESHOLDS", "rates_for_view"]
 
 SYMMETRIZE_RULES = ("max", "min", "mean", "respondent")
-SURVEY_FORMATS = ("name-generator", "roster", "register")
+SURVEY_FORMATS = ("name-generator", "roster", "register", "kobo", "odk")
 #: Optional PARTNER-style item columns of the long format (kept on the reports, 1–5).
 PARTNER_ITEMS = ("trust_openness", "trust_reliability", "trust_mission",
                  "value_influence", "value_resources", "value_involvement")
 #: Response-rate levels: rate ≥ safe → "safe"; ≥ patterns_only → "patterns_only"; else "caution".
 RESPONSE_THRESHOLDS = {"safe": 0.80, "patterns_only": 0.65}
+#: Other per-report ratings kept through duplicate merging (survey forms: influence attributed to the partner).
+EXTRA_ITEMS = ("partner_influence",)
 
 _YES = {"yes", "y", "да", "д", "иә", "ия", "x", "х", "✓", "✔", "v", "true", "+"}
 _NO = {"", "0", "no", "n", "нет", "н", "жоқ", "false", "-", "—"}
@@ -513,11 +516,12 @@ def _assemble(raw: pd.DataFrame, roster: pd.DataFrame, nacc: dict, sacc: dict, s
         sacc["merges"].append({"reason": "the same partner named twice by a respondent in a wave "
                                          "(largest rating kept, types combined)",
                                "rows": [int(r) for r in rep["row"][dup]]})
-        agg: dict[str, object] = {c: "max" for c in ["rating", *[i for i in PARTNER_ITEMS if i in rep.columns]]}
+        agg: dict[str, object] = {c: "max" for c in ["rating", *[i for i in (*PARTNER_ITEMS, *EXTRA_ITEMS)
+                                                                  if i in rep.columns]]}
         agg.update(raw_partner="first", row="first",
                    types=lambda s: tuple(dict.fromkeys(t for ts in s for t in ts if t)) or ("",))
         rep = rep.groupby(key, sort=False, as_index=False).agg(agg)
-    if sacc.get("format") == "roster":
+    if sacc.get("format") in ("roster", "kobo", "odk"):
         # one file row holds many reports: count rows, and report merges apart
         sacc["report_merges"], sacc["merges"] = sacc["merges"], []
         sacc["reports_merged"], sacc["merged"] = sacc["merged"], 0
@@ -546,6 +550,35 @@ def _assemble(raw: pd.DataFrame, roster: pd.DataFrame, nacc: dict, sacc: dict, s
     rep = rep.reset_index(drop=True)
     return SurveyReports(nodes, rep, {w: frozenset(s) for w, s in respondents.items()}, matches, prov,
                          sector_name)
+
+
+def reports_from_rows(raw: pd.DataFrame, nodes, survey_account: dict, *, id_column: str = "id",
+                      name_column: str | None = None, sector_column: str | None = None, aliases=None,
+                      threshold: float = DEFAULT_THRESHOLD, strict: bool = False,
+                      encoding: str | None = None) -> SurveyReports:
+    """Reports from rows another reader made (survey-tool exports, :mod:`netanalysis.io.kobo`).
+
+    ``raw`` has one row per respondent × named partner (and one with a blank ``raw_partner`` per
+    response): ``respondent`` (roster id), ``raw_partner`` (roster id or a typed name, reconciled),
+    ``wave``, ``types`` (tuple), ``rating``, ``row`` and optional PARTNER item columns.
+    ``survey_account`` is the file account of the export (``format`` ``kobo``/``odk``: one file row
+    holds many reports).
+    """
+    roster, nacc, sector_name = _read_nodes(nodes, id_column=id_column, name_column=name_column,
+                                            sector_column=sector_column, encoding=encoding)
+    dup = roster["id"].duplicated().to_numpy()
+    if dup.any():     # the form listed such an organisation once: its answers belong to the first row
+        nacc["merged"] += int(dup.sum())
+        nacc["merges"].append({"reason": "roster id listed again (first row kept, as in the survey form)",
+                               "ids": sorted(set(roster["id"][dup]))})
+        warnings.warn(f"roster ids listed more than once (first row kept): {', '.join(sorted(set(roster['id'][dup])))}",
+                      stacklevel=2)
+        roster = roster[~dup].reset_index(drop=True)
+    unknown = sorted(set(raw["respondent"]) - set(roster["id"]))
+    if unknown:
+        raise InputError(f"respondent '{unknown[0]}' is not in the roster", file=survey_account.get("file"))
+    return _assemble(raw, roster, nacc, survey_account, sector_name, aliases=aliases, threshold=threshold,
+                     strict=strict)
 
 
 def _wave_key(w: str):
@@ -947,15 +980,25 @@ def load_survey(survey, nodes=None, *, format: str = "name-generator", symmetriz
                 wave_column: str | None = None, id_column: str = "id", name_column: str | None = None,
                 sector_column: str | None = None, aliases=None, threshold: float = DEFAULT_THRESHOLD,
                 strict: bool = False, mapping=None, header_rows: int = 0,
-                encoding: str | None = None, diagnose: Diagnose | None = None) -> StakeholderNetwork:
+                encoding: str | None = None, form=None, diagnose: Diagnose | None = None) -> StakeholderNetwork:
     """One entry point for every survey format (what the CLI's ``--survey`` calls, with
     ``diagnose=``:func:`netanalysis.survey_diagnostics.diagnose`; see :func:`survey_network`).
+
+    ``kobo``/``odk``: exports of a netanalysis survey form, read with its ``form`` map
+    (:mod:`netanalysis.io.kobo`).
 
     ``symmetrize=None`` means: directed reports when ``directed``, else ``max``. Giving both a rule
     and ``directed`` is an error. Registers ignore the survey-only options (they are undirected).
     """
     if format not in SURVEY_FORMATS:
         raise OptionError(f"unknown survey format '{format}': use {', '.join(SURVEY_FORMATS)}")
+    if format in ("kobo", "odk"):
+        from .kobo import load_form_survey
+
+        return load_form_survey(survey, nodes, form=form, format=format, symmetrize=symmetrize, directed=directed,
+                                dichotomize=dichotomize, scheme=scheme, id_column=id_column,
+                                name_column=name_column, sector_column=sector_column, aliases=aliases,
+                                threshold=threshold, strict=strict, encoding=encoding, diagnose=diagnose)
     if format == "register":
         if directed:
             raise OptionError("a partnership register gives undirected ties: drop --directed")

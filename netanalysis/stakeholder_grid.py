@@ -1,0 +1,173 @@
+"""Stakeholder grid: influence × interest (Mendelow's power–interest quadrants) crossed with network
+position.
+
+Axes
+----
+*influence*: a node column — by default ``influence``, the mean influence the organisation's
+partners attributed to it in a netanalysis survey form (:mod:`netanalysis.io.kobo`); any numeric
+column for other data (``--influence-column``). *interest*: ``interest`` (self-reported in the form)
+or any numeric column (``--interest-column``).
+
+Quadrants (Mendelow 1991; Johnson, Scholes & Whittington 2008), "high" meaning above the split
+(default: the median of the organisations that have a value):
+
+========================  =====================  ===============
+                          high interest          low interest
+========================  =====================  ===============
+high influence            ``manage_closely``     ``keep_satisfied``
+low influence             ``keep_informed``      ``monitor``
+========================  =====================  ===============
+
+Network position (from the ties, not the ratings): *peripheral* = degree below the median degree
+or at most 1; *broker* = betweenness in the top quartile and above 0. Two crossings become the
+``group`` of an organisation before its quadrant:
+
+* ``engagement_priority`` — high influence but peripheral: influential yet outside the network;
+* ``hidden_broker`` — broker but low influence: holds the network together without being seen as
+  influential.
+
+Every other organisation's group is its quadrant; organisations without an influence or interest
+value get ``unknown`` (listed, never guessed).
+
+References
+----------
+Mendelow, A. L. (1991). Environmental scanning: the impact of the stakeholder concept. *Proceedings
+of the 2nd International Conference on Information Systems*, 407–418.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import OptionError
+from .network import StakeholderNetwork
+
+__all__ = ["QUADRANTS", "GROUPS", "stakeholder_grid", "grid_figure"]
+
+QUADRANTS = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
+GROUPS = ("engagement_priority", "hidden_broker", *QUADRANTS, "unknown")
+
+
+def _numeric(net: StakeholderNetwork, column: str, option: str) -> pd.Series:
+    if column not in net.nodes.columns:
+        have = ", ".join(c for c in net.nodes.columns if c not in ("id", "name"))
+        raise OptionError(f"no node column '{column}' for the stakeholder grid ({option}); node columns: {have}")
+    raw = net.nodes.set_index("id")[column]
+    vals = pd.to_numeric(raw.astype(str).str.replace(",", ".", regex=False).replace({"": None, "nan": None}),
+                         errors="coerce")
+    if vals.notna().sum() == 0:
+        raise OptionError(f"node column '{column}' ({option}) has no numbers")
+    return vals.reindex(net.ids).astype(float)
+
+
+def _high(values: pd.Series, split) -> pd.Series:
+    have = values.dropna()
+    cut = float(have.median()) if split == "median" else float(split)
+    out = values > cut
+    return out.where(values.notna())
+
+
+def stakeholder_grid(net: StakeholderNetwork, *, influence: str = "influence", interest: str = "interest",
+                     node_metrics: pd.DataFrame | None = None, split: str | float = "median") -> pd.DataFrame:
+    """One row per organisation: its influence, interest, quadrant, network position and group.
+
+    Parameters
+    ----------
+    net : StakeholderNetwork
+    influence, interest : str
+        Node columns holding the two axes (numbers; blanks allowed).
+    node_metrics : DataFrame, optional
+        ``degree`` and ``betweenness`` by id (computed when not given).
+    split : "median" or float
+        Where "high" starts (strictly above). ``"median"``: each axis' median.
+
+    Returns
+    -------
+    DataFrame
+        ``id``, ``name``, ``sector``, ``influence``, ``interest``, ``high_influence``, ``high_interest``,
+        ``quadrant``, ``degree``, ``betweenness``, ``peripheral``, ``broker``, ``group``; sorted by group
+        (engagement priorities first) then influence. ``attrs`` holds the cut points.
+    """
+    from . import metrics
+
+    inf = _numeric(net, influence, "--influence-column")
+    itr = _numeric(net, interest, "--interest-column")
+    nm = node_metrics if node_metrics is not None else pd.DataFrame(
+        {"degree": metrics.degree(net), "betweenness": metrics.betweenness(net)})
+    deg = nm["degree"].reindex(net.ids).astype(float)
+    btw = nm["betweenness"].reindex(net.ids).astype(float)
+    hi_inf, hi_int = _high(inf, split), _high(itr, split)
+    quadrant = np.where(hi_inf.isna() | hi_int.isna(), "unknown",
+                        np.where(hi_inf.fillna(False), np.where(hi_int.fillna(False), "manage_closely", "keep_satisfied"),
+                                 np.where(hi_int.fillna(False), "keep_informed", "monitor")))
+    peripheral = (deg < deg.median()) | (deg <= 1)
+    q75 = float(btw.quantile(0.75)) if len(btw) else 0.0
+    broker = (btw >= q75) & (btw > 0)
+    group = np.where(hi_inf.fillna(False) & peripheral, "engagement_priority",
+                     np.where(broker & (hi_inf == False), "hidden_broker", quadrant))  # noqa: E712 — NaN is not low
+    out = pd.DataFrame({
+        "id": net.ids, "name": net.name.reindex(net.ids).to_numpy(), "sector": net.sector.reindex(net.ids).to_numpy(),
+        "influence": inf.to_numpy(), "interest": itr.to_numpy(),
+        "high_influence": hi_inf.to_numpy(), "high_interest": hi_int.to_numpy(), "quadrant": quadrant,
+        "degree": deg.to_numpy(), "betweenness": btw.to_numpy(), "peripheral": peripheral.to_numpy(),
+        "broker": broker.to_numpy(), "group": group})
+    order = {g: k for k, g in enumerate(GROUPS)}
+    out = out.assign(_o=out["group"].map(order)).sort_values(["_o", "influence", "id"], ascending=[True, False, True],
+                                                             kind="stable").drop(columns="_o").reset_index(drop=True)
+    out.attrs.update(influence_column=influence, interest_column=interest,
+                     influence_cut=float(inf.median()) if split == "median" else float(split),
+                     interest_cut=float(itr.median()) if split == "median" else float(split),
+                     degree_median=float(deg.median()), betweenness_q75=q75)
+    return out
+
+
+_COLOURS = {"engagement_priority": "#d62728", "hidden_broker": "#9467bd", "manage_closely": "#1f77b4",
+            "keep_satisfied": "#ff7f0e", "keep_informed": "#2ca02c", "monitor": "#7f7f7f"}
+
+
+def grid_figure(grid: pd.DataFrame, *, fmt: str = "png", dpi: int = 200, lang: str = "en",
+                label_top: int = 12) -> bytes | str:
+    """Scatter of influence × interest with the quadrant lines; colour = group, size = betweenness.
+
+    Points are jittered by a fixed pattern (no randomness) so equal Likert means stay visible; the
+    engagement priorities and hidden brokers (up to ``label_top``) are labelled by name.
+    """
+    import io
+
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from .i18n import message
+
+    if fmt not in ("png", "svg"):
+        raise OptionError(f"figure format must be 'png' or 'svg', not {fmt!r}")
+    fig = Figure(figsize=(7.0, 5.5))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    g = grid.dropna(subset=["influence", "interest"])
+    k = np.arange(len(g))
+    jx, jy = 0.06 * np.sin(k * 2.399), 0.06 * np.cos(k * 2.399)
+    b = g["betweenness"].fillna(0).to_numpy(float)
+    size = 30 + 270 * (b / b.max() if b.max() > 0 else b)
+    for grp, colour in _COLOURS.items():
+        m = (g["group"] == grp).to_numpy()
+        if m.any():
+            ax.scatter(g["interest"].to_numpy(float)[m] + jy[m], g["influence"].to_numpy(float)[m] + jx[m], s=size[m],
+                       c=colour, alpha=0.75, edgecolors="white", linewidths=0.6, label=message(f"grid.{grp}", lang))
+    ax.axhline(grid.attrs.get("influence_cut", g["influence"].median()), color="#555", lw=0.8, ls="--")
+    ax.axvline(grid.attrs.get("interest_cut", g["interest"].median()), color="#555", lw=0.8, ls="--")
+    flagged = g[g["group"].isin(["engagement_priority", "hidden_broker"])].head(label_top)
+    for _, r in flagged.iterrows():
+        ax.annotate(str(r["name"])[:28], (r["interest"], r["influence"]), fontsize=7, xytext=(4, 4),
+                    textcoords="offset points")
+    ax.set_xlabel(message("col.interest", lang))
+    ax.set_ylabel(message("col.influence", lang))
+    ax.set_title(message("report.grid", lang))
+    ax.legend(fontsize=7, loc="best", frameon=False)
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": "netanalysis", "svg.fonttype": "none"}):
+        fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight",
+                    metadata={"Software": None} if fmt == "png" else {"Date": None})
+    return buf.getvalue() if fmt == "png" else buf.getvalue().decode("utf-8")
