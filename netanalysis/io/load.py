@@ -131,7 +131,7 @@ def read_ties(path: str | Path, *, source_column: str = "source", target_column:
     if wc:
         text = tt.frame[wc].astype(str).str.strip()
         formulas = tt.formulas.get(wc) or {}
-        na = text.str.casefold().isin({v.casefold() for v in na_values}).to_numpy()
+        na = text.str.casefold().isin({v.casefold() for v in na_values}).to_numpy(copy=True)
         na &= ~np.isin(tt.rows, list(formulas))          # a formula without a saved value is an error
         w = np.full(len(text), np.nan)
         if (~na).any():
