@@ -201,7 +201,7 @@ def _natural_rank(net: StakeholderNetwork) -> np.ndarray:
         # all-digit ids (e.g. CORDIS PICs): id_sort_key orders by the number, then by the text
         order = np.lexsort((arr, arr.astype(np.int64)))
     else:
-        order = sorted(range(len(ids)), key=lambda i: id_sort_key(ids[i]))
+        order = np.array(sorted(range(len(ids)), key=lambda i: id_sort_key(ids[i])), dtype=np.int64)
     rank = np.empty(len(ids), dtype=np.int64)
     rank[order] = np.arange(len(ids))
     return rank
@@ -765,7 +765,7 @@ def community_table(partition: Partition, *, silo_share: float = SILO_SHARE,
     # top members: highest degree, ties by natural id order (vertex order)
     names = net.name.astype(str).to_numpy()
     ordr = np.lexsort((np.arange(len(m)), -deg, m))
-    tops = [[] for _ in range(k)]
+    tops: list[list] = [[] for _ in range(k)]
     for i in ordr:
         if len(tops[m[i]]) < top:
             tops[m[i]].append(names[i])

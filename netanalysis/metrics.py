@@ -832,8 +832,7 @@ def network_metrics(net: StakeholderNetwork, *, node_table: pd.DataFrame | None 
     """
     G = net.to_igraph()
     n = net.n_nodes
-    weak = G.connected_components(mode="weak") if n else []
-    sizes = weak.sizes() if n else []
+    sizes = G.connected_components(mode="weak").sizes() if n else []
     deg = np.asarray(G.degree(mode="all", loops=False)) if n else np.array([])
     out = {
         "nodes": int(n),

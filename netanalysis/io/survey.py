@@ -1018,7 +1018,7 @@ def load_survey(survey, nodes=None, *, format: str = "name-generator", symmetriz
     return survey_network(rep, symmetrize=rule, dichotomize=dichotomize, scheme=scheme, diagnose=diagnose)
 
 
-def rates_for_view(dq: dict) -> tuple[object, str]:
+def rates_for_view(dq: dict) -> tuple[dict | None, str]:
     """The response rates that match the analysed ties, and the wave they belong to ("" = all).
 
     Survey provenance holds rates for "any wave" and per wave (``by_wave``); when the network is a

@@ -146,7 +146,7 @@ _SHEETS: contextvars.ContextVar[dict[Path, str] | None] = contextvars.ContextVar
 
 
 @contextlib.contextmanager
-def use_sheets(sheets: Mapping[str | Path, str | None]) -> Iterator[None]:
+def use_sheets(sheets: Mapping[Any, str | None]) -> Iterator[None]:
     """Within the block, :func:`read_table` reads sheet ``sheets[path]`` of that workbook by default
     (how the CLI's ``--sheet`` and ``--nodes-sheet`` reach the readers)."""
     chosen: dict[Path, str] = {}
