@@ -20,9 +20,11 @@ density, with the formulas of ``sna::brokerage`` (node level by the broker's gro
 level). Their approximation is doubtful on sparse or clustered graphs, so :func:`brokerage_test`
 also offers a label-permutation null (group labels shuffled over nodes, graph fixed; seeded).
 
-Raw counts use sparse matrix products (no loop over nodes): for broker v, the 2-paths a → v → b
-are in(v)·out(v); subtract the returns a → v → a (mutual arcs) and the closed ones (a → b exists),
-the latter from masked products Aᵀ·A at the arcs v → b, split by the groups of a and b.
+Raw counts need no loop over nodes: for broker v, the 2-paths a → v → b are in(v)·out(v) (split
+by group with sparse products); subtract the returns a → v → a (mutual arcs) and the closed ones
+(a → b exists). The closed ones are triangles of the undirected skeleton, listed once each
+(:mod:`netanalysis.triangles`) and classified by the groups of a, v and b — far fewer than the
+2-paths on networks with hubs.
 
 References
 ----------
@@ -42,9 +44,9 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .errors import OptionError
-from .metrics import masked_product
 from .network import StakeholderNetwork
 from .random import DEFAULT_SEED, rng
+from .triangles import entries, skeleton, triangles
 
 __all__ = ["ROLES", "SNA_NAMES", "brokerage_roles", "brokerage_test", "BrokerageResult",
            "PERMUTATION_BUDGET"]
@@ -110,31 +112,10 @@ def _raw_counts(A: sp.csr_matrix, g: np.ndarray) -> np.ndarray:
     Gind = sp.csr_matrix((np.ones(n, np.int64), (np.arange(n), g)), shape=(n, k))
     sum_IgOg = np.asarray((A.T @ Gind).multiply(A @ Gind).sum(axis=1)).ravel().astype(np.int64)
 
-    # closed 2-paths a→v→b with a→b, at each arc v→b, split by the group of a: one masked
-    # product per group h over the a in h (together as costly as one full Aᵀ·A)
-    c_all = np.zeros(A.nnz)
-    c_sv = np.zeros(A.nnz)          # … with g(a) = g(v)
-    c_sb = np.zeros(A.nnz)          # … with g(a) = g(b)
-    for h in range(k):
-        members = np.flatnonzero(g == h)
-        Ah = A[members]
-        if Ah.nnz == 0:
-            continue
-        ch = masked_product(sp.csr_matrix(Ah.T), Ah, A)
-        c_all += ch
-        c_sv[g[src] == h] = ch[g[src] == h]
-        c_sb[g[dst] == h] = ch[g[dst] == h]
-    # arcs v→b are A's stored entries: src = v, dst = b, same = g(b) = g(v)
-    def per_v(vals, mask=None):
-        if mask is None:
-            return np.bincount(src, weights=vals, minlength=n)
-        return np.bincount(src[mask], weights=vals[mask], minlength=n)
-
-    T = per_v(c_all)
-    T_ss = per_v(c_sv, same)
-    T_s_o = per_v(c_sv, ~same)
-    T_o_s = per_v(c_all - c_sv, same)
-    T_ab_o = per_v(c_sb, ~same)
+    # closed 2-paths a→v→b with a→b, by the role pattern of (g(a), g(v), g(b)), from the triangles
+    closed = _closed_by_role(A, g)
+    T_ss, T_ab_o, T_s_o, T_o_s = closed[:, 0], closed[:, 1], closed[:, 2], closed[:, 3]
+    T = closed.sum(axis=1)
 
     coordinator = Is * Os - Ms - T_ss
     representative = Is * (outdeg - Os) - T_s_o
@@ -144,6 +125,41 @@ def _raw_counts(A: sp.csr_matrix, g: np.ndarray) -> np.ndarray:
     liaison = total - coordinator - representative - gatekeeper - itinerant
     out = np.column_stack([coordinator, itinerant, representative, gatekeeper, liaison, total])
     return np.rint(out).astype(np.int64)
+
+
+#: the six orderings (a, v, b) of a triangle's vertices x, y, z = 0, 1, 2
+_ORDERINGS = ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0))
+
+
+def _closed_by_role(A: sp.csr_matrix, g: np.ndarray) -> np.ndarray:
+    """n × 5: closed 2-paths a → v → b (a ≠ b, and a → b exists) at each broker v, by the role
+    pattern of (g(a), g(v), g(b)) in the order of :data:`ROLES`.
+
+    Every such (a, v, b) is a triangle of the undirected skeleton, so the triangles are listed once
+    (:func:`netanalysis.triangles.triangles`) and each of their six vertex orderings is counted when
+    its three arcs exist (always, on a symmetric A).
+    """
+    n = A.shape[0]
+    out = np.zeros(n * 5, np.int64)
+    sk = skeleton(A)
+    symmetric = (A != A.T).nnz == 0
+    if not symmetric:
+        fw, bw = entries(A, sk.lo, sk.hi) > 0, entries(A, sk.hi, sk.lo) > 0
+    for e01, e02, e12 in triangles(sk):
+        verts = (sk.lo[e01], sk.hi[e01], sk.hi[e02])
+        gs = [g[v] for v in verts]
+        eq = {(0, 1): gs[0] == gs[1], (0, 2): gs[0] == gs[2], (1, 2): gs[1] == gs[2]}
+        if not symmetric:
+            arc = {(0, 1): fw[e01], (1, 0): bw[e01], (0, 2): fw[e02], (2, 0): bw[e02],
+                   (1, 2): fw[e12], (2, 1): bw[e12]}
+        for a, v, b in _ORDERINGS:
+            code = (eq[min(a, v), max(a, v)].view(np.int8) + 2 * eq[min(v, b), max(v, b)].view(np.int8)
+                    + 4 * eq[min(a, b), max(a, b)].view(np.int8))
+            idx = verts[v] * 5 + _ROLE_LUT[code]
+            if not symmetric:
+                idx = idx[arc[a, v] & arc[v, b] & arc[a, b]]
+            out += np.bincount(idx, minlength=n * 5)
+    return out.reshape(n, 5)
 
 
 def brokerage_roles(net: StakeholderNetwork, *, groups=None) -> pd.DataFrame:
