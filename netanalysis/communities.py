@@ -51,7 +51,7 @@ import multiprocessing as mp
 import os
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -66,7 +66,7 @@ from .sectors import SECTORS
 __all__ = ["Partition", "METHODS", "detect_communities", "leiden", "louvain", "label_propagation",
            "infomap", "walktrap", "greedy_modularity", "consensus_communities", "nmi", "ari",
            "sector_agreement", "community_table", "community_members", "community_links",
-           "community_summary", "findings", "DEFAULT_RUNS", "DEFAULT_AGREEMENT", "SILO_SHARE",
+           "community_summary", "findings", "BackgroundConsensus", "DEFAULT_RUNS", "DEFAULT_AGREEMENT", "SILO_SHARE",
            "SILO_MIN_SIZE", "SILO_MAX_EXTERNAL", "NETWORK_METRIC_DOCS"]
 
 #: Runs combined by :func:`consensus_communities` (and used for the stability figures).
@@ -680,6 +680,79 @@ class _RunPool:
         if self.executor is not None:
             self.executor.shutdown()
             _POOL_JOB = None
+
+
+class BackgroundConsensus:
+    """:func:`consensus_communities` started now in a forked child process, collected by
+    :meth:`result` (the same partition as a direct call: every run is seeded).
+
+    ``analyze`` starts it before the node metrics on large networks, so the Leiden runs (the
+    largest single cost of a report on CORDIS-sized networks) share the cores with the metrics,
+    brokerage and mixing stages instead of running after them. Without ``fork`` (Windows, macOS
+    spawn), with one worker (``NETANALYSIS_WORKERS=1``) or below :data:`PARALLEL_MIN_EDGES` ties,
+    nothing is started and :meth:`result` computes in the calling process. Warnings raised in the
+    child are raised again by :meth:`result`; an error is raised there too.
+    """
+
+    def __init__(self, net: StakeholderNetwork, **kwargs: Any):
+        self.net, self.kwargs = net, kwargs
+        self.proc = self.recv = None
+        if (consensus_workers() > 1 and net.n_ties >= PARALLEL_MIN_EDGES
+                and "fork" in mp.get_all_start_methods()):
+            net.to_igraph()                  # built once, shared with the child (copy-on-write)
+            ctx = mp.get_context("fork")
+            self.recv, send = ctx.Pipe(duplex=False)
+            self.proc = ctx.Process(target=_background_consensus, args=(send, net, kwargs), daemon=False)
+            self.proc.start()
+            send.close()
+
+    @property
+    def started(self) -> bool:
+        """Whether a child process computes the partition."""
+        return self.proc is not None
+
+    def result(self) -> Partition:
+        """The consensus partition (waits for the child)."""
+        if self.proc is None:
+            return consensus_communities(self.net, **self.kwargs)
+        try:
+            status, payload, caught = self.recv.recv()
+        except EOFError:                     # the child died (killed, out of memory): compute here
+            status, payload, caught = "lost", None, []
+        finally:
+            self.recv.close()
+            self.proc.join()
+            self.proc = None
+        for message, category in caught:
+            warnings.warn(message, category, stacklevel=2)
+        if status == "ok":
+            return replace(payload, network=self.net)
+        if status == "error":
+            raise payload
+        return consensus_communities(self.net, **self.kwargs)
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs (an error elsewhere ended the analysis)."""
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.join()
+            self.recv.close()
+            self.proc = None
+
+
+def _background_consensus(send, net: StakeholderNetwork, kwargs: dict) -> None:
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            p = consensus_communities(net, **kwargs)
+        send.send(("ok", replace(p, network=None), [(str(w.message), w.category) for w in caught]))
+    except BaseException as ex:  # noqa: BLE001 — handed to the parent, which raises it
+        try:
+            send.send(("error", ex, []))
+        except Exception:  # noqa: BLE001 — an exception that does not pickle
+            send.send(("error", RuntimeError(f"{type(ex).__name__}: {ex}"), []))
+    finally:
+        send.close()
 
 
 def _coassignment(runs: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:

@@ -144,6 +144,10 @@ def _column_texts(s: pd.Series, kind: str) -> list[str | None]:
     if kind == "float":
         arr = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         return [repr(float(f"{x:.10g}")) if np.isfinite(x) else None for x in arr.tolist()]
+    if kind == "int" and s.dtype.kind in "iu":            # plain numpy ints: no missing values
+        return list(map(str, s.to_numpy().tolist()))
+    if kind == "bool" and s.dtype.kind == "b":
+        return ["true" if x else "false" for x in s.to_numpy().tolist()]
     out: list[str | None] = []
     for v in s.tolist():
         conv = _convert(v, kind)
@@ -202,8 +206,9 @@ def graphml_text(net: StakeholderNetwork, node_metrics: pd.DataFrame | None = No
     if has_rel:            # several relation types: each tie lists its relations ("info; project")
         out.append(f'  <key id="{rkey}" for="edge" attr.name="relations" attr.type="string" />')
     out.append(f'  <graph edgedefault="{"directed" if net.directed else "undirected"}">')
-    cells = [[None if t is None else f'\n      <data key="d{k}">{escape(t)}</data>' for t in col]
-             for k, col in enumerate(texts)]
+    # numbers and booleans need no escaping (digits, signs, '.', 'e', "inf"-free): only text columns
+    cells = [[None if t is None else f'\n      <data key="d{k}">{escape(t) if kind == "str" else t}</data>'
+              for t in col] for k, (col, (_, kind)) in enumerate(zip(texts, attrs))]
     qids = [quoteattr(i) for i in ids]
     for i, q in enumerate(qids):
         out.append(f"    <node id={q}>" + "".join(c[i] or "" for c in cells) + "\n    </node>")
@@ -232,8 +237,9 @@ def gexf_text(net: StakeholderNetwork, node_metrics: pd.DataFrame | None = None)
     out += [f'      <attribute id="{k}" title={quoteattr(name)} type="{_GEXF_TYPES[kind]}" />'
             for k, (name, kind) in enumerate(attrs) if k != label_at]
     out += ["    </attributes>", "    <nodes>"]
-    cells = [[None if t is None else f'\n          <attvalue for="{k}" value={quoteattr(t)} />' for t in col]
-             for k, col in enumerate(texts) if k != label_at]
+    cells = [[None if t is None else
+              f'\n          <attvalue for="{k}" value={quoteattr(t) if kind == "str" else chr(34) + t + chr(34)} />'
+              for t in col] for k, (col, (_, kind)) in enumerate(zip(texts, attrs)) if k != label_at]
     labels = texts[label_at] if label_at is not None else [None] * len(ids)
     qids = [quoteattr(i) for i in ids]
     for i, q in enumerate(qids):

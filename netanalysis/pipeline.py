@@ -89,6 +89,17 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
         if progress and name:
             progress(name)
 
+    # consensus of 25 seeded Leiden runs (modularity): on large networks it starts now in a child
+    # process and runs alongside the stages below (same partition; communities.BackgroundConsensus)
+    consensus = communities.BackgroundConsensus(net, seed=opts.seed)
+    try:
+        return _analyze_stages(net, opts, consensus, stage, timings)
+    finally:
+        consensus.cancel()
+
+
+def _analyze_stages(net: StakeholderNetwork, opts: AnalysisOptions, consensus: communities.BackgroundConsensus,
+                    stage: Callable[..., None], timings: dict[str, float]) -> Analysis:
     stage("network and node metrics")
     # exact betweenness/closeness up to metrics.EXACT_LIMIT (n·m), seeded pivot sample above it
     node = metrics.node_metrics(net, seed=opts.seed)
@@ -107,8 +118,7 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
         node[col] = spanners[col]
     recs = recommend_partnerships(net, mix.pairs)
     stage("communities", "sector_gaps")
-    # consensus of 25 seeded Leiden runs (modularity)
-    part = communities.consensus_communities(net, seed=opts.seed)
+    part = consensus.result()
     table = communities.community_table(part)
     node["community"] = part.membership
     netm.update(communities.community_summary(part, table))

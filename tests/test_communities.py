@@ -491,3 +491,24 @@ def test_bad_agreement_options():
         cm.consensus_communities(karate(), agreement=1.5)
     with pytest.raises(OptionError):
         cm.consensus_communities(karate(), batch=1)
+
+
+def test_background_consensus_gives_the_direct_result_and_forwards_warnings_and_errors(monkeypatch):
+    net = karate()
+    direct = cm.consensus_communities(net, runs=10, seed=8)
+    monkeypatch.setenv("NETANALYSIS_WORKERS", "2")
+    monkeypatch.setattr(cm, "PARALLEL_MIN_EDGES", 0)
+    bg = cm.BackgroundConsensus(net, runs=10, seed=8)
+    assert bg.started
+    got = bg.result()
+    assert got.membership.equals(direct.membership) and got.stability == direct.stability
+    assert got.modularity == direct.modularity and got.network is net
+    with pytest.warns(UserWarning, match="did not converge"):            # raised in the child, re-raised here
+        cm.BackgroundConsensus(net, runs=10, seed=8, max_rounds=1, agreement=None, threshold=1.0).result()
+    with pytest.raises(OptionError):
+        cm.BackgroundConsensus(net, runs=0).result()
+    late = cm.BackgroundConsensus(net, runs=10, seed=8)
+    late.cancel()                                                        # an error elsewhere: the child stops
+    assert not late.started
+    monkeypatch.setenv("NETANALYSIS_WORKERS", "1")
+    assert not cm.BackgroundConsensus(net, runs=10, seed=8).started      # one worker: computed in the caller
