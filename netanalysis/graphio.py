@@ -144,9 +144,9 @@ def _column_texts(s: pd.Series, kind: str) -> list[str | None]:
     if kind == "float":
         arr = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         return [repr(float(f"{x:.10g}")) if np.isfinite(x) else None for x in arr.tolist()]
-    if kind == "int" and s.dtype.kind in "iu":            # plain numpy ints: no missing values
+    if kind == "int" and isinstance(s.dtype, np.dtype) and s.dtype.kind in "iu":   # numpy ints: never missing
         return list(map(str, s.to_numpy().tolist()))
-    if kind == "bool" and s.dtype.kind == "b":
+    if kind == "bool" and isinstance(s.dtype, np.dtype) and s.dtype.kind == "b":
         return ["true" if x else "false" for x in s.to_numpy().tolist()]
     out: list[str | None] = []
     for v in s.tolist():
