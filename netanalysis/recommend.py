@@ -125,6 +125,30 @@ def recommend_partnerships(net: StakeholderNetwork, mixing: pd.DataFrame | None 
     return pd.DataFrame(rows, columns=RECOMMENDATION_COLUMNS)
 
 
+def _filtered(r, c, s, rows_, Ih, same: bool):
+    gi, gj = rows_[r], Ih[c]
+    keep = (s > 1e-12) & (gi != gj)
+    if same:
+        keep &= gi < gj
+    return gi[keep], gj[keep], s[keep]
+
+
+def _candidates(r, c, s, rows_, Ih, same: bool, take: int):
+    """The scored pairs of a block that can be among its ``take`` best (all of them when few).
+
+    On large blocks only the entries scoring at least the (4·take + 16)-th highest score are kept
+    first: when at least ``take`` of them pass the filters, every pair left out scores below
+    ``take`` kept ones and cannot be among the best, so the result is that of the full block."""
+    m = 4 * take + 16
+    if len(s) > m:
+        thr = np.partition(s, len(s) - m)[len(s) - m]
+        pre = s >= thr
+        out = _filtered(r[pre], c[pre], s[pre], rows_, Ih, same)
+        if len(out[2]) >= take:
+            return out
+    return _filtered(r, c, s, rows_, Ih, same)
+
+
 def _top_pairs(AW, A, Ig, Ih, *, same: bool, k: int, seen: set):
     """The k best (i, j, score) with i ∈ Ig, j ∈ Ih, not tied, score > 0; rows processed in chunks."""
     best: list[tuple[float, int, int]] = []
@@ -135,13 +159,8 @@ def _top_pairs(AW, A, Ig, Ih, *, same: bool, k: int, seen: set):
         rows_ = Ig[start:start + chunk]
         S = (AW[rows_] @ Bh).tocsr()
         S = (S - S.multiply(tied_all[start:start + chunk])).tocoo()   # drop pairs already tied
-        r, c, s = S.row, S.col, S.data
-        gi, gj = rows_[r], Ih[c]
-        keep = (s > 1e-12) & (gi != gj)
-        if same:
-            keep &= gi < gj
-        gi, gj, s = gi[keep], gj[keep], s[keep]
         take = k + len(seen)
+        gi, gj, s = _candidates(S.row, S.col, S.data, rows_, Ih, same, take)
         if len(s) > take:
             idx = np.lexsort((gj, gi, -s))[:take]     # deterministic: score desc, then vertex order
             gi, gj, s = gi[idx], gj[idx], s[idx]
