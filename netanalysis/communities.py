@@ -713,7 +713,7 @@ class BackgroundConsensus:
 
     def result(self) -> Partition:
         """The consensus partition (waits for the child)."""
-        if self.proc is None:
+        if self.proc is None or self.recv is None:
             return consensus_communities(self.net, **self.kwargs)
         try:
             status, payload, caught = self.recv.recv()
@@ -722,7 +722,7 @@ class BackgroundConsensus:
         finally:
             self.recv.close()
             self.proc.join()
-            self.proc = None
+            self.proc = self.recv = None
         for message, category in caught:
             warnings.warn(message, category, stacklevel=2)
         if status == "ok":
@@ -736,8 +736,10 @@ class BackgroundConsensus:
         if self.proc is not None:
             self.proc.terminate()
             self.proc.join()
-            self.recv.close()
             self.proc = None
+        if self.recv is not None:
+            self.recv.close()
+            self.recv = None
 
 
 def _background_consensus(send, net: StakeholderNetwork, kwargs: dict) -> None:

@@ -134,7 +134,7 @@ def test_block_candidates_equal_the_full_filter():
             full = rc._filtered(r, c, s, rows_, Ih, same)
             cand = rc._candidates(r, c, s, rows_, Ih, same, take)
 
-            def best(t):
+            def best(t, take=take):
                 order = np.lexsort((t[1], t[0], -t[2]))[:take]
                 return list(zip(t[0][order], t[1][order], t[2][order]))
 
