@@ -512,3 +512,19 @@ def test_background_consensus_gives_the_direct_result_and_forwards_warnings_and_
     assert not late.started
     monkeypatch.setenv("NETANALYSIS_WORKERS", "1")
     assert not cm.BackgroundConsensus(net, runs=10, seed=8).started      # one worker: computed in the caller
+
+
+def test_analyze_with_the_consensus_in_the_background_gives_the_same_tables(monkeypatch):
+    from netanalysis.pipeline import AnalysisOptions, analyze
+
+    net = karate()
+    opts = AnalysisOptions(permutations=20)
+    monkeypatch.setenv("NETANALYSIS_WORKERS", "1")
+    serial = analyze(net, opts)
+    monkeypatch.setenv("NETANALYSIS_WORKERS", "2")
+    monkeypatch.setattr(cm, "PARALLEL_MIN_EDGES", 0)
+    bg = analyze(net, opts)
+    assert bg.partition.network is net
+    pd.testing.assert_frame_equal(bg.node_metrics, serial.node_metrics)
+    pd.testing.assert_frame_equal(bg.communities, serial.communities)
+    assert [f.statement for f in bg.findings] == [f.statement for f in serial.findings]
