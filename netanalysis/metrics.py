@@ -5,9 +5,10 @@ named after the measure; network-level figures are plain ``int``/``float``. Colu
 conventions are documented once, in :mod:`netanalysis.columns`.
 
 Engines: igraph computes the path-based and spectral measures (betweenness, closeness, harmonic,
-eigenvector, PageRank, HITS, coreness, clustering, components, distances) and Burt's constraint;
-effective size (which igraph lacks) comes from igraph's triangle counts on undirected unweighted
-graphs and from a masked ``scipy.sparse`` product otherwise. ``tests/test_metrics.py`` checks every
+eigenvector, PageRank, HITS, coreness, clustering, components, distances); Burt's constraint is
+summed over the network's triangles (:mod:`netanalysis.triangles`; equal to igraph's); effective
+size (which igraph lacks) comes from igraph's triangle counts on undirected unweighted graphs and
+from a masked ``scipy.sparse`` product otherwise. ``tests/test_metrics.py`` checks every
 measure against networkx (and R ``sna`` where it has one).
 
 Conventions pinned here (also in :mod:`netanalysis.columns`):
