@@ -454,6 +454,8 @@ RESPONSE_RATES = {
 
 #: missing_data_sensitivity.csv columns (netanalysis.missing_data.missing_data_sensitivity)
 MISSING_DATA_SENSITIVITY: dict[str, str] = {
+    "relation": "The relation (all = the combined network, first; then one block per relation when the ties "
+                "have two or more relations, each relation's ties imputed and tested on their own).",
     "sector_a": "First sector of the pair (sending sector when directed), as in sector_mixing.csv.",
     "sector_b": "Second sector of the pair.",
     "support": "As in sector_mixing.csv: ok, small_group, few_expected or impossible.",

@@ -231,7 +231,7 @@ OUTPUTS: tuple[Output, ...] = (
            "What happened to the input: every file's rows read, used, merged and dropped, with reasons.",
            C.DATA_QUALITY, frozenset(C.DATA_QUALITY)),
     Output("missing_data_sensitivity.csv", ("analyze", "gaps"),
-           lambda r: None if getattr(r, "missing_data", None) is None else r.missing_data.table, "csv",
+           lambda r: None if getattr(r, "missing_data", None) is None else r.missing_data.long_table(), "csv",
            "Each sector pair's ratio and weak flag as observed, reconstructed and over multiple imputations of "
            "the ties non-respondents leave unobserved (is a gap real, or non-response?).",
            C.MISSING_DATA_SENSITIVITY, when="survey input with non-respondents only"),
