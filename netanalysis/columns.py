@@ -181,8 +181,9 @@ SECTOR_MIXING: dict[str, str] = {
     "p_degree_adjusted": "p_degree adjusted across pairs like p_adjusted.",
     "cross_sector": "True when the two sectors differ.",
     "support": "ok: the pair can be judged; small_group: a sector has fewer than --min-group (5) organisations; "
-               "few_expected: random mixing predicts fewer than 5 ties; impossible: no possible dyad. Only ok "
-               "pairs can be weak; the others are 'too few organisations to judge'.",
+               "few_expected: random mixing predicts fewer than 5 ties; impossible: no possible dyad; "
+               "data_quality: a sector is other or unknown (check its labels; not a gap). Only ok pairs can be "
+               "weak; the others are 'too few organisations to judge'.",
     "detectable_ratio": "The largest ratio the permutation test could flag at this network's size: the most "
                         "ties with raw p ≤ alpha / number of tested pairs (the strictest step of the "
                         "adjustment), from the same permutations, divided by expected; at most max_ratio. 0 = "
@@ -458,7 +459,7 @@ MISSING_DATA_SENSITIVITY: dict[str, str] = {
                 "have two or more relations, each relation's ties imputed and tested on their own).",
     "sector_a": "First sector of the pair (sending sector when directed), as in sector_mixing.csv.",
     "sector_b": "Second sector of the pair.",
-    "support": "As in sector_mixing.csv: ok, small_group, few_expected or impossible.",
+    "support": "As in sector_mixing.csv: ok, small_group, few_expected, impossible or data_quality.",
     "ratio_observed": "ties / expected with missing reports counted as no tie (the analysis as run).",
     "weak_observed": "The weak flag of sector_mixing.csv for the observed network.",
     "ratio_reconstructed": "The ratio after reconstruction (Huisman 2009): a non-respondent's ties are those "

@@ -425,16 +425,27 @@ def rule_no_weak_pair(inp: FindingInputs) -> Finding | None:
     if not len(cross):
         return None
     r = cross.iloc[0]
-    sig = r["p_adjusted"] <= p.get("alpha", DEFAULT_ALPHA)
-    text = (f"No {w.kind} pair with enough organisations to judge has significantly fewer ties than random "
-            f"mixing predicts (weak = at most {p.get('max_ratio', DEFAULT_MAX_RATIO):.2f}× expected, {w.adjusted} "
-            f"p ≤ {p.get('alpha', DEFAULT_ALPHA)}, and below the degree-preserving expectation). The least "
+    alpha = p.get("alpha", DEFAULT_ALPHA)
+    sig = r["p_adjusted"] <= alpha
+    text = (f"No {w.kind} pair with enough organisations to judge is weak (at most "
+            f"{p.get('max_ratio', DEFAULT_MAX_RATIO):.2f}× the ties random mixing predicts with p ≤ {alpha}, "
+            f"{w.adjusted}, and significantly below the degree-preserving expectation too). The least "
             f"connected pair is {w.pair(r['sector_a'], r['sector_b'])}: {r['ratio']:.2f}× expected "
-            f"({int(r['ties']):,} vs {_num(r['expected'])}; {w.p(r['p_adjusted'])}, {w.adjusted}"
-            + ("" if sig else "; within chance") + ").")
+            f"({int(r['ties']):,} vs {_num(r['expected'])}; {w.p(r['p_adjusted'])}, {w.adjusted}")
+    if not sig:
+        text += "; within chance)."
+    elif r["ratio"] > p.get("max_ratio", DEFAULT_MAX_RATIO):
+        text += f"): significant, but above the {p.get('max_ratio', DEFAULT_MAX_RATIO):.2f}× a gap needs."
+    elif r["ratio_degree"] == r["ratio_degree"]:
+        text += (f"): fewer than random mixing predicts, but {r['ratio_degree']:.2f}× the degree-preserving "
+                 f"expectation ({_num(r['expected_degree'])}; adjusted Poisson p = {r['p_degree_adjusted']:.2g}): "
+                 "these organisations have fewer partners overall.")
+    else:
+        text += ")."
     return Finding("no_weak_pair", "medium", text,
                    _numbers({"sector_a": r["sector_a"], "sector_b": r["sector_b"], "ratio": r["ratio"],
                              "ties": r["ties"], "expected": r["expected"], "p_adjusted": r["p_adjusted"],
+                             "ratio_degree": r["ratio_degree"], "p_degree_adjusted": r["p_degree_adjusted"],
                              "permutations": w.permutations}), subjects=(str(r["sector_a"]), str(r["sector_b"])))
 
 

@@ -56,6 +56,7 @@ import pandas as pd
 
 from .errors import OptionError
 from .mixing import (
+    DATA_QUALITY_GROUPS,
     DEFAULT_ADJUST,
     DEFAULT_ALPHA,
     DEFAULT_MAX_RATIO,
@@ -95,7 +96,7 @@ METHODS_TEXT = (
     "reported) from a dyad-independent logistic model fitted on the respondents' reports (sector pair and "
     "each end's popularity), with coefficients drawn from their approximate posterior for every "
     "imputation. A gap holds when it is weak in at least 90% of imputations; below 50% it could be "
-    "explained by non-response. Columns: missing_data_sensitivity.csv.")
+    "explained by non-response. Table: missing_data_sensitivity.csv (in a report folder: tables/).")
 
 
 @dataclass(frozen=True)
@@ -319,7 +320,8 @@ def missing_data_sensitivity(net: StakeholderNetwork, *, groups: Any = None,
     keep = u != v
     s = _Survey(codes, names, u[keep], v[keep], resp, net.directed)
     mix = {"permutations": permutations, "seed": seed, "adjust": adjust, "alpha": alpha, "max_ratio": max_ratio,
-           "min_group": min_group, "min_expected": min_expected}
+           "min_group": min_group, "min_expected": min_expected,
+           "data_quality": DATA_QUALITY_GROUPS if groups is None else ()}
 
     def test(a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
         with warnings.catch_warnings():

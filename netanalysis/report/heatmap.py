@@ -36,21 +36,23 @@ def _pale(hex_colour: str, keep: float = 0.3) -> str:
 def _heat_cell(r: dict[str, Any], a: str, b: str, alpha: float) -> dict[str, Any]:
     """One heat-map cell showing the evidence: full colour only when the ratio differs significantly from
     random mixing (fewer: adjusted p ≤ alpha; more: z ≥ 3), pale otherwise; "n/a" when a sector of the
-    pair has too few organisations to judge (``support`` small_group) or the pair is impossible; a black
+    pair has too few organisations or expected ties to judge (``support`` small_group, few_expected) or the
+    pair is impossible; a black
     border when weak."""
     ratio: Any = r.get("ratio")
     p: Any = r.get("p_adjusted", r.get("p_value"))
     z: Any = r.get("z")
     support = str(r.get("support", "ok")) if not is_missing(r.get("support")) else "ok"
     weak = bool(r.get("weak")) if not is_missing(r.get("weak")) else False
-    judged = support not in ("small_group", "impossible") and not is_missing(ratio)
+    judged = support not in ("small_group", "few_expected", "impossible") and not is_missing(ratio)
     fewer = not is_missing(p) and float(p) <= alpha
     more = not is_missing(z) and float(z) >= 3
     cell: dict[str, Any] = {"observed": r.get("ties"), "expected": r.get("expected"), "ratio": ratio, "p": p, "weak": weak,
             "significant": judged and (fewer or more), "support": support}
     if not judged:
         cell["fill"], cell["ratio_text"] = "#f1f1f1", "n/a"
-        why = "impossible pair" if support == "impossible" else "too few organisations to judge"
+        why = {"impossible": "impossible pair", "few_expected": "too few ties expected to judge"}.get(
+            support, "too few organisations to judge")
     else:
         base = _ratio_color(ratio)
         cell["fill"] = base if cell["significant"] else _pale(base)
@@ -58,6 +60,8 @@ def _heat_cell(r: dict[str, Any], a: str, b: str, alpha: float) -> dict[str, Any
         why = ("fewer ties than random mixing predicts" if fewer and float(ratio) < 1 else
                "more ties than random mixing predicts" if more and float(ratio) > 1 else
                "within chance (not significant)")
+        if support == "data_quality":
+            why += "; other/unknown sector: check its labels (data quality, not a gap)"
     cell["ink"] = _text_on(cell["fill"])
     cell["counts_text"] = f"{fmt(cell['observed'])} / {fmt(cell['expected'])}"
     cell["title"] = (f"{a} – {b}: {fmt(cell['observed'])} ties observed, {fmt(cell['expected'])} expected "
