@@ -471,11 +471,13 @@ MISSING_DATA_SENSITIVITY: dict[str, str] = {
                      "logistic tie model (sector pair + popularity) fitted on the respondents' reports.",
     "ratio_imputed_low": "2.5th percentile of the ratio over the imputations.",
     "ratio_imputed_high": "97.5th percentile of the ratio over the imputations.",
-    "weak_share_imputed": "Share of imputations in which the pair is weak (same test, permutations and seed).",
+    "weak_share_imputed": "Share of imputations in which the pair is weak (same test, permutations and seed); "
+                          "empty for an impossible pair.",
     "imputations": "Number of imputations (--imputations, default 50), seeded by --seed.",
     "verdict": "holds: weak as observed and in ≥ 90% of imputations; non_response: weak as observed but in "
                "< 50% of imputations (could be explained by non-response); uncertain: in between; hidden_gap: "
-               "not weak as observed but weak in ≥ 90% of imputations; not_weak: neither.",
+               "not weak as observed but weak in ≥ 90% of imputations; not_weak: neither; impossible: no possible "
+               "dyad (ratios and share empty).",
 }
 
 # ---- files that 0.1 wrote without documenting them (issue 12) ----

@@ -427,7 +427,8 @@ def rule_no_weak_pair(inp: FindingInputs) -> Finding | None:
     r = cross.iloc[0]
     alpha = p.get("alpha", DEFAULT_ALPHA)
     sig = r["p_adjusted"] <= alpha
-    text = (f"No {w.kind} pair with enough organisations to judge is weak (at most "
+    combined = " in the combined network (all relations together)" if len(inp.net.relations) > 1 else ""
+    text = (f"No {w.kind} pair with enough organisations to judge is weak{combined} (at most "
             f"{p.get('max_ratio', DEFAULT_MAX_RATIO):.2f}× the ties random mixing predicts with p ≤ {alpha}, "
             f"{w.adjusted}, and significantly below the degree-preserving expectation too). The least "
             f"connected pair is {w.pair(r['sector_a'], r['sector_b'])}: {r['ratio']:.2f}× expected "

@@ -360,7 +360,9 @@ def _table(obs: pd.DataFrame, rec: pd.DataFrame, ratios: np.ndarray, weak: np.nd
     verdict = np.where(~t["weak_observed"], np.where(share >= HOLDS_SHARE, "hidden_gap", "not_weak"),
                        np.where(share >= HOLDS_SHARE, "holds",
                                 np.where(share < EXPLAINED_SHARE, "non_response", "uncertain")))
-    t["verdict"] = verdict
+    impossible = (obs["support"] == "impossible").to_numpy()
+    t["verdict"] = np.where(impossible, "impossible", verdict)
+    t["weak_share_imputed"] = np.where(impossible, np.nan, share)       # nothing was tested
     return t.reset_index(drop=True)
 
 
@@ -423,7 +425,7 @@ def missing_data_findings(result: MissingDataResult | None, *, directed: bool = 
     lab = dict(labels or {})
     out = []
     for _, r in result.table.iterrows():
-        if r["verdict"] == "not_weak":
+        if r["verdict"] not in ("holds", "non_response", "uncertain", "hidden_gap"):
             continue
         a, b = str(r["sector_a"]), str(r["sector_b"])
         name = f"{lab.get(a, a)} → {lab.get(b, b)}" if directed else f"{lab.get(a, a)}–{lab.get(b, b)}"

@@ -98,9 +98,14 @@ COMMITTED = {
                         p=0.12, rates={("business", "science"): 0.012}, default_response=0.92,
                         relations=("information", "joint project")),
     # business and science tie at the normal rate, but both mostly did not answer
-    "artefact": dict(seed=202, sizes={"government": 20, "business": 34, "science": 30, "civil_society": 20},
-                     p=0.12, response={"business": 0.15, "science": 0.15}, default_response=0.95,
+    "artefact": dict(seed=204, sizes={"government": 30, "business": 36, "science": 32, "civil_society": 30},
+                     p=0.1, response={"business": 0.15, "science": 0.15}, default_response=0.95,
                      relations=("information", "joint project")),
+    # business and science share information at the normal rate but have no joint project; government
+    # answered poorly (so there is something to impute), everyone else well
+    "relation_gap": dict(seed=303, sizes={"government": 16, "business": 28, "science": 24, "civil_society": 18},
+                         p=0.14, relations=("information", "joint project"), response={"government": 0.6},
+                         relation_rates={("business", "science"): {"information": 0.1, "joint project": 0.0}}),
 }
 
 
