@@ -176,19 +176,24 @@ def network_metrics_by_relation(net: StakeholderNetwork, *, seed: int | None = 4
 
 
 # ------------------------------------------------------------------------------ findings
-def _describe(row: Mapping, support: str, params: Mapping) -> str:
+def _describe(row: Mapping, support: str, params: Mapping | None = None) -> str:
     """How a pair fares in another relation, in words that match its numbers."""
     if support:
         return "too few organisations or expected ties to judge"
     if row["weak"]:
         return f"also weak ({row['ratio']:.2f}×)"
-    alpha, max_ratio = float(params.get("alpha", 0.05)), float(params.get("max_ratio", 0.75))
-    if not row["ratio"] <= max_ratio:
-        return f"{row['ratio']:.2f}× expected, not a gap"
-    if not row["p_adjusted"] <= alpha:
-        return f"{row['ratio']:.2f}× expected but not significant (adjusted p {row['p_adjusted']:.3g})"
-    return (f"{row['ratio']:.2f}× expected, but {row['ratio_degree']:.2f}× the degree-preserving expectation "
-            "(fewer partners overall), so not flagged weak")
+    from .findings import DEFAULT_ALPHA, DEFAULT_MAX_RATIO
+
+    params = params or {}
+    alpha, max_ratio = float(params.get("alpha", DEFAULT_ALPHA)), float(params.get("max_ratio", DEFAULT_MAX_RATIO))
+    if row["ratio"] <= max_ratio:      # fewer ties, but not weak: say which test it failed
+        if not row["p_adjusted"] <= alpha:
+            return (f"{row['ratio']:.2f}× expected, fewer but not significantly so "
+                    f"(adjusted p {row['p_adjusted']:.2g})")
+        if "p_degree_adjusted" in row and row["p_degree_adjusted"] > alpha:
+            return (f"{row['ratio']:.2f}× expected, but no fewer than the organisations' numbers of partners "
+                    f"predict (degree-preserving adjusted p {row['p_degree_adjusted']:.2g})")
+    return f"{row['ratio']:.2f}× expected, not a gap"
 
 
 def relation_findings(mixing: Mapping, *, directed: bool = False, options=None, words=None) -> list[Finding]:
@@ -230,7 +235,8 @@ def relation_findings(mixing: Mapping, *, directed: bool = False, options=None, 
         for r in gap_in:
             row = rows[r]
             statement = (f"{words.subject(*pair)} are {row['ratio']:.2f}× what random mixing predicts in the "
-                         f"'{r}' relation ({int(row['ties'])} {words.ties()}, {row['expected']:.1f} expected; "
+                         f"'{r}' relation ({int(row['ties'])} {words.ties() if int(row['ties']) != 1 else words.ties()[:-1]}, "
+                         f"{row['expected']:.1f} expected; "
                          f"{words.p(row['p_adjusted'])}, adjusted), but not in every relation: {others}.")
             numbers: dict[str, float | str | None] = {
                 "sector_a": str(pair[0]), "sector_b": str(pair[1]), "ties": int(row["ties"]),
