@@ -394,9 +394,12 @@ def relation_gap_verdicts(findings: list[Finding], result: MissingDataResult | N
     out = []
     for f in findings:
         got = result.by_relation.get(str(f.relation)) if f.kind == "relation_gap" else None
-        t = None if got is None else got.table
-        row = None if t is None else t[(t["sector_a"] == f.subjects[0]) & (t["sector_b"] == f.subjects[1])]
-        if row is None or not len(row):
+        if got is None:
+            out.append(f)
+            continue
+        t = got.table
+        row = t[(t["sector_a"] == f.subjects[0]) & (t["sector_b"] == f.subjects[1])]
+        if not len(row):
             out.append(f)
             continue
         r, K = row.iloc[0], int(got.parameters["imputations"])

@@ -71,61 +71,83 @@ def _f(x: str) -> float:
     return float(x.replace(",", ""))
 
 
+def _ratios(s: str, n: dict, t: dict) -> list[str]:
+    """Quoted ratios against quoted counts: "0.27× what random mixing predicts (29 vs 105.5 expected"."""
+    out = []
+    for m in re.finditer(rf"({_NUM})× (?:what random mixing predicts|expected)[^(]*\(({_NUM}) (?:ties?|arcs?|"
+                         rf"nominations?)?,? ?(?:vs )?({_NUM})", s):
+        ratio, obs, exp = _f(m.group(1)), _f(m.group(2)), _f(m.group(3))
+        if exp > 0 and abs(obs / exp - ratio) > 0.006 + ratio * 0.05 / exp:     # both quoted rounded
+            out.append(f"ratio {ratio} ≠ {obs}/{exp}")
+    return out
+
+
+def _gaps(s: str, n: dict, t: dict) -> list[str]:
+    """A gap has a low, significant ratio; another relation is "not a gap" only above max_ratio."""
+    out = []
+    if t["kind"] in ("weak_pair", "relation_gap") and not (
+            n.get("ratio") is not None and n["ratio"] <= t["max_ratio"] and n["p_adjusted"] <= t["alpha"]):
+        out.append("a gap without a low, significant ratio")
+    out += ["'not a gap' for a ratio at or below max_ratio"
+            for m in re.finditer(rf"in '[^']+' ({_NUM})× expected, not a gap", s) if _f(m.group(1)) <= t["max_ratio"]]
+    if "not significant" in s and t["kind"] == "possible_gap" and n.get("p_adjusted", 1) <= t["alpha"]:
+        out.append("'not significant' with p ≤ alpha")
+    return out
+
+
+def _more(s: str, n: dict, t: dict) -> list[str]:
+    """"More than chance" only when significant and when the quoted shares show it."""
+    if "more than chance predicts" not in s or t["kind"] not in ("inward_sector", "segregation"):
+        return []
+    p = n.get("ei_p_value", n.get("ei_index_p_value"))
+    out = [] if p is not None and p <= t["alpha"] else ["'more than chance' without significance"]
+    m = re.search(r"\((\d+)%\) stay within .*?predicts (\d+)%", s) or \
+        re.search(r"^(\d+)% of \w+ cross \w+, where random mixing predicts (\d+)%", s)
+    if m and t["kind"] == "inward_sector" and not int(m.group(1)) > int(m.group(2)):
+        out.append("'more' but the quoted shares do not show it")
+    if m and t["kind"] == "segregation" and not int(m.group(1)) < int(m.group(2)):
+        out.append("'within own sector more' but more ties cross than predicted")
+    return out
+
+
+def _counts(s: str, n: dict, t: dict) -> list[str]:
+    """Helix spanners "most" only for a majority; "too few to judge" only below min_group."""
+    out = []
+    if t["kind"] == "helix_spanners" and n.get("organisations") and \
+            s.startswith("Most") != (2 * n["helix_spanners"] > n["organisations"]):
+        out.append("helix spanners: 'most' does not match the count")
+    if t["kind"] == "too_few_to_judge":
+        out += ["a group called too small has min_group members"
+                for m in re.finditer(r"with (\d+) .+? organisations?", s) if int(m.group(1)) >= t["min_group"]]
+    return out
+
+
+def _imputed(s: str, n: dict, t: dict) -> list[str]:
+    """"Holds" at ≥ 90% of imputations, "non-response" below 50%, the quoted share = the number."""
+    if t["kind"] != "missing_data":
+        return []
+    share, out = n["weak_share_imputed"], []
+    if "holds" in s and share < 0.9:
+        out.append("'holds' below 90% of imputations")
+    if "could be explained by non-response" in s and share >= 0.5:
+        out.append("'non-response' at ≥ 50% of imputations")
+    m = re.search(r"weak in (?:only )?(\d+)% of (\d+)", s)
+    if m and abs(int(m.group(1)) - 100 * share) > 0.5:
+        out.append("quoted share ≠ number")
+    return out
+
+
 def contradictions(findings: list[dict], params: dict) -> list[str]:
     """Statements whose words contradict their numbers (empty = none found). Reads every finding the way
     an evaluator checks a report: quoted ratios against quoted counts, "more/fewer than chance" against
     the p-value and the quoted shares, "gap"/"holds"/"non-response" against the thresholds."""
-    alpha, max_ratio = float(params.get("alpha", 0.05)), float(params.get("max_ratio", 0.75))
-    min_group = int(params.get("min_group", 5))
+    t = {"alpha": float(params.get("alpha", 0.05)), "max_ratio": float(params.get("max_ratio", 0.75)),
+         "min_group": int(params.get("min_group", 5))}
     bad = []
-
-    def say(f: dict, why: str) -> None:
-        bad.append(f"{f['kind']}: {why}: {f['statement'][:300]}")
-
     for f in findings:
-        s, n, kind = f["statement"], f.get("numbers") or {}, f["kind"]
-        # "0.27× what random mixing predicts (29 vs 105.5 expected" / "0.70× expected (53 vs 75.4"
-        for m in re.finditer(rf"({_NUM})× (?:what random mixing predicts|expected)[^(]*\(({_NUM}) (?:ties?|arcs?|"
-                             rf"nominations?)?,? ?(?:vs )?({_NUM})", s):
-            ratio, obs, exp = _f(m.group(1)), _f(m.group(2)), _f(m.group(3))
-            if exp > 0 and abs(obs / exp - ratio) > 0.006 + ratio * 0.05 / exp:     # both quoted rounded
-                say(f, f"ratio {ratio} ≠ {obs}/{exp}")
-        if kind in ("weak_pair", "relation_gap"):
-            if not (n.get("ratio") is not None and n["ratio"] <= max_ratio and n["p_adjusted"] <= alpha):
-                say(f, "a gap without a low, significant ratio")
-        if kind == "relation_gap":
-            for m in re.finditer(rf"in '[^']+' ({_NUM})× expected, not a gap", s):
-                if _f(m.group(1)) <= max_ratio:
-                    say(f, "'not a gap' for a ratio at or below max_ratio")
-        if "more than chance predicts" in s and kind in ("inward_sector", "segregation"):
-            p = n.get("ei_p_value", n.get("ei_index_p_value"))
-            if p is None or p > alpha:
-                say(f, "'more than chance' without significance")
-            m = re.search(r"\((\d+)%\) stay within .*?predicts (\d+)%", s) or \
-                re.search(r"^(\d+)% of \w+ cross \w+, where random mixing predicts (\d+)%", s)
-            if m and kind == "inward_sector" and not int(m.group(1)) > int(m.group(2)):
-                say(f, "'more' but the quoted shares do not show it")
-            if m and kind == "segregation" and not int(m.group(1)) < int(m.group(2)):
-                say(f, "'within own sector more' but more ties cross than predicted")
-        if "not significant" in s and kind in ("possible_gap",) and n.get("p_adjusted", 1) <= alpha:
-            say(f, "'not significant' with p ≤ alpha")
-        if kind == "helix_spanners" and n.get("organisations"):
-            k, total = n["helix_spanners"], n["organisations"]
-            if s.startswith("Most") != (2 * k > total):
-                say(f, "helix spanners: 'most' does not match the count")
-        if kind == "missing_data":
-            share = n["weak_share_imputed"]
-            if "holds" in s and share < 0.9:
-                say(f, "'holds' below 90% of imputations")
-            if "could be explained by non-response" in s and share >= 0.5:
-                say(f, "'non-response' at ≥ 50% of imputations")
-            m = re.search(r"weak in (?:only )?(\d+)% of (\d+)", s)
-            if m and abs(int(m.group(1)) - 100 * share) > 0.5:
-                say(f, "quoted share ≠ number")
-        if kind == "too_few_to_judge":
-            for m in re.finditer(r"with (\d+) .+? organisations?", s):
-                if int(m.group(1)) >= min_group:
-                    say(f, "a group called too small has min_group members")
+        s, n = f["statement"], f.get("numbers") or {}
+        for check in (_ratios, _gaps, _more, _counts, _imputed):
+            bad += [f"{f['kind']}: {why}: {s[:300]}" for why in check(s, n, {**t, "kind": f["kind"]})]
     return bad
 
 
