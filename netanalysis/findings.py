@@ -407,11 +407,14 @@ def rule_recommendations(inp: FindingInputs, r: pd.Series) -> Finding | None:
     ex = rec.iloc[0]
     score = {"adamic_adar": "Adamic–Adar", "resource_allocation": "resource-allocation",
              "common_neighbours": "common-neighbours"}.get(ex["method"], ex["method"])
-    text = (f"To close the {name} gap: recommendations.csv lists {len(rec):,} {name} pair(s) not yet tied but "
+    doubt = inp.verdicts.get((a, b)) == "non_response"
+    lead = f"If the {name} gap is real (it could be non-response), to close it" if doubt else \
+        f"To close the {name} gap"
+    text = (f"{lead}: recommendations.csv lists {len(rec):,} {name} pair(s) not yet tied but "
             f"already sharing partners (best first, by {score} score). Best: {ex['source_name']} and "
             f"{ex['target_name']} ({int(ex['n_shared_partners']):,} shared partner(s); suggested broker: "
             f"{ex['suggested_broker_name']}).")
-    return Finding("recommendations", "medium", text,
+    return Finding("recommendations", "low" if doubt else "medium", text,
                    _numbers({"sector_pair": label, "candidates": len(rec), "best_score": ex["score"],
                              "method": ex["method"]}), subjects=(a, b))
 

@@ -381,3 +381,22 @@ def test_no_finding_claims_a_gap_for_an_impossible_or_small_pair():
     assert not g.mixing.pairs.loc[g.mixing.pairs["sector_b"].eq("lone") | g.mixing.pairs["sector_a"].eq("lone"),
                                   "weak"].any()
     assert all("lone" not in f.subjects for f in g.findings[:3])
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore")
+def test_report_marks_a_possible_non_response_gap(tmp_path):
+    """The report folder of the artefact: the heat map draws the two non-response gaps with a dashed
+    border (and says why in the cell's title); tables/ holds the sensitivity per relation."""
+    out = tmp_path / "rep"
+    run("report", "--survey", DATA / "artefact_survey.csv", "--nodes", DATA / "artefact_roster.csv",
+        "--relation-column", "type", "--permutations", 500, "--out", out)
+    page = (out / "index.html").read_text(encoding="utf-8")
+    md = pd.read_csv(out / "tables" / "missing_data_sensitivity.csv", encoding="utf-8-sig")
+    nr = md[(md["relation"] == "all") & (md["verdict"] == "non_response")]
+    assert ("business", "science") in set(zip(nr["sector_a"], nr["sector_b"]))
+    # undirected: a pair off the diagonal is drawn twice
+    cells = sum(1 if a == b else 2 for a, b in zip(nr["sector_a"], nr["sector_b"]))
+    assert page.count('stroke-dasharray="9 6"') == cells
+    assert "could be explained by non-response (weak in" in page
+    assert list(md["relation"].unique()) == ["all", "information", "joint project"]

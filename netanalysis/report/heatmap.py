@@ -70,11 +70,25 @@ def _heat_cell(r: dict[str, Any], a: str, b: str, alpha: float) -> dict[str, Any
     return cell
 
 
-def mixing_matrix(mixing: pd.DataFrame, *, directed: bool) -> dict | None:
+def _non_response(cell: dict[str, Any], missing: pd.DataFrame | None, a: str, b: str) -> None:
+    """Mark a weak cell whose gap could be non-response (verdict of the missing-data sensitivity)."""
+    cell["non_response"] = False
+    if missing is None or not cell["weak"]:
+        return
+    hit = missing[(missing["sector_a"] == a) & (missing["sector_b"] == b)]
+    if len(hit) and str(hit["verdict"].iloc[0]) == "non_response":
+        cell["non_response"] = True
+        cell["title"] += (f"; could be explained by non-response (weak in {float(hit['weak_share_imputed'].iloc[0]):.0%} "
+                          "of imputations of the unanswered ties)")
+
+
+def mixing_matrix(mixing: pd.DataFrame, *, directed: bool, missing: pd.DataFrame | None = None) -> dict | None:
     """The sector mixing table as a heat-map model: sectors in order and one cell per pair.
 
     Each cell: observed ties, expected ties, ratio, adjusted p-value, weak flag, fill colour. For
-    undirected networks the matrix is symmetric (pair (a, b) fills both cells).
+    undirected networks the matrix is symmetric (pair (a, b) fills both cells). ``missing`` (the
+    combined network's missing-data sensitivity table) marks weak cells that imputing the unanswered
+    ties removes (``non_response``: drawn with a dashed border).
     """
     need = {"sector_a", "sector_b"}
     if mixing is None or not need <= set(mixing.columns) or not len(mixing):
@@ -88,6 +102,7 @@ def mixing_matrix(mixing: pd.DataFrame, *, directed: bool) -> dict | None:
     for r in df.to_dict("records"):
         a, b = str(r["sector_a"]), str(r["sector_b"])
         cell = _heat_cell(r, a, b, alpha)
+        _non_response(cell, missing, a, b)
         cells[(a, b)] = cell
         if not directed:
             cells.setdefault((b, a), cell)
