@@ -865,24 +865,29 @@ def community_summary(partition: Partition, table: pd.DataFrame | None = None) -
 
 
 # ====================================================================== findings and files
-def findings(partition: Partition, table: pd.DataFrame | None = None) -> list[dict]:
+def findings(partition: Partition, table: pd.DataFrame | None = None, *, words: Any = None) -> list[dict]:
     """Plain-language facts about the communities, each with the numbers behind it.
 
     Returns a list of ``{"topic": "communities", "text": …, "numbers": {…}}``: one overall fact
     (how many communities, modularity, stability, agreement with sectors) and one per silo.
+    ``words`` (:func:`netanalysis.findings.wording`) names the groups as the other findings do
+    ("office 1", "civil society"); default: sectors.
     """
+    from .findings import Wording
+
+    words = words or Wording()
     table = community_table(partition) if table is None else table
     s = community_summary(partition, table)
     out = []
     stab = s["community_stability_nmi"]
     stab_txt = "" if stab != stab else f"; repeated runs agree with NMI {stab:.2f}"
-    nmi_s = s["sector_nmi"]
+    nmi_s, g = s["sector_nmi"], words.kind
     if nmi_s != nmi_s:
-        follow = "all organisations have one sector label, so sector agreement is undefined"
+        follow = f"all organisations have one {g} label, so {g} agreement is undefined"
     else:
-        how = ("largely follow sector lines" if nmi_s >= 0.5 else "partly follow sector lines" if nmi_s >= 0.2
-               else "mix sectors")
-        follow = f"they {how} (NMI with sectors {nmi_s:.2f})"
+        how = (f"largely follow {g} lines" if nmi_s >= 0.5 else f"partly follow {g} lines" if nmi_s >= 0.2
+               else f"mix {g}s")
+        follow = f"they {how} (NMI with {g}s {nmi_s:.2f})"
     mod = "n/a" if s["modularity"] != s["modularity"] else f"{s['modularity']:.2f}"
     out.append({"topic": "communities",
                 "text": f"{s['communities_multi']} collaboration communities of two or more organisations"
@@ -893,16 +898,14 @@ def findings(partition: Partition, table: pd.DataFrame | None = None) -> list[di
                                               "community_stability_nmi", "sector_nmi", "sector_ari",
                                               "silo_communities")}})
     for _, r in table[table["silo"]].iterrows():
-        out.append(_silo_fact(r))
+        out.append(_silo_fact(r, words))
     return out
 
 
-def _silo_fact(r: pd.Series) -> dict:
+def _silo_fact(r: pd.Series, words: Any) -> dict:
     """One silo community in words that match its numbers (share of ties kept inside, members with ties
     outside)."""
-    from .findings import SECTOR_NAMES
-
-    sector = SECTOR_NAMES.get(str(r["dominant_sector"]), str(r["dominant_sector"]))
+    sector = words.label(r["dominant_sector"])
     inside, outside, size = int(r["internal_ties"]), int(r["external_ties"]), int(r["size"])
     bridging = int(r["bridging_organisations"])
     who = ("no member has ties outside it" if bridging == 0 else
@@ -910,7 +913,8 @@ def _silo_fact(r: pd.Series) -> dict:
            f"{bridging} of its {size} members {'has' if bridging == 1 else 'have'} ties outside it")
     cond = "" if r["conductance"] != r["conductance"] else f"; conductance {r['conductance']:.2f}"
     return {"topic": "communities",
-            "text": f"Community {r['community']} ({size} organisations) is a {sector} silo: "
+            "text": f"Community {r['community']} ({size} organisations) is "
+                    f"{'an' if sector[:1].lower() in 'aeiou' else 'a'} {sector} silo: "
                     f"{r['dominant_share']:.0%} of its members are {sector} (network: {r['dominant_baseline']:.0%}) "
                     f"and {inside / max(1, inside + outside):.0%} of its members' ties stay inside it ({inside} of "
                     f"{inside + outside}{cond}); {who}.",

@@ -120,7 +120,8 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
     stage("findings", "relations")
     fnd, text, rates, missing = _findings(
         net, mix, spanners, recs, node_metrics=node, communities=table,
-        extra=[*communities.findings(part, table), *(multi.findings if multi else ())])
+        extra=[*communities.findings(part, table, words=findings.wording(net, mix)),
+               *(multi.findings if multi else ())])
     stage("", "findings")
     return Analysis(network=net, options=opts, node_metrics=node, network_metrics=netm, mixing=mix,
                     brokerage=br, spanners=spanners, recommendations=recs, partition=part, communities=table,

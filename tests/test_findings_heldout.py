@@ -137,6 +137,21 @@ def _imputed(s: str, n: dict, t: dict) -> list[str]:
     return out
 
 
+def _silo(s: str, n: dict, t: dict) -> list[str]:
+    """A silo keeps most of its members' ties inside; quoted shares and member counts match the numbers."""
+    if "silo" not in s or "internal_ties" not in n:
+        return []
+    inside, outside = n["internal_ties"], n["external_ties"]
+    out = [] if inside > outside else ["a silo whose ties mostly leave it"]
+    m = re.search(r"(\d+)% of its members' ties stay inside it \((\d+) of (\d+)", s)
+    if not m or (int(m.group(2)), int(m.group(3))) != (inside, inside + outside) or \
+            int(m.group(1)) != round(100 * inside / (inside + outside)):
+        out.append("silo share ≠ its numbers")
+    if "every member has ties outside it" in s and n["bridging_organisations"] != n["size"]:
+        out.append("'every member' but not all bridge")
+    return out
+
+
 def contradictions(findings: list[dict], params: dict) -> list[str]:
     """Statements whose words contradict their numbers (empty = none found). Reads every finding the way
     an evaluator checks a report: quoted ratios against quoted counts, "more/fewer than chance" against
@@ -146,7 +161,7 @@ def contradictions(findings: list[dict], params: dict) -> list[str]:
     bad = []
     for f in findings:
         s, n = f["statement"], f.get("numbers") or {}
-        for check in (_ratios, _gaps, _more, _counts, _imputed):
+        for check in (_ratios, _gaps, _more, _counts, _imputed, _silo):
             bad += [f"{f['kind']}: {why}: {s[:300]}" for why in check(s, n, {**t, "kind": f["kind"]})]
     return bad
 
@@ -167,6 +182,10 @@ def test_the_checker_catches_contradictions():
          "statement": "The a–b gap holds when …: it is weak in 60% of 50 imputations."},
         {"kind": "too_few_to_judge", "numbers": {},
          "statement": "Too few organisations to judge: with 7 science organisations only …"},
+        {"kind": "silo", "numbers": {"internal_ties": 154, "external_ties": 431, "bridging_organisations": 19,
+                                     "size": 19},
+         "statement": "Community 2 (19 organisations) is a business silo: 26% of its members' ties stay inside it "
+                      "(154 of 585; conductance 0.58); every member has ties outside it."},
         {"kind": "activity_gap", "numbers": {},
          "statement": "Ties within science are 0.50× what random mixing predicts (9 vs 10.0; p = 0.01 …)."},
     ]
@@ -400,3 +419,19 @@ def test_report_marks_a_possible_non_response_gap(tmp_path):
     assert page.count('stroke-dasharray="9 6"') == cells
     assert "could be explained by non-response (weak in" in page
     assert list(md["relation"].unique()) == ["all", "information", "joint project"]
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore")
+def test_analyze_words_match_numbers_with_numeric_groups(tmp_path):
+    """``analyze`` (communities and silos too) on Lazega's co-work network grouped by office: numeric
+    labels get their column's name in every sentence ("office 1"), and the checker finds nothing."""
+    out = tmp_path / "an"
+    run("analyze", "--ties", CLASSIC / "law_cowork_edges.csv", "--nodes", CLASSIC / "law_cowork_nodes.csv",
+        "--source-column", "from", "--target-column", "to", "--sector-column", "office", "--permutations", 500,
+        "--out", out)
+    fj = json.loads((out / "findings.json").read_text(encoding="utf-8-sig"))
+    assert contradictions(fj["findings"], fj["parameters"]) == []
+    silos = [f for f in fj["findings"] if "silo" in f["statement"]]
+    assert silos and all("office 1 silo" in f["statement"] or "office 2 silo" in f["statement"] for f in silos)
+    assert any("follow office lines" in f["statement"] for f in fj["findings"])
