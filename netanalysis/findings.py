@@ -519,7 +519,7 @@ def rule_activity_gap(inp: FindingInputs, r: pd.Series) -> Finding | None:
 
 
 def _imputed_words(inp: FindingInputs, a: str, b: str, nums: dict) -> str:
-    """" With the unanswered ties imputed …" for a pair (and its numbers into ``nums``), or ""."""
+    """The sentence "With the unanswered ties imputed …" for a pair (its numbers go into ``nums``), or ""."""
     row = inp.imputed(a, b)
     if row is None or row["ratio_imputed"] != row["ratio_imputed"]:
         return ""
