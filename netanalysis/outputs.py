@@ -210,7 +210,7 @@ OUTPUTS: tuple[Output, ...] = (
            C.NODE_METRICS_BY_RELATION, _NODE_OPTIONAL, when=_MULTIPLEX),
     Output("recommendations.csv", ("analyze", "gaps"), lambda r: r.recommendations, "csv",
            "Recommended partnerships for each weak sector pair, with shared partners and a suggested broker.",
-           C.RECOMMENDATIONS),
+           C.RECOMMENDATIONS, frozenset({"relation"})),
     Output("communities.csv", ("analyze",), lambda r: r.communities, "csv",
            "One row per community: size, sector make-up, density, conductance, silo flag.",
            C.COMMUNITIES),

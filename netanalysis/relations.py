@@ -42,7 +42,7 @@ from .results import Finding
 __all__ = ["RelationSummary", "MultiplexResult", "multiplex_analysis", "mixing_table", "relation_label",
            "relation_views",
            "relation_summary", "by_relation", "long_table", "mixing_by_relation", "node_metrics_by_relation",
-           "network_metrics_by_relation", "relation_findings", "ALL_RELATIONS"]
+           "network_metrics_by_relation", "relation_findings", "relation_recommendations", "ALL_RELATIONS"]
 
 T = TypeVar("T")
 
@@ -181,7 +181,18 @@ def _describe(row: Mapping, support: str) -> str:
         return "too few organisations or expected ties to judge"
     if row["weak"]:
         return f"also weak ({row['ratio']:.2f}×)"
-    return f"{row['ratio']:.2f}× expected, not a gap"
+    from .mixing import DEFAULT_ALPHA, DEFAULT_MAX_RATIO
+
+    ratio = f"{row['ratio']:.2f}× expected"
+    if not round(row["ratio"], 2) < 1 or pd.isna(row["p_adjusted"]):
+        return f"{ratio}, not a gap"
+    # fewer ties than expected but not weak: say which test it did not pass
+    if row["p_adjusted"] > DEFAULT_ALPHA:
+        return f"{ratio}, within chance (adjusted p {row['p_adjusted']:.2g})"
+    if row["ratio"] > DEFAULT_MAX_RATIO:
+        return f"{ratio}, above the {DEFAULT_MAX_RATIO:g}× weak threshold"
+    return (f"{ratio}, as expected given how many partners these organisations have "
+            f"(degree-preserving adjusted p {row['p_degree_adjusted']:.2g})")
 
 
 def relation_findings(mixing: Mapping, *, directed: bool = False, options=None) -> list[Finding]:
@@ -228,6 +239,26 @@ def relation_findings(mixing: Mapping, *, directed: bool = False, options=None) 
                                statement=statement, numbers=numbers, subjects=(str(pair[0]), str(pair[1])),
                                relation=r))
     return sorted(out, key=lambda f: (f.numbers["ratio"], f.relation))
+
+
+def relation_recommendations(net: StakeholderNetwork, multi: MultiplexResult | None, recommendations: pd.DataFrame,
+                             **options: Any) -> pd.DataFrame:
+    """``recommendations.csv`` for a network of several relations: the combined network's candidates
+    (relation ``all``) and, for each sector pair weak in a relation, candidates from that relation's ties
+    (pairs not yet tied in it that share partners in it), relation first. ``options`` go to
+    :func:`netanalysis.recommend.recommend_partnerships`. Unchanged when ``multi`` is None."""
+    from .recommend import recommend_partnerships
+
+    if multi is None:
+        return recommendations
+    views = relation_views(net)
+    frames = [recommendations.assign(relation=ALL_RELATIONS)]
+    for r in multi.relations:
+        pairs = multi.mixing[r].pairs
+        if pairs["weak"].astype(bool).any():
+            frames.append(recommend_partnerships(views[r], pairs, **options).assign(relation=r))
+    out = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+    return out[["relation", *[c for c in out.columns if c != "relation"]]]
 
 
 # ------------------------------------------------------------------------------ everything at once
