@@ -7,7 +7,7 @@ table ``women.csv`` with a numeric ``id`` column, the text key ``woman`` (used v
 ``clique`` attribute with R-style ``NA`` and one extra woman (``GUEST``) who attended nothing.
 
 Known answer: the co-attendance counts are networkx
-``bipartite.weighted_projected_graph(G, women)`` weights (139 pairs; EVELYN–THERESA 7).
+``bipartite.weighted_projected_graph(G, women)`` weights (139 pairs; Evelyn Jefferson–Theresa Anderson 7).
 """
 
 import csv

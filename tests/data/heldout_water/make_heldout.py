@@ -6,19 +6,21 @@ water-governance survey network (organisations tied to each other by several rel
 key ``org_key``, literal ``NA``, blank cells), with sector labels as people type them.
 
 Files
-- ``actors.csv``: 48 organisations + 6 action situations. Columns ``id`` (numeric), ``org_key`` (text key,
+- ``actors.csv``: 51 organisations + 6 action situations. Columns ``id`` (numeric), ``org_key`` (text key,
   ``W01``… / ``AS1``…), ``label`` (display name), ``actor_type`` (``organisation`` / ``action_situation``),
   ``sector_raw`` (``Gov``, ``government agency``, ``firm``, ``Private``, ``university``, ``Research``,
   ``NGO``, ``civil society``; missing as ``NA``, blank, ``N/A``, ``NULL``). Three organisations share the
   display name "Water Board" (two government, one civil society); two share "Basin Council".
-  Sectors: 12 government, 12 business, 12 science, 8 civil society, 4 missing.
+  W41 is «Акимат города Алматы» (``Gov``). Sectors: 13 government, 12 business, 12 science, 7 civil
+  society, 4 missing (W45–W48), and two small groups the standard scheme does not know: ``media`` (W49,
+  one organisation) and ``Farmer`` (W50, W51).
 - ``ties.csv``: ``ego``, ``alter``, ``tie_type``, ``value``. Six relation types: ``info``, ``collab``,
   ``funding``, ``advice``, ``conflict`` (organisation–organisation) and ``participates``
   (organisation–action situation). Planted: in ``collab`` no business–science pair is tied while every
   other organisation pair is tied with probability 0.35; in ``info`` every pair with probability 0.3 (so
   business–science as expected); ``funding``, ``advice``, ``conflict`` sparse and uniform. Some ``value``
   cells and one ``tie_type`` cell are ``NA``; one tie joins two action situations (an R artefact).
-- ``meetings.csv``: participations ``org_key``, ``meeting`` (long format); 5 organisations (W44–W48)
+- ``meetings.csv``: participations ``org_key``, ``meeting`` (long format); 8 organisations (W44–W51)
   attend nothing.
 """
 
@@ -27,8 +29,9 @@ import random
 
 rng = random.Random(2026)
 RAW = {"g": ["Gov", "government agency", "Gov", "GOV"], "b": ["firm", "Private", "firm"],
-       "s": ["university", "Research", "University"], "c": ["NGO", "civil society"]}
-plan = ["g"] * 12 + ["b"] * 12 + ["s"] * 12 + ["c"] * 8 + ["?"] * 4
+       "s": ["university", "Research", "University"], "c": ["NGO", "civil society"], "m": ["media"],
+       "f": ["Farmer"]}
+plan = ["g"] * 12 + ["b"] * 12 + ["s"] * 12 + ["c"] * 8 + ["?"] * 4 + ["m"] + ["f"] * 2
 missing = ["NA", "", "N/A", "NULL"]
 actors = []
 for i, s in enumerate(plan, start=1):
@@ -39,7 +42,7 @@ for i in (2, 7):            # two government organisations called Water Board
     actors[i - 1]["label"] = "Water Board"
 actors[38]["label"] = "Water Board"         # W39, civil society
 actors[14]["label"] = actors[27]["label"] = "Basin Council"   # W15 business, W28 science
-actors[40]["label"] = "Акимат города Алматы"                  # W41, civil society slot (renamed: gov)
+actors[40]["label"] = "Акимат города Алматы"                  # W41, a civil society slot made government
 actors[40]["sector_raw"] = "Gov"
 situations = [{"org_key": f"AS{k}", "label": f"Action situation {k}", "actor_type": "action_situation",
                "sector_raw": "NA", "group": "e"} for k in range(1, 7)]
