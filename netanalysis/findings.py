@@ -823,8 +823,9 @@ def mixing_markdown(net: StakeholderNetwork, mixing: MixingResult) -> str:
     p = mixing.parameters
     adj = {"holm": "Holm", "bh": "Benjamini–Hochberg"}.get(str(p.get("adjust")), str(p.get("adjust")))
     sizes = ", ".join(f"{_md(w.label(s))} ({int(z)})" for s, z in zip(mixing.sectors["sector"], mixing.sectors["size"]))
+    per = w.kind if w.kind == "sector" else (w.column or w.kind)     # mapped sectors: "sector", whatever column
     lines = [f"Network: {net.n_nodes:,} organisations, {net.n_ties:,} {'arcs' if net.directed else 'ties'} "
-             f"({'directed' if net.directed else 'undirected'}). Organisations per {w.kind if w.kind == 'sector' else (w.column or w.kind)}: {sizes}.",
+             f"({'directed' if net.directed else 'undirected'}). Organisations per {per}: {sizes}.",
              "", "## How to read this", "",
              f"- *Expected* ties are what random mixing predicts: {w.kind} labels shuffled over the organisations, "
              f"the ties kept as they are (expected = ties × possible pairs of the {w.kind} pair / all possible "
@@ -936,7 +937,9 @@ def assemble_gaps(net: StakeholderNetwork, mixing: MixingResult, spanners: pd.Da
     fnd = build_findings(net, mixing=mixing, spanners=spanners, recommendations=recommendations,
                          node_metrics=node_metrics, communities=communities, extra=[*(extra or ()), *more],
                          options=opts)
-    md = findings_markdown(fnd) + "\n" + mixing_markdown(net, mixing)
+    chosen = (net.provenance.get("view") or {}).get("relation")      # --relation: say which, in the title
+    title = f"Findings: sector gaps in relation {'; '.join(map(repr, chosen))} only" if chosen else None
+    md = findings_markdown(fnd, title=title) + "\n" + mixing_markdown(net, mixing)
     if missing is not None:
         md += "\n## Non-response\n\n" + METHODS_TEXT + "\n"
     method = recommendations["method"].iloc[0] if len(recommendations) else None

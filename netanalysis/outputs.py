@@ -296,7 +296,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("tables/name_matches.csv", ("report",), _report_table("name_matches"), "csv",
            "name_matches.csv of analyze (not written with --anonymize).", C.NAME_MATCHES, when=_SURVEY),
     Output("tables/recommendations.csv", ("report",), _report_table("recommendations"), "csv",
-           "recommendations.csv of analyze.", C.RECOMMENDATIONS),
+           "recommendations.csv of analyze.", C.RECOMMENDATIONS, frozenset({"relation"})),
     Output("tables/sector_mixing.csv", ("report",), _report_table("sector_mixing"), "csv",
            "sector_mixing.csv of analyze.", C.SECTOR_MIXING),
     Output("tables/symmetrization_sensitivity.csv", ("report",), _report_table("symmetrization_sensitivity"),

@@ -182,6 +182,9 @@ def test_gap_planted_in_one_relation_is_flagged_there_only_and_named(out):
         assert fnd[0]["kind"] == "relation_gap"                     # the top finding
         md = (out[name] / "findings.md").read_text(encoding="utf-8")
         assert "in the 'collab' relation" in md.split("\n1. ", 1)[1].split("\n")[0]
+        # a relation where the pair has fewer ties than expected is never called "not a gap" without a reason
+        for r, ratio in re.findall(r"in '([^']+)' (\d+\.\d+)× expected, not a gap", gap[0]["statement"]):
+            assert float(ratio) >= 1, (r, ratio)
     rel = pd.read_csv(out["analyze"] / "relations.csv")
     assert list(rel["relation"]) == ["all", *RELATIONS]
     # the report's weak-pair table and recommendations say which relation
@@ -286,3 +289,28 @@ def test_davis_projection_with_a_separate_women_table(tmp_path):
     assert {d["sector"] for _, d in got.nodes(data=True)} == {"unknown"}
     fnd = (tmp_path / "r" / "findings.md").read_text(encoding="utf-8")
     assert "of ties cross sectors" not in fnd          # one group: nothing to say about crossing
+
+
+def test_one_relation_only_is_named_in_the_findings(tmp_path):
+    run("gaps", *BASE, *ORGS, "--relation", "collab", "--out", str(tmp_path / "g"))
+    md = (tmp_path / "g" / "findings.md").read_text(encoding="utf-8")
+    assert md.startswith("# Findings: sector gaps in relation 'collab' only")
+    mix = pd.read_csv(tmp_path / "g" / "sector_mixing.csv")
+    assert set(mix["relation"]) == {"collab"}
+    bs = mix[(mix["sector_a"] == "business") & (mix["sector_b"] == "science")]
+    assert bs["weak"].tolist() == [True]
+
+
+def test_a_sector_column_may_be_called_sector_raw():
+    """The nodes table's own column names never clash with the internal ones."""
+    from netanalysis import build_network
+    from netanalysis.network import BuildOptions
+
+    nodes = pd.DataFrame({"id": ["a", "b", "c"], "sector": ["x", "y", "z"], "sector_raw": ["gov", "NA", "firm"]})
+    ties = pd.DataFrame({"source": ["a", "b"], "target": ["b", "c"]})
+    net = build_network(nodes, ties, BuildOptions(sector_column="sector_raw"))
+    assert list(net.nodes["sector"]) == ["government", "unknown", "business"]
+    assert list(net.nodes["sector_original"]) == ["x", "y", "z"]
+    net = build_network(nodes, ties, BuildOptions(sector_column="sector", scheme="none"))
+    assert list(net.nodes["sector"]) == ["x", "y", "z"]
+    assert list(net.nodes["sector_raw_original"]) == ["gov", "", "firm"]      # NA read as missing
