@@ -731,6 +731,7 @@ def build_network(nodes: pd.DataFrame | None, ties: pd.DataFrame, options: Build
     nodes_df = _add_unknown(nodes_df, t, opts, nacc, tacc, prov)
     t = _merge_ties(t, opts, tacc)
     nodes_df = _distinct_names(_node_columns(nodes_df, opts, prov), prov)
+    _hint_node_kinds(nodes_df, opts)
     prov["missing_values"] = {"values": sorted(na), "columns": missing,
                               "note": "cells read as missing (never a category): a missing sector is "
                                       "'unknown', a missing name is the id"}
@@ -739,6 +740,29 @@ def build_network(nodes: pd.DataFrame | None, ties: pd.DataFrame, options: Build
     for acc in (nacc, tacc):
         acc["balanced"] = bool(acc["read"] == acc["used"] + acc["merged"] + acc["dropped"])
     return StakeholderNetwork(nodes_df, t, bool(opts.directed), prov, opts.merge)
+
+
+#: Node columns that usually say what kind of node a row is (organisation, event, action situation …).
+KIND_COLUMNS = ("kind", "node_kind", "node_type", "actor_type", "entity_type", "vertex_type")
+
+
+def _hint_node_kinds(nodes: pd.DataFrame, opts: BuildOptions) -> None:
+    """Nodes of several kinds analysed together as organisations (no ``--where``/``--through``): a
+    warning says how to separate them (events tied to organisations would otherwise be "organisations"
+    of sector unknown, and their ties sector gaps)."""
+    if opts.where or opts.through:
+        return
+    for col in KIND_COLUMNS:
+        if col not in nodes.columns or col == opts.sector_column:
+            continue
+        vals = nodes[col].astype(str).str.strip()
+        counts = vals[vals != ""].value_counts()
+        if 2 <= len(counts) <= 10:
+            shown = ", ".join(f"{k} {v}" for k, v in counts.items())
+            warnings.warn(f"nodes of several kinds in column '{col}' ({shown}) are all analysed as organisations; "
+                          f"keep organisations with --where {col}=VALUE, or turn events into co-participation "
+                          f"ties with --through {col}=VALUE", stacklevel=3)
+            return
 
 
 def _account(prov: dict, role: str, n_rows: int) -> dict:

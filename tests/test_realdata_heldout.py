@@ -314,3 +314,18 @@ def test_a_sector_column_may_be_called_sector_raw():
     net = build_network(nodes, ties, BuildOptions(sector_column="sector", scheme="none"))
     assert list(net.nodes["sector"]) == ["x", "y", "z"]
     assert list(net.nodes["sector_raw_original"]) == ["gov", "", "firm"]      # NA read as missing
+
+
+def test_nodes_of_several_kinds_without_where_or_through_are_pointed_out():
+    from netanalysis import build_network
+    from netanalysis.network import BuildOptions, parse_filter
+
+    nodes = pd.DataFrame({"id": ["a", "b", "e"], "actor_type": ["organisation", "organisation", "event"]})
+    ties = pd.DataFrame({"source": ["a", "b"], "target": ["e", "e"]})
+    with pytest.warns(UserWarning, match=r"column 'actor_type' \(organisation 2, event 1\).*--where actor_type="):
+        build_network(nodes, ties, BuildOptions())
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        build_network(nodes, ties, BuildOptions(through=parse_filter("actor_type=event", option="--through")))
