@@ -75,7 +75,7 @@ def models_section(net, *, seed: int | None = 42, replicates: int = 1000) -> Mod
         except NetAnalysisError as ex:
             notes.append(f"Core–periphery not computed: {ex}")
     notes += [f"warning: {w.message}" for w in caught]
-    types = sorted(set(net.ties["type"].astype(str)) - {""})
+    types = sorted(net.relations)
     if 2 <= len(types) <= 8:
         from .dyads import adjacency_matrix
 
