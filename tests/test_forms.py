@@ -164,7 +164,7 @@ def test_network_through_load_survey_keeps_relations_and_weights():
                           directed=True)
     t = net.ties
     row = t[(t["source"] == "A1") & (t["target"] == "U-2")]
-    assert sorted(row["type"]) == ["information", "joint_project"] and set(row["weight"]) == {4.0}
+    assert sorted(row["relation"]) == ["information", "joint_project"] and set(row["weight"]) == {4.0}
     assert net.nodes.set_index("id").loc["A1", "trust"] > 0
 
 
