@@ -169,3 +169,28 @@ def test_the_checks_can_fail(source, rule, tmp_path):
     else:
         path = PKG / "mixing.py"
         assert [i[1] for i in _imports("netanalysis.mixing", path, tree)] == ["_private"]
+
+
+def test_the_command_line_starts_without_the_heavy_libraries():
+    """``netanalysis --help`` (and ``serve``) must not wait for scipy.stats, statsmodels, igraph or networkx:
+    the package's public names load on first use (PEP 562)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, netanalysis, netanalysis.cli, netanalysis.webapp.app\n"
+            "from click.testing import CliRunner\n"
+            "assert CliRunner().invoke(netanalysis.cli.main, ['--help']).exit_code == 0\n"
+            "print(' '.join(m for m in ('scipy.stats', 'statsmodels', 'igraph', 'networkx') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=PKG.parent).stdout.strip()
+    assert out == "", f"imported at start-up: {out}"
+
+
+def test_public_names_still_import():
+    import netanalysis
+
+    for name in netanalysis.__all__:
+        assert getattr(netanalysis, name) is not None, name
+    assert "load_network" in dir(netanalysis)
+    with pytest.raises(AttributeError):
+        _ = netanalysis.no_such_name
