@@ -242,9 +242,9 @@ def _edge_covariate(net, name: str, cov: Mapping[str, np.ndarray]) -> np.ndarray
         if m.shape != (net.n_nodes, net.n_nodes):
             raise OptionError(f"dyad covariate '{name}' is {m.shape}, the network has {net.n_nodes} organisations")
         return m
-    types = sorted(net.relations)
+    types = list(net.relations)
     if name in types:
-        return (net.view(type=name).adjacency().toarray() != 0).astype(float)
+        return (net.view(relation=name).adjacency().toarray() != 0).astype(float)
     raise OptionError(f"edgecov({name}): no dyad covariate or tie type '{name}'; dyad covariates: "
                       f"{', '.join(sorted(cov)) or '(none; --dyad-covariate NAME=FILE)'}; tie types: "
                       f"{', '.join(types) or '(none)'}")

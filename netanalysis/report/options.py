@@ -76,6 +76,9 @@ class ReportTables:
     sector_mixing: pd.DataFrame | None = None
     symmetrization_sensitivity: pd.DataFrame | None = None
     response_rates: pd.DataFrame | None = None
+    relations: pd.DataFrame | None = None
+    relation_overlap: pd.DataFrame | None = None
+    missing_data_sensitivity: pd.DataFrame | None = None
 
     def items(self) -> Iterator[tuple[str, pd.DataFrame]]:
         """``(table name, table)`` of the tables made, in file order (the workbook's sheets)."""
