@@ -82,8 +82,8 @@ def input_options(fn):
     """Options shared by every command that reads a network from tables."""
     opts = [
         click.option("--ties", "ties", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Ties table (CSV, TSV or XLSX): one row per tie (required unless another "
-                          "input such as --participations is given)."),
+                     help="Ties table (CSV, TSV or XLSX): one row per tie (required unless the command "
+                          "reads another input, e.g. --survey)."),
         click.option("--nodes", "nodes", type=click.Path(dir_okay=False, path_type=Path),
                      help="Nodes table: one row per organisation (optional)."),
         click.option("--id-column", default="id", show_default=True, help="Nodes: id column."),
@@ -123,7 +123,7 @@ def input_options(fn):
                           "ties touching other nodes are dropped and counted."),
         click.option("--through", default=None, metavar="COLUMN=VALUE[,VALUE]",
                      help="Nodes matching are events/projects: organisation–event ties become "
-                          "co-participation ties (as --participations)."),
+                          "co-participation ties (a projection of organisation–event participations)."),
         click.option("--name-template", default=None,
                      help="Nodes: display names from columns, e.g. '{orgname} – {suborg}'."),
         click.option("--encoding", default=None, help="Override encoding detection (e.g. cp1251)."),
@@ -462,12 +462,15 @@ def validate(**kw):
                f"({'directed' if net.directed else 'undirected'})")
 
 
+def _seed_option(fn):
+    return click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=42, show_default=True,
+                        help="Seed for every random step (a whole number ≥ 0).")(fn)
+
+
 def _analysis_options(fn):
     fn = click.option("--permutations", type=click.IntRange(0, 1_000_000), default=1000, show_default=True,
                       help="Label permutations for significance tests.")(fn)
-    fn = click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=42, show_default=True,
-                      help="Seed for every random step (a whole number ≥ 0).")(fn)
-    return fn
+    return _seed_option(fn)
 
 
 def _force_option(fn):
@@ -563,7 +566,7 @@ def demo(out, seed, permutations, force):
 @main.command()
 @input_options
 @survey_options
-@_analysis_options
+@_seed_option
 @click.option("--method", type=click.Choice(["leiden", "louvain", "label_propagation", "infomap", "walktrap",
                                              "greedy"]), default="leiden", show_default=True,
               help="Community detection method (Leiden uses the modularity objective).")
@@ -576,7 +579,7 @@ def demo(out, seed, permutations, force):
               help="Output folder: new, empty or a previous netanalysis output (else --force).")
 @_force_option
 @handle_errors
-def communities(out, seed, permutations, method, runs, resolution, unweighted, force, **kw):
+def communities(out, seed, method, runs, resolution, unweighted, force, **kw):
     """Find communities (consensus of seeded runs) and their sector make-up; writes communities.csv,
     community_members.csv, community_links.csv and communities.json into --out."""
     from .outdir import check_output_folder

@@ -535,14 +535,7 @@ def consensus_communities(net: StakeholderNetwork, *, method: str = "leiden", ru
         ``ari_mean``.
     """
     opts = _check(net, method, options)
-    if int(runs) < 1:
-        raise OptionError(f"runs must be ≥ 1, got {runs}")
-    if not 0 < threshold <= 1:
-        raise OptionError(f"threshold must be in (0, 1], got {threshold}")
-    if agreement is not None and not 0 < agreement <= 1:
-        raise OptionError(f"agreement must be in (0, 1], got {agreement}")
-    if int(batch) < 2:
-        raise OptionError(f"batch must be ≥ 2, got {batch}")
+    _check_consensus(runs, threshold, agreement, batch)
     runs = int(runs)
     runner, _, seeded, _ = _METHODS[method]
     g, und = _graph_for(net, method)
@@ -568,27 +561,9 @@ def consensus_communities(net: StakeholderNetwork, *, method: str = "leiden", ru
         agreed = None
     nmi_mean, ari_mean = _mean_pairwise(first)
     # Infomap on a directed network: its consensus rounds run on the (undirected) consensus graph.
-    current, rounds, stopped, used = first, 1, "max_rounds", [len(first)]
-    import igraph
-
-    while True:
-        share = _coassignment(current, u, v)
-        if np.all((share == 0) | (share == 1)):
-            stopped = "unanimous"
-            break
-        if rounds >= max_rounds:
-            break
-        keep = share >= threshold
-        cg = igraph.Graph(n=net.n_nodes, edges=el[keep].tolist(), directed=False)
-        current, now = _adaptive_round(runner, cg, share[keep].tolist(), seeds[rounds], opts, u, v,
-                                       agreement, int(batch))
-        rounds += 1
-        used.append(len(current))
-        if agreement is not None and agreed is not None and _nmi_ari(agreed, now)[0] >= agreement:
-            stopped = "agreement"
-            break
-        agreed = now
-
+    current, rounds, stopped, used = _consensus_rounds(runner, first, agreed, el, net.n_nodes, seeds, opts,
+                                                       threshold=threshold, max_rounds=max_rounds,
+                                                       agreement=agreement, batch=int(batch))
     if stopped == "unanimous":
         labels = current[0]
     else:
@@ -602,6 +577,45 @@ def consensus_communities(net: StakeholderNetwork, *, method: str = "leiden", ru
     p = _make(net, labels, f"consensus:{method}", params, seed if seeded else None, float("nan"), und,
               weights, stability, rank)
     return _with_quality(p)
+
+
+def _check_consensus(runs: int, threshold: float, agreement: float | None, batch: int) -> None:
+    if int(runs) < 1:
+        raise OptionError(f"runs must be ≥ 1, got {runs}")
+    if not 0 < threshold <= 1:
+        raise OptionError(f"threshold must be in (0, 1], got {threshold}")
+    if agreement is not None and not 0 < agreement <= 1:
+        raise OptionError(f"agreement must be in (0, 1], got {agreement}")
+    if int(batch) < 2:
+        raise OptionError(f"batch must be ≥ 2, got {batch}")
+
+
+def _consensus_rounds(runner, first: np.ndarray, agreed: np.ndarray | None, el: np.ndarray, n: int,
+                      seeds: np.ndarray, opts: dict, *, threshold: float, max_rounds: int,
+                      agreement: float | None, batch: int) -> tuple[np.ndarray, int, str, list[int]]:
+    """Rounds 2… of :func:`consensus_communities`: ``(last round's runs, rounds, stopped, runs per round)``."""
+    import igraph
+
+    u, v = el[:, 0], el[:, 1]
+    current, rounds, stopped, used = first, 1, "max_rounds", [len(first)]
+    while True:
+        share = _coassignment(current, u, v)
+        if np.all((share == 0) | (share == 1)):
+            stopped = "unanimous"
+            break
+        if rounds >= max_rounds:
+            break
+        keep = share >= threshold
+        cg = igraph.Graph(n=n, edges=el[keep].tolist(), directed=False)
+        current, now = _adaptive_round(runner, cg, share[keep].tolist(), seeds[rounds], opts, u, v,
+                                       agreement, batch)
+        rounds += 1
+        used.append(len(current))
+        if agreement is not None and agreed is not None and _nmi_ari(agreed, now)[0] >= agreement:
+            stopped = "agreement"
+            break
+        agreed = now
+    return current, rounds, stopped, used
 
 
 def _agreed_partition(labels: np.ndarray, u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:

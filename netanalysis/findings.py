@@ -199,13 +199,11 @@ def response_rates(net: StakeholderNetwork, *, groups: Any = None, wave: str | N
     st = net.nodes["status"].astype(str).fillna("")
     if not st.isin(["respondent", "non_respondent", "named_only"]).any():
         return None
+    from .io.survey import rate_counts
+
     codes, names = group_labels(net, groups)
-    sec = pd.Series(np.asarray(names, dtype=object)[codes], index=net.nodes.index)
-    df = pd.DataFrame({"sector": sec, "status": st})
-    t = pd.crosstab(df["sector"], df["status"]).reindex(names, fill_value=0)
-    out = pd.DataFrame({"respondents": t.get("respondent", 0), "non_respondents": t.get("non_respondent", 0),
-                        "named_only": t.get("named_only", 0)}, index=pd.Index(names, name="sector"))
-    out["roster"] = out["respondents"] + out["non_respondents"]
+    t = rate_counts(np.asarray(names, dtype=object)[codes], st).reindex(names, fill_value=0)
+    out = t[["respondents", "non_respondents", "named_only", "roster"]].rename_axis("sector")
     out["response_rate"] = out["respondents"] / out["roster"].where(out["roster"] > 0)
     return out
 

@@ -669,7 +669,7 @@ def ei_exact_test(net: StakeholderNetwork, *, groups=None, max_labelings: int = 
 
     Examples
     --------
-    White kinship with gender (REFERENCES.md): P = 8/252, mean 0.111111.
+    White kinship with gender (Freeman 1978; all 252 labelings enumerated): P = 8/252, mean 0.111111.
     """
     codes, names = group_labels(net, groups)
     u, v = _ends(net)

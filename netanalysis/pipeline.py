@@ -192,7 +192,7 @@ def map_data(net: StakeholderNetwork, *, size_by: str = "degree", color_by: str 
              title: str | None = None) -> MapResult:
     """What ``netanalysis map`` draws: node metrics (up to the full-map size; degree and strength above),
     the sector mixing test (weak-pair highlights) and consensus communities (colouring)."""
-    from .viz.map import FULL_MAP_MAX_NODES
+    from .results import FULL_MAP_MAX_NODES
 
     net.require_nodes()
     node = metrics.node_metrics(net, seed=seed) if net.n_nodes <= FULL_MAP_MAX_NODES else None
