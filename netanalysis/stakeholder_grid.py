@@ -37,13 +37,17 @@ of the 2nd International Conference on Information Systems*, 407–418.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
 from .errors import OptionError
 from .network import StakeholderNetwork
 
-__all__ = ["QUADRANTS", "GROUPS", "stakeholder_grid", "grid_figure"]
+__all__ = ["QUADRANTS", "GROUPS", "StakeholderGrid", "stakeholder_grid", "grid_columns", "grid_result",
+           "grid_figure"]
 
 QUADRANTS = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
 GROUPS = ("engagement_priority", "hidden_broker", *QUADRANTS, "unknown")
@@ -120,6 +124,58 @@ def stakeholder_grid(net: StakeholderNetwork, *, influence: str = "influence", i
                      interest_cut=float(itr.median()) if split == "median" else float(split),
                      degree_median=float(deg.median()), betweenness_q75=q75)
     return out
+
+
+@dataclass(frozen=True)
+class StakeholderGrid:
+    """The grid as the ``stakeholder-grid`` command and the report write it.
+
+    Attributes
+    ----------
+    table : DataFrame
+        :func:`stakeholder_grid` (``stakeholder_grid.csv``).
+    figures : Mapping
+        Format (``png``, ``svg``) → the figure (:func:`grid_figure`): PNG bytes, SVG text.
+    """
+
+    table: pd.DataFrame
+    figures: Mapping[str, bytes | str] = field(default_factory=dict)
+
+    def figure(self, fmt: str) -> bytes | str | None:
+        """The figure in ``fmt`` (None when it was not drawn)."""
+        return self.figures.get(fmt)
+
+    def counts(self) -> dict[str, int]:
+        """Organisations per group, in :data:`GROUPS` order (groups with none left out)."""
+        vc = self.table["group"].value_counts()
+        return {g: int(vc[g]) for g in GROUPS if g in vc.index}
+
+
+def grid_columns(net: StakeholderNetwork, influence: str | None = None, interest: str | None = None, *,
+                 required: bool = False) -> tuple[str, str] | None:
+    """The node columns of the grid's two axes, or None when there is no grid to draw.
+
+    Given columns must exist (:class:`~netanalysis.errors.OptionError` naming the node columns
+    otherwise). Without them the survey form's ``influence`` and ``interest`` columns are used when
+    both are present; when they are not, None — unless ``required`` (then the error).
+    """
+    inf, itr = influence or "influence", interest or "interest"
+    cols = net.nodes.columns
+    if inf in cols and itr in cols:
+        return inf, itr
+    if not (required or influence or interest):
+        return None
+    missing, option = (inf, "--influence-column") if inf not in cols else (itr, "--interest-column")
+    have = ", ".join(c for c in cols if c not in ("id", "name"))
+    raise OptionError(f"no node column '{missing}' for the stakeholder grid ({option}); node columns: {have}")
+
+
+def grid_result(net: StakeholderNetwork, *, influence: str = "influence", interest: str = "interest",
+                node_metrics: pd.DataFrame | None = None, split: str | float = "median", lang: str = "en",
+                formats: tuple[str, ...] = ("png",), dpi: int = 200) -> StakeholderGrid:
+    """:func:`stakeholder_grid` with its figure in each of ``formats`` (``png``, ``svg``)."""
+    table = stakeholder_grid(net, influence=influence, interest=interest, node_metrics=node_metrics, split=split)
+    return StakeholderGrid(table, {f: grid_figure(table, fmt=f, dpi=dpi, lang=lang) for f in formats})
 
 
 _COLOURS = {"engagement_priority": "#d62728", "hidden_broker": "#9467bd", "manage_closely": "#1f77b4",
