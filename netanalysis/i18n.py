@@ -202,6 +202,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "grid.engagement_priority": {"en": "engagement priority", "ru": "приоритет для вовлечения"},
     "grid.hidden_broker": {"en": "hidden broker", "ru": "скрытый посредник"},
     "grid.unknown": {"en": "not rated", "ru": "нет оценки"},
+    "grid.not_reported": {"en": "not reported", "ru": "нет ответа"},
     "sector.government": {"en": "government", "ru": "государство"},
     "sector.business": {"en": "business", "ru": "бизнес"},
     "sector.science": {"en": "science", "ru": "наука"},

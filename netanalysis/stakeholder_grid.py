@@ -182,12 +182,25 @@ _COLOURS = {"engagement_priority": "#d62728", "hidden_broker": "#9467bd", "manag
             "keep_satisfied": "#ff7f0e", "keep_informed": "#2ca02c", "monitor": "#7f7f7f"}
 
 
+def _axis_with_gap(values: pd.Series) -> tuple[np.ndarray, float | None]:
+    """Values for plotting, a missing value placed in a strip before the smallest one (None: none missing)."""
+    v = values.to_numpy(float)
+    have = v[~np.isnan(v)]
+    if len(have) == len(v):
+        return v, None
+    lo, hi = (float(have.min()), float(have.max())) if len(have) else (0.0, 1.0)
+    gap = lo - max(0.8, 0.2 * (hi - lo))
+    return np.where(np.isnan(v), gap, v), gap
+
+
 def grid_figure(grid: pd.DataFrame, *, fmt: str = "png", dpi: int = 200, lang: str = "en",
                 label_top: int = 12) -> bytes | str:
     """Scatter of influence × interest with the quadrant lines; colour = group, size = betweenness.
 
     Points are jittered by a fixed pattern (no randomness) so equal Likert means stay visible; the
-    engagement priorities and hidden brokers (up to ``label_top``) are labelled by name.
+    engagement priorities and hidden brokers (up to ``label_top``) are labelled by name. An
+    organisation with one axis missing (typically a non-respondent: rated by partners, no self-reported
+    interest) is drawn in a "not reported" strip beside that axis, hollow — never left out.
     """
     import io
 
@@ -202,22 +215,30 @@ def grid_figure(grid: pd.DataFrame, *, fmt: str = "png", dpi: int = 200, lang: s
     fig = Figure(figsize=(7.0, 5.5))
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
-    g = grid.dropna(subset=["influence", "interest"])
+    g = grid.dropna(subset=["influence", "interest"], how="all").reset_index(drop=True)
+    x, x_gap = _axis_with_gap(g["interest"])
+    y, y_gap = _axis_with_gap(g["influence"])
+    partial = (g["interest"].isna() | g["influence"].isna()).to_numpy()
     k = np.arange(len(g))
-    jx, jy = 0.06 * np.sin(k * 2.399), 0.06 * np.cos(k * 2.399)
+    x, y = x + 0.06 * np.cos(k * 2.399), y + 0.06 * np.sin(k * 2.399)
     b = g["betweenness"].fillna(0).to_numpy(float)
     size = 30 + 270 * (b / b.max() if b.max() > 0 else b)
     for grp, colour in _COLOURS.items():
         m = (g["group"] == grp).to_numpy()
-        if m.any():
-            ax.scatter(g["interest"].to_numpy(float)[m] + jy[m], g["influence"].to_numpy(float)[m] + jx[m], s=size[m],
-                       c=colour, alpha=0.75, edgecolors="white", linewidths=0.6, label=message(f"grid.{grp}", lang))
+        for part, face in ((m & ~partial, colour), (m & partial, "white")):
+            if part.any():
+                ax.scatter(x[part], y[part], s=size[part], c=face, edgecolors=colour, alpha=0.8,
+                           linewidths=0.6 if face != "white" else 1.5,
+                           label=message(f"grid.{grp}", lang) if face != "white" or not (m & ~partial).any() else None)
+    if (g["group"] == "unknown").any():
+        m = (g["group"] == "unknown").to_numpy()
+        ax.scatter(x[m], y[m], s=size[m], c="white", edgecolors="#999", linewidths=1.0,
+                   label=message("grid.unknown", lang))
     ax.axhline(grid.attrs.get("influence_cut", g["influence"].median()), color="#555", lw=0.8, ls="--")
     ax.axvline(grid.attrs.get("interest_cut", g["interest"].median()), color="#555", lw=0.8, ls="--")
-    flagged = g[g["group"].isin(["engagement_priority", "hidden_broker"])].head(label_top)
-    for _, r in flagged.iterrows():
-        ax.annotate(str(r["name"])[:28], (r["interest"], r["influence"]), fontsize=7, xytext=(4, 4),
-                    textcoords="offset points")
+    _gap_ticks(ax, x_gap, y_gap, message("grid.not_reported", lang))
+    for i in np.flatnonzero(g["group"].isin(["engagement_priority", "hidden_broker"]).to_numpy())[:label_top]:
+        ax.annotate(str(g["name"].iat[i])[:28], (x[i], y[i]), fontsize=7, xytext=(4, 4), textcoords="offset points")
     ax.set_xlabel(message("col.interest", lang))
     ax.set_ylabel(message("col.influence", lang))
     ax.set_title(message("report.grid", lang))
@@ -227,3 +248,15 @@ def grid_figure(grid: pd.DataFrame, *, fmt: str = "png", dpi: int = 200, lang: s
         fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight",
                     metadata={"Software": None} if fmt == "png" else {"Date": None})
     return buf.getvalue() if fmt == "png" else buf.getvalue().decode("utf-8")
+
+
+def _gap_ticks(ax, x_gap: float | None, y_gap: float | None, label: str) -> None:
+    """A tick named ``label`` at each "not reported" strip, and a dotted line between it and the data."""
+    for gap, axis, line in ((x_gap, ax.xaxis, ax.axvline), (y_gap, ax.yaxis, ax.axhline)):
+        if gap is None:
+            continue
+        ticks = [t for t in axis.get_ticklocs() if t > gap + 0.5]
+        lo, hi = axis.get_view_interval()
+        axis.set_ticks([gap, *ticks], labels=[label, *(f"{t:g}" for t in ticks)])
+        axis.set_view_interval(min(lo, gap - 0.3), hi, ignore=True)
+        line(gap + 0.4, color="#bbb", lw=0.6, ls=":")
