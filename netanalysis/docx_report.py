@@ -134,7 +134,9 @@ def _recs_section(doc, res, lang: str, top: int) -> None:
     doc.add_heading(message("report.weak_links", lang), level=1)
     doc.add_paragraph(message("report.recs_intro", lang))
     if recs is None or not len(recs):
-        doc.add_paragraph(message("report.no_recs", lang))
+        mix = _table_of(res, "mixing", "sector_mixing.csv")
+        weak = mix is not None and "weak" in mix.columns and bool(mix["weak"].astype(bool).any())
+        doc.add_paragraph(message("report.no_recs" if weak else "report.no_weak", lang))
         return
     rows = [(r["source_name"], r["target_name"], r.get("suggested_broker_name", ""), fmt(r["score"], "score"))
             for _, r in recs.head(top).iterrows()]

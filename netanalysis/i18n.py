@@ -121,6 +121,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Пары организаций, ещё не связанные напрямую, но имеющие общих партнёров; посредник — общий "
               "партнёр, который может их познакомить."},
     "report.no_recs": {"en": "No recommended partnerships.", "ru": "Рекомендуемых партнёрств нет."},
+    "report.no_weak": {"en": "No sector pair is weak, so no partnerships are recommended (they are proposed to "
+                             "close the gaps of weak sector pairs).",
+                       "ru": "Ни одна пара секторов не слабая, поэтому партнёрства не рекомендуются (их предлагают, "
+                             "чтобы закрыть разрывы между слабо связанными секторами)."},
     "report.top": {"en": "Top organisations", "ru": "Ключевые организации"},
     "report.top_intro": {"en": "Ranked by betweenness (how often an organisation lies on the shortest path "
                                "between two others).",
@@ -305,7 +309,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "finding.inward_sector": {
         "ru": "Организации сектора «{sector}» связаны между собой чаще, чем при случайном смешении: {internal} из "
               "{total} их связей ({internal_pct}) остаются внутри сектора при {expected_internal_pct} ожидаемых "
-              "(E-I {ei_index} против {ei_expected}; p = {ei_p_value})."},
+              "(E-I {ei_index} против {ei_expected}; p = {ei_p_value}, без поправки на множественность); "
+              "гомофилия Коулмана {coleman} (0 — как при случайности, 1 — только связи внутри сектора)."},
     "finding.too_few_to_judge": {
         "ru": "Слишком мало организаций, чтобы судить: {sizes_list}. Если в секторе меньше {min_group} "
               "организаций, связи с ним не могут показать разрыв (или его отсутствие) сверх случайности; его пары "
@@ -436,7 +441,8 @@ def _wording(kind: str, statement: str, numbers: Mapping, lang: str) -> dict[str
         key = next((k for phrase, k in _VERDICTS if phrase in statement), None)
         if key is not None:
             out["verdict"] = message(key, lang)
-        for k in ("ei_index", "ei_index_expected"):
+    if kind in ("segregation", "inward_sector"):      # E-I indices signed, as in the English text
+        for k in ("ei_index", "ei_index_expected", "ei_expected"):
             if isinstance(numbers.get(k), (int, float)):
                 out[k] = f"{float(numbers[k]):+.2f}"
     if kind == "communities" and numbers.get("communities") is not None:
