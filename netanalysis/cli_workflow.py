@@ -128,14 +128,17 @@ def stakeholder_grid_command(influence_column, interest_column, split, lang, out
 @click.option("--anonymize", is_flag=True,
               help="Keyed pseudonyms instead of ids and names (key: $NETANALYSIS_PSEUDONYM_KEY).")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed for every random step.")
-@click.option("--permutations", type=click.IntRange(0), default=0, show_default=True,
-              help="Label permutations for the brokerage test (0: roles only).")
+@click.option("--force", is_flag=True, help="Replace --out even if it is not a previous netanalysis output folder.")
 @handle_errors
-def profiles_command(out, lang, anonymize, seed, permutations, **kw):
+def profiles_command(out, lang, anonymize, seed, force, **kw):
     """One offline page per organisation (partners by sector and relation, its measures against the
     network, brokerage roles, recommended partners and who could introduce them) and an index page."""
-    from .profiles import write_profiles
+    from .outdir import output_folder
+    from .outputs import write_outputs
+    from .profiles import profile_pages
 
     net = load_input(kw)
-    files = write_profiles(net, out, lang=lang, anonymize=anonymize, seed=seed, permutations=permutations)
-    click.echo(f"wrote {out / 'index.html'} and {len(files) - 1} profile pages")
+    with output_folder(out, command="profiles", force=force) as folder:
+        res = profile_pages(net, lang=lang, anonymize=anonymize, seed=seed)
+        write_outputs(res, folder, command="profiles")
+    click.echo(f"wrote {out / 'index.html'} and {len(res.pages) - 1} profile pages")

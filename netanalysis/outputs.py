@@ -31,7 +31,7 @@ __all__ = ["Output", "OUTPUTS", "COMMANDS", "outputs_for", "write_outputs", "wri
 Format = Literal["csv", "json", "text", "xlsx", "bytes", "files"]
 #: Every command that writes files, in the order the docs list them.
 COMMANDS = ("analyze", "gaps", "communities", "compare", "helix", "map", "report", "model", "qap", "cug",
-            "core-periphery", "stakeholder-grid")
+            "core-periphery", "stakeholder-grid", "profiles")
 
 
 @dataclass(frozen=True)
@@ -298,7 +298,8 @@ OUTPUTS: tuple[Output, ...] = (
            "Triple/Quadruple Helix synergy of sector presences over projects, with bootstrap intervals.",
            C.HELIX),
     # ---- the output-folder rule's own record (written by netanalysis.outdir, not by write_outputs)
-    Output(".netanalysis-output.json", ("analyze", "gaps", "communities", "compare", "helix", "stakeholder-grid"),
+    Output(".netanalysis-output.json", ("analyze", "gaps", "communities", "compare", "helix", "stakeholder-grid",
+                                        "profiles"),
            lambda r: None,
            "json", "Which files each command wrote into this folder, so a later run replaces them and only them "
            "(written by the output-folder rule, netanalysis.outdir).",
@@ -387,6 +388,14 @@ OUTPUTS: tuple[Output, ...] = (
            "The grid drawn (PNG, 200 dpi; labels in --lang)."),
     Output("stakeholder_grid.svg", ("stakeholder-grid",), _grid_figure("svg"), "bytes",
            "The same figure as SVG (text kept as text)."),
+    # ---- profiles (issue 17: netanalysis.profiles)
+    Output("index.html", ("profiles",), lambda r: r.index(), "text",
+           "The index of the partner profiles: every organisation with its sector and partners, linked to its page "
+           "(offline; no script; names escaped)."),
+    Output("org-*.html", ("profiles",), lambda r: r.organisation_pages(), "files",
+           "One page per organisation (org-0001.html … in id order): its partners by sector and relation, its "
+           "measures against the network (value, median, percentile), brokerage roles, recommended partners and "
+           "who could introduce them; with --anonymize pseudonyms only."),
     Output("manifest.json", ("report",), _report("manifest"), "json",
            "Inputs with SHA-256, parameters, seeds, versions, timings and every file written with its "
            "SHA-256 — the only file with timings or timestamps.",

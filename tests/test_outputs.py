@@ -96,6 +96,8 @@ def _runs(tmp: Path) -> list[tuple[str, list[str], Path]]:
     # issue 17: the stakeholder grid (report and its own command) and report.docx, anonymised too
     rated = _rated(tmp / "in_rated")
     runs.append(("stakeholder-grid", ["stakeholder-grid", *rated, "--lang", "ru"], tmp / "rated_grid"))
+    runs.append(("profiles", ["profiles", *tidy, "--lang", "ru"], tmp / "tidy_profiles"))
+    runs.append(("profiles", ["profiles", *_survey(), "--anonymize"], tmp / "survey_profiles"))
     runs.append(("report", ["report", *rated, *FAST, "--name", "g", "--docx", "--lang", "ru", "--anonymize"],
                  tmp / "rated_report"))
     # issue 16: the model commands and the report's Models section
