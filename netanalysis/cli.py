@@ -768,7 +768,8 @@ def _run_report(net, *, out, name, title=None, seed=42, permutations=1000, force
 @handle_errors
 def report(**kw):
     """Analyse and write a shareable report folder: index.html (offline), tables/ (CSV + XLSX),
-    figures/, network.graphml/.gexf and manifest.json."""
+    figures/, network.graphml/.gexf, the stakeholder grid when influence and interest are known,
+    report.docx with --docx, and manifest.json."""
     from click.core import ParameterSource
 
     from .study import load_study

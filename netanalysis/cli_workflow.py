@@ -17,11 +17,13 @@ LANG = click.Choice(["en", "ru"])
 
 def _grid_options(fn):
     fn = click.option("--interest-column", default=None,
-                      help="Node column for the grid's interest axis [default: interest, if present — the "
-                           "self-reported interest of a survey form].")(fn)
+                      help="Node column for the stakeholder grid's interest axis [default: interest, if present "
+                           "— the self-reported interest of a survey form].")(fn)
     fn = click.option("--influence-column", default=None,
-                      help="Node column for the grid's influence axis [default: influence, if present — "
-                           "the influence attributed by partners in a survey form].")(fn)
+                      help="Node column for the stakeholder grid's influence axis [default: influence, if "
+                           "present — the influence attributed by partners in a survey form]. report: the grid "
+                           "(tables/stakeholder_grid.csv, figures/stakeholder_grid.png) is made when both "
+                           "columns exist, with --anonymize too (pseudonyms).")(fn)
     return fn
 
 
@@ -29,8 +31,10 @@ def report_options(fn):
     """Options that ``report`` takes from this module."""
     fn = _grid_options(fn)
     fn = click.option("--lang", type=LANG, default="en", show_default=True,
-                      help="Language of report.docx (headings, tables, findings where translated).")(fn)
-    fn = click.option("--docx", is_flag=True, help="Also write report.docx (Word; needs python-docx).")(fn)
+                      help="Language of report.docx and of the stakeholder-grid figure (headings, tables, "
+                           "findings).")(fn)
+    fn = click.option("--docx", is_flag=True,
+                      help="Also write report.docx (Word; needs python-docx), listed in manifest.json.")(fn)
     return fn
 
 
@@ -100,7 +104,8 @@ def survey_form_command(nodes, out, lang, relations, form_id, title, id_column, 
 @handle_errors
 def stakeholder_grid_command(influence_column, interest_column, split, lang, out, force, **kw):
     """Influence × interest quadrants crossed with network position: stakeholder_grid.csv and
-    stakeholder_grid.png/.svg (engagement priorities, hidden brokers)."""
+    stakeholder_grid.png/.svg (engagement priorities: influential but peripheral; hidden brokers: brokers
+    with little influence). --out follows the output-folder rule of every command."""
     from .errors import OptionError
     from .outdir import output_folder
     from .outputs import write_outputs
@@ -132,7 +137,8 @@ def stakeholder_grid_command(influence_column, interest_column, split, lang, out
 @handle_errors
 def profiles_command(out, lang, anonymize, seed, force, **kw):
     """One offline page per organisation (partners by sector and relation, its measures against the
-    network, brokerage roles, recommended partners and who could introduce them) and an index page."""
+    network, brokerage roles, recommended partners and who could introduce them) and an index page;
+    --out follows the output-folder rule of every command."""
     from .outdir import output_folder
     from .outputs import write_outputs
     from .profiles import profile_pages
