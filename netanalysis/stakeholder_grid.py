@@ -47,7 +47,7 @@ from .errors import OptionError
 from .network import StakeholderNetwork
 
 __all__ = ["QUADRANTS", "GROUPS", "StakeholderGrid", "stakeholder_grid", "grid_columns", "grid_result",
-           "grid_figure"]
+           "grid_figure", "grid_section_html", "insert_grid_html"]
 
 QUADRANTS = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
 GROUPS = ("engagement_priority", "hidden_broker", *QUADRANTS, "unknown")
@@ -260,3 +260,61 @@ def _gap_ticks(ax, x_gap: float | None, y_gap: float | None, label: str) -> None
         axis.set_ticks([gap, *ticks], labels=[label, *(f"{t:g}" for t in ticks)])
         axis.set_view_interval(min(lo, gap - 0.3), hi, ignore=True)
         line(gap + 0.4, color="#bbb", lw=0.6, ls=":")
+
+
+_SECTION = """<section id="stakeholder-grid">
+<h2>{{ title }}</h2>
+<p>{{ intro }}</p>
+<p>{% for g, n in counts %}{{ g }}: <b>{{ n }}</b>{% if not loop.last %} · {% endif %}{% endfor %}.
+{{ cut }} All organisations: <a href="tables/stakeholder_grid.csv">tables/stakeholder_grid.csv</a>.</p>
+{% if figure %}<figure><img src="{{ figure }}" alt="{{ title }}" style="width:100%;max-width:760px">
+<figcaption>{{ caption }}</figcaption></figure>{% endif %}
+{% if rows %}<table><thead><tr>{% for h in header %}<th>{{ h }}</th>{% endfor %}</tr></thead><tbody>
+{% for r in rows %}<tr>{% for v in r %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}
+</tbody></table>{% endif %}
+</section>"""
+
+
+def grid_section_html(grid: StakeholderGrid, *, lang: str = "en", top: int = 15) -> str:
+    """The report page's stakeholder-grid section (escaped HTML): counts per group, the figure, and the
+    engagement priorities and hidden brokers."""
+    import jinja2
+
+    from .formatting import fmt
+    from .i18n import message, sector_label
+    from .report import files
+
+    t, png = grid.table, grid.figure("png")
+    flagged = t[t["group"].isin(["engagement_priority", "hidden_broker"])].head(top)
+    cols = ("name", "sector", "influence", "interest", "degree", "betweenness", "group")
+    rows = [(r["name"], sector_label(str(r["sector"]), lang), fmt(r["influence"], "influence"),
+             fmt(r["interest"], "interest"), fmt(r["degree"]), fmt(r["betweenness"], "betweenness"),
+             message(f"grid.{r['group']}", lang)) for _, r in flagged.iterrows()]
+    a = t.attrs
+    cut = (f"High means above {a['influence_cut']:g} ({a.get('influence_column', 'influence')}) and "
+           f"{a['interest_cut']:g} ({a.get('interest_column', 'interest')}); peripheral = degree below "
+           f"{a['degree_median']:g} or at most 1; broker = betweenness ≥ {a['betweenness_q75']:g} and above 0."
+           if {"influence_cut", "interest_cut", "degree_median", "betweenness_q75"} <= set(a) else "")
+    env = jinja2.Environment(autoescape=True)
+    return env.from_string(_SECTION).render(
+        title=message("report.grid", lang), intro=message("report.grid_intro", lang),
+        counts=[(message(f"grid.{g}", lang), n) for g, n in grid.counts().items()], cut=cut,
+        figure=files.small_png(png) if isinstance(png, bytes) else None, caption=message("report.fig_grid", lang),
+        header=[message(f"col.{c}", lang) for c in cols], rows=rows)
+
+
+def insert_grid_html(page: str, grid: StakeholderGrid, *, lang: str = "en") -> str:
+    """The report page with the grid section before the interactive map and a link in the navigation."""
+    fragment = grid_section_html(grid, lang=lang)
+    anchor = '<section id="map">'
+    page = page.replace(anchor, fragment + "\n" + anchor, 1) if anchor in page else page.replace(
+        "</main>", fragment + "\n</main>", 1)
+    return page.replace('<a href="#map">', f'<a href="#stakeholder-grid">{_nav(lang)}</a><a href="#map">', 1)
+
+
+def _nav(lang: str) -> str:
+    from html import escape
+
+    from .i18n import message
+
+    return escape(message("report.grid", lang))
