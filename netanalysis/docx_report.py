@@ -21,7 +21,7 @@ import pandas as pd
 from .errors import OptionError
 from .export import atomic_write_bytes
 from .formatting import fmt
-from .i18n import check_lang, finding_text, message, sector_label
+from .i18n import check_lang, drop_reason, file_role, finding_text, message, sector_label
 
 __all__ = ["docx_report", "report_docx", "require_docx", "write_docx_report", "TABLE_STYLE"]
 
@@ -190,11 +190,13 @@ def _quality_section(doc, res, lang: str, anonymize: bool) -> None:
     for acc in res.network.provenance.get("files", []):
         if acc.get("file") is None:
             continue
-        name = acc["role"] if anonymize else f"{acc['role']} ({Path(str(acc['file'])).name})"
+        role = file_role(str(acc["role"]), lang)
+        name = role if anonymize else f"{role} ({Path(str(acc['file'])).name})"
         doc.add_paragraph(message("dq.file", lang, role=name, read=acc["read"], used=acc["used"],
                                   merged=acc["merged"], dropped=acc["dropped"]), style="List Bullet")
         for d in acc.get("drops", []):
-            doc.add_paragraph(message("dq.drop", lang, count=d["count"], reason=d["reason"]), style="List Bullet 2")
+            doc.add_paragraph(message("dq.drop", lang, count=d["count"], reason=drop_reason(str(d["reason"]), lang)),
+                              style="List Bullet 2")
 
 
 def docx_report(res, *, lang: str = "en", title: str | None = None, figures: dict[str, bytes] | None = None,

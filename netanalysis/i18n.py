@@ -17,8 +17,8 @@ from collections.abc import Mapping
 
 from .errors import OptionError
 
-__all__ = ["LANGUAGES", "FORM_LANGUAGES", "MESSAGES", "message", "check_lang", "missing", "finding_text",
-           "sector_label"]
+__all__ = ["LANGUAGES", "FORM_LANGUAGES", "MESSAGES", "DROP_REASONS", "message", "check_lang", "missing",
+           "finding_text", "sector_label", "drop_reason", "file_role"]
 
 #: Languages of the report, the Word file and the profiles.
 LANGUAGES = ("en", "ru")
@@ -174,6 +174,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                 "ru": "{role}: прочитано строк {read}, использовано {used}, объединено {merged}, "
                       "отброшено {dropped}"},
     "dq.drop": {"en": "dropped {count}: {reason}", "ru": "отброшено {count}: {reason}"},
+    "dq.role.nodes": {"en": "nodes", "ru": "организации"},
+    "dq.role.ties": {"en": "ties", "ru": "связи"},
+    "dq.role.survey": {"en": "survey", "ru": "опрос"},
+    "dq.role.participations": {"en": "participations", "ru": "участие в проектах"},
     "col.id": {"en": "Id", "ru": "Код"},
     "col.name": {"en": "Organisation", "ru": "Организация"},
     "col.sector": {"en": "Sector", "ru": "Сектор"},
@@ -321,6 +325,38 @@ MESSAGES: dict[str, dict[str, str]] = {
     "finding.no_ties": {"ru": "В сети нет связей, поэтому разрывы между секторами измерить нельзя: проверьте, "
                               "что файл связей ссылается на коды организаций из файла организаций."},
 }
+
+
+#: The readers' fixed drop reasons (data_quality.json, English) in the other languages; reasons that
+#: quote the data or an option (``--where …``) stay in English.
+DROP_REASONS: dict[str, dict[str, str]] = {
+    "blank row": {"ru": "пустая строка"},
+    "blank respondent": {"ru": "не указан респондент"},
+    "no respondent chosen": {"ru": "респондент не выбран"},
+    "respondent named itself": {"ru": "респондент назвал сам себя"},
+    "extra header row": {"ru": "лишняя строка заголовка"},
+    "earlier submission by the same respondent (the latest is kept)": {
+        "ru": "более ранняя анкета того же респондента (оставлена последняя)"},
+    "roster id listed again (first row kept, as in the survey form)": {
+        "ru": "код организации повторяется в списке (оставлена первая строка, как в анкете)"},
+    "same organisation and unit again (first row kept)": {
+        "ru": "та же организация и тот же проект повторно (оставлена первая строка)"},
+    "agreement with fewer than two distinct partners": {"ru": "соглашение, в котором меньше двух разных партнёров"},
+    "self-loop (an organisation tied to itself)": {"ru": "петля (организация связана сама с собой)"},
+    "missing weight (NA)": {"ru": "нет веса связи (NA)"},
+    "weight 0 (no tie)": {"ru": "вес 0 (связи нет)"},
+}
+
+
+def drop_reason(reason: str, lang: str) -> str:
+    """A reader's drop reason in ``lang`` when the catalogue has it, else as written (English)."""
+    return DROP_REASONS.get(reason, {}).get(lang, reason)
+
+
+def file_role(role: str, lang: str) -> str:
+    """An input file's role (nodes, ties, survey, participations) in ``lang``."""
+    key = f"dq.role.{role}"
+    return message(key, lang) if key in MESSAGES else role
 
 
 def check_lang(lang: str, *, allowed=LANGUAGES) -> str:

@@ -234,3 +234,16 @@ def test_finding_text_follows_the_english_variant():
            "sector_nmi": 0.37}
     text, ok = finding_text("communities", "…", com, (), "ru")
     assert ok and "организаций вне сообществ: 1" in text and "отчасти они повторяют границы секторов" in text
+
+
+def test_drop_reasons_catalogue_quotes_the_readers():
+    """Every translated drop reason is a reason some reader writes word for word (else the translation is
+    dead), and unknown reasons stay as written."""
+    from netanalysis.i18n import DROP_REASONS, drop_reason, file_role
+
+    package = Path(__file__).resolve().parent.parent / "netanalysis"
+    src = "".join(p.read_text(encoding="utf-8") for p in package.rglob("*.py") if p.name != "i18n.py")
+    assert [k for k in DROP_REASONS if k not in src] == []
+    assert drop_reason("blank row", "ru") == "пустая строка" and drop_reason("blank row", "en") == "blank row"
+    assert drop_reason("node not kept by --where kind=org", "ru") == "node not kept by --where kind=org"
+    assert file_role("survey", "ru") == "опрос" and file_role("other", "ru") == "other"
