@@ -140,7 +140,7 @@ def register(main: click.Group, *, load) -> None:
 
         net = load(kw)
         if relation:
-            net = net.view(type=relation)
+            net = net.view(relation=relation)
         res = cug_test(net, statistics=[s.strip() for s in statistics.split(",") if s.strip()], null=null,
                        replicates=replicates, seed=seed, groups=groups)
         write_outputs(res, out, command="cug")
@@ -169,7 +169,7 @@ def register(main: click.Group, *, load) -> None:
 
         net = load(kw)
         if relation:
-            net = net.view(type=relation)
+            net = net.view(relation=relation)
         res = core_periphery(net, between=between, replicates=replicates, seed=seed)
         write_outputs(res, out, command="core-periphery")
         click.echo(f"core: {int(res.nodes['core'].sum())} of {net.n_nodes} organisations; fit {res.fit:.3f} "

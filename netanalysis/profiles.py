@@ -154,7 +154,8 @@ def profile_data(net, node_metrics: pd.DataFrame, roles: pd.DataFrame | None, *,
     for i in net.ids:
         mine = ties[(ties["source"] == i) | (ties["target"] == i)]
         other = np.where(mine["source"] == i, mine["target"], mine["source"])
-        rel = mine["type"].astype(str) if "type" in mine.columns else pd.Series([""] * len(mine), index=mine.index)
+        rel = (mine["relation"].astype(str) if "relation" in mine.columns
+               else pd.Series([""] * len(mine), index=mine.index))
         part = pd.DataFrame({"id": other, "relation": rel.to_numpy(), "weight": mine["weight"].to_numpy(float)})
         part["relation"] = [_relation_label(r, lang) if r else "" for r in part["relation"]]
         part = part.groupby("id", sort=False).agg(relation=("relation", lambda s: ", ".join(sorted({x for x in s if x}))),

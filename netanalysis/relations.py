@@ -181,6 +181,15 @@ def _describe(row: Mapping, support: str) -> str:
         return "too few organisations or expected ties to judge"
     if row["weak"]:
         return f"also weak ({row['ratio']:.2f}×)"
+    from .findings import DEFAULT_ALPHA, DEFAULT_MAX_RATIO
+
+    if row["ratio"] <= DEFAULT_MAX_RATIO:      # fewer ties, but not weak: say which test it failed
+        if row["p_adjusted"] > DEFAULT_ALPHA:
+            return (f"{row['ratio']:.2f}× expected, fewer but not significantly so "
+                    f"(adjusted p {row['p_adjusted']:.2g})")
+        if "p_degree_adjusted" in row and row["p_degree_adjusted"] > DEFAULT_ALPHA:
+            return (f"{row['ratio']:.2f}× expected, but no fewer than the organisations' numbers of partners "
+                    f"predict (degree-preserving adjusted p {row['p_degree_adjusted']:.2g})")
     return f"{row['ratio']:.2f}× expected, not a gap"
 
 
@@ -218,7 +227,8 @@ def relation_findings(mixing: Mapping, *, directed: bool = False, options=None) 
         for r in gap_in:
             row = rows[r]
             statement = (f"{words.subject(*pair)} are {row['ratio']:.2f}× what random mixing predicts in the "
-                         f"'{r}' relation ({int(row['ties'])} {words.ties()}, {row['expected']:.1f} expected; "
+                         f"'{r}' relation ({int(row['ties'])} {words.ties() if int(row['ties']) != 1 else words.ties()[:-1]}, "
+                         f"{row['expected']:.1f} expected; "
                          f"adjusted p {row['p_adjusted']:.3g}), but not in every relation: {others}.")
             numbers: dict[str, float | None] = {"ties": int(row["ties"]), "expected": float(row["expected"]),
                                                 "ratio": float(row["ratio"]), "p_adjusted": float(row["p_adjusted"])}

@@ -36,7 +36,8 @@ __all__ = ["Study", "load_study", "write_template", "TEMPLATE", "PATH_KEYS", "SC
 #: ``[input]`` keys whose values are file paths (resolved relative to the study file).
 PATH_KEYS = ("ties", "nodes", "survey", "aliases", "participations", "survey_mapping", "form")
 _SECTIONS = ("study", "input", "analysis", "report")
-_REPORT_KEYS = ("out", "anonymize", "min_cell_size")
+_REPORT_KEYS = ("out", "anonymize", "min_cell_size", "models", "docx", "lang", "influence_column",
+                "interest_column")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 TEMPLATE = '''\
@@ -57,7 +58,8 @@ nodes = "nodes.csv"               # one row per organisation (optional; remove t
 # source_column = "source"        # ties: first end
 # target_column = "target"        # ties: second end
 # weight_column = "weight"        # ties: strength, larger = stronger (default 1)
-# type_column = "type"            # ties: tie type
+# relation_column = "relation"    # ties: relation type (information, joint project …)
+# where = ["kind=org"]            # keep only nodes whose column has one of the values
 # wave_column = "wave"            # ties: survey wave
 directed = false                  # true: A -> B ties (e.g. "who do you go to for advice?")
 scheme = "standard"               # sector scheme: standard, cordis, none, or a CSV file label,sector
@@ -124,7 +126,8 @@ def _unknown(kind: str, key: str, known) -> OptionError:
 class Rule:
     """The type and range of one study-file key.
 
-    ``kind`` is ``str``, ``path``, ``bool``, ``int``, ``float``, ``choice``, ``encoding`` or ``scalar``; ``low`` and
+    ``kind`` is ``str``, ``path``, ``bool``, ``int``, ``float``, ``choice``, ``encoding``, ``strings`` (a
+    list of texts, for repeatable options) or ``scalar``; ``low`` and
     ``high`` bound numbers (inclusive); ``choices`` lists the values of a ``choice``.
     """
 
@@ -145,7 +148,17 @@ SCHEMA: dict[str, dict[str, Rule]] = {
         **{k: Rule("path") for k in PATH_KEYS},
         **{k: _COLUMN for k in ("id_column", "name_column", "source_column", "target_column", "sector_column",
                                 "weight_column", "type_column", "wave_column", "respondent_column",
-                                "partner_column", "rating_column", "unit_column", "org_column")},
+                                "partner_column", "rating_column", "unit_column", "org_column",
+                                "relation_column")},
+        "relation": Rule("str", help="a relation of the ties"),
+        "scheme_mode": Rule("choice", choices=("extend", "replace")),
+        "na_values": Rule("str", help="comma-separated cell values read as missing"),
+        "where": Rule("strings", help='a list such as ["kind=org"]'),
+        "through": Rule("str", help="COLUMN=VALUE[,VALUE]"),
+        "name_template": Rule("str", help="e.g. '{orgname} – {suborg}'"),
+        "engine": Rule("choice", choices=("auto", "pandas", "duckdb", "spark")),
+        "max_unit_size": Rule("int", 2, 2**63 - 1),
+        "spark_master": Rule("str", help="a Spark master URL"),
         "directed": Rule("bool"), "strict": Rule("bool"),
         "scheme": Rule("str", help="standard, cordis, none or a CSV file"),
         "merge": Rule("choice", choices=("sum", "max", "mean", "first")),
@@ -159,11 +172,13 @@ SCHEMA: dict[str, dict[str, Rule]] = {
         "sheet": Rule("str", help="a sheet name"), "nodes_sheet": Rule("str", help="a sheet name"),
     },
     "analysis": {"seed": Rule("int", 0, 2**63 - 1), "permutations": Rule("int", 0, 1_000_000)},
-    "report": {"out": Rule("path"), "anonymize": Rule("bool"), "min_cell_size": Rule("int", 0, 1_000_000)},
+    "report": {"out": Rule("path"), "anonymize": Rule("bool"), "min_cell_size": Rule("int", 0, 1_000_000),
+               "models": Rule("bool"), "docx": Rule("bool"), "lang": Rule("choice", choices=("en", "ru")),
+               "influence_column": _COLUMN, "interest_column": _COLUMN},
 }
 _KIND_WORDS = {"str": "text in quotes", "path": "a file path in quotes", "bool": "true or false",
                "int": "a whole number", "float": "a number", "choice": "one of", "encoding": "an encoding name",
-               "scalar": "text, a number or true/false"}
+               "scalar": "text, a number or true/false", "strings": "a list of texts in quotes"}
 
 
 def _describe(rule: Rule) -> str:
@@ -198,6 +213,8 @@ def _fits(value: object, rule: Rule) -> bool:
         return True
     if rule.kind == "bool":
         return isinstance(value, bool)
+    if rule.kind == "strings":
+        return isinstance(value, list) and all(isinstance(v, str) and v.strip() and "\x00" not in v for v in value)
     if rule.kind == "scalar":          # a key the schema does not list (an option added later)
         return isinstance(value, (str, bool, int)) or (isinstance(value, float) and math.isfinite(value))
     if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -238,7 +238,7 @@ def test_relation_filter_and_strength_slider_hide_ties(browser, tmp_path):
         assert page.evaluate(shown) == net.n_ties
         page.evaluate("var s = document.getElementById('filter-relation'); s.value = '0';"
                       "s.dispatchEvent(new Event('change'))")
-        advice = net.ties[net.ties["type"] == "advice"]
+        advice = net.ties[net.ties["relation"] == "advice"]
         assert page.evaluate(shown) == len(advice[["source", "target"]].drop_duplicates())
         page.evaluate("var r = document.getElementById('min-weight'); r.value = r.max;"
                       "r.dispatchEvent(new Event('input'))")        # strongest advice ties only

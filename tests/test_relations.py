@@ -193,3 +193,16 @@ def test_graph_files_carry_each_ties_relations():
     G = nx.read_graphml(io.StringIO(graphml_text(small())))
     assert G.edges["a", "b"]["relations"] == "info; project" and G.edges["a", "d"]["relations"] == "funding"
     assert 'label="info; project"' in gexf_text(small())
+
+
+def test_a_low_ratio_that_is_not_weak_says_which_test_it_failed():
+    from netanalysis.relations import _describe
+
+    base = {"weak": False, "ratio": 0.3, "p_adjusted": 0.2, "p_degree_adjusted": 0.01}
+    assert _describe(base, "") == "0.30× expected, fewer but not significantly so (adjusted p 0.2)"
+    deg = {**base, "p_adjusted": 0.01, "p_degree_adjusted": 0.64}
+    assert _describe(deg, "") == ("0.30× expected, but no fewer than the organisations' numbers of partners "
+                                  "predict (degree-preserving adjusted p 0.64)")
+    assert _describe({**base, "ratio": 0.9}, "") == "0.90× expected, not a gap"
+    assert _describe({**base, "weak": True}, "") == "also weak (0.30×)"
+    assert _describe(base, "small_group") == "too few organisations or expected ties to judge"

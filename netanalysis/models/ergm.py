@@ -160,7 +160,7 @@ def fit_ergm(net, formula: str, *, relation: str | None = None,
         ERGM-style terms, e.g. ``"edges + nodemix(sector) + edgecov(info)"``
         (:mod:`netanalysis.models.formula` lists them).
     relation : str
-        Model only the ties of this type (``net.view(type=relation)``); the other types stay available
+        Model only the ties of this type (``net.view(relation=relation)``); the other types stay available
         to ``edgecov(type)``.
     covariates : mapping name → (n, n) array
         Dyad covariates that ``edgecov(name)`` can use.
@@ -175,7 +175,7 @@ def fit_ergm(net, formula: str, *, relation: str | None = None,
     terms = parse_formula(formula)
     check_response_overlap(net, terms, relation, covariates)
     design = build_design(net, terms, covariates=covariates)
-    y_mat = (adjacency_matrix(net.view(type=relation) if relation else net) != 0).astype(float)
+    y_mat = (adjacency_matrix(net.view(relation=relation) if relation else net) != 0).astype(float)
     idx = dyad_index(net.n_nodes, net.directed)
     X = np.column_stack([m[idx] for m in design.matrices])
     y = y_mat[idx]

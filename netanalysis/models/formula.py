@@ -214,7 +214,7 @@ def build_design(net, terms: list[Term] | str, *, covariates: Mapping[str, np.nd
 
 def check_response_overlap(net, terms: list[Term], relation: str | None, covariates: Mapping | None) -> None:
     """Refuse ``edgecov(TYPE)`` when the ties of TYPE are part of the response (it would explain itself)."""
-    types = set(net.ties["type"].astype(str)) - {""}
+    types = set(net.relations)
     for term in terms:
         if term.name != "edgecov" or term.arg in (covariates or {}) or term.arg not in types:
             continue
@@ -242,9 +242,9 @@ def _edge_covariate(net, name: str, cov: Mapping[str, np.ndarray]) -> np.ndarray
         if m.shape != (net.n_nodes, net.n_nodes):
             raise OptionError(f"dyad covariate '{name}' is {m.shape}, the network has {net.n_nodes} organisations")
         return m
-    types = sorted(set(net.ties["type"].astype(str)) - {""})
+    types = list(net.relations)
     if name in types:
-        return (net.view(type=name).adjacency().toarray() != 0).astype(float)
+        return (net.view(relation=name).adjacency().toarray() != 0).astype(float)
     raise OptionError(f"edgecov({name}): no dyad covariate or tie type '{name}'; dyad covariates: "
                       f"{', '.join(sorted(cov)) or '(none; --dyad-covariate NAME=FILE)'}; tie types: "
                       f"{', '.join(types) or '(none)'}")

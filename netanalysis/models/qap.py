@@ -415,7 +415,7 @@ def mrqap(y: np.ndarray, predictors: Mapping[str, np.ndarray], *, family: str = 
 def _response(net, relation: str | None, weighted: bool) -> np.ndarray:
     from .dyads import adjacency_matrix
 
-    view = net.view(type=relation) if relation else net
+    view = net.view(relation=relation) if relation else net
     a = adjacency_matrix(view, weighted=weighted)
     return a if weighted else (a != 0).astype(float)
 

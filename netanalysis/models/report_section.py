@@ -75,11 +75,11 @@ def models_section(net, *, seed: int | None = 42, replicates: int = 1000) -> Mod
         except NetAnalysisError as ex:
             notes.append(f"Core–periphery not computed: {ex}")
     notes += [f"warning: {w.message}" for w in caught]
-    types = sorted(set(net.ties["type"].astype(str)) - {""})
+    types = list(net.relations)
     if 2 <= len(types) <= 8:
         from .dyads import adjacency_matrix
 
-        mats = {t: (adjacency_matrix(net.view(type=t)) != 0).astype(float) for t in types}
+        mats = {t: (adjacency_matrix(net.view(relation=t)) != 0).astype(float) for t in types}
         rows = [qap_correlation(mats[a], mats[b], directed=net.directed, permutations=replicates, seed=seed,
                                 names=(a, b)).to_frame()
                 for k, a in enumerate(types) for b in types[k + 1:]]

@@ -87,6 +87,9 @@ class ReportTables:
     sector_mixing: pd.DataFrame | None = None
     symmetrization_sensitivity: pd.DataFrame | None = None
     response_rates: pd.DataFrame | None = None
+    relations: pd.DataFrame | None = None
+    relation_overlap: pd.DataFrame | None = None
+    missing_data_sensitivity: pd.DataFrame | None = None
     stakeholder_grid: pd.DataFrame | None = None     # issue 17: when influence and interest are known
 
     def items(self) -> Iterator[tuple[str, pd.DataFrame]]:

@@ -181,4 +181,7 @@ def report_tables(res: Analysis, *, min_cell_size: int = 0, anonymize: bool = Fa
         recommendations=res.recommendations,
         sector_mixing=mixing_table(res.mixing, res.multiplex, label=relation_label(net)),
         symmetrization_sensitivity=res.survey.symmetrization_sensitivity,
-        response_rates=rr)
+        response_rates=rr,
+        relations=None if res.multiplex is None else res.multiplex.summary.table,
+        relation_overlap=None if res.multiplex is None else res.multiplex.summary.overlap,
+        missing_data_sensitivity=None if res.missing_data is None else res.missing_data.table)
