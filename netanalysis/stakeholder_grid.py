@@ -238,7 +238,8 @@ def grid_figure(grid: pd.DataFrame, *, fmt: str = "png", dpi: int = 200, lang: s
     ax.axvline(grid.attrs.get("interest_cut", g["interest"].median()), color="#555", lw=0.8, ls="--")
     _gap_ticks(ax, x_gap, y_gap, message("grid.not_reported", lang))
     first = np.flatnonzero(g["group"].isin(["engagement_priority", "hidden_broker"]).to_numpy())[:label_top]
-    for n, i in enumerate(sorted(first, key=lambda i: (round(float(y[i])), float(x[i])))):       # neighbours (by height, then left to right) above and below in turn
+    # neighbours (by height, then left to right) labelled above and below in turn
+    for n, i in enumerate(sorted(first, key=lambda i: (round(float(y[i])), float(x[i])))):
         ax.annotate(str(g["name"].iat[i])[:28], (x[i], y[i]), fontsize=7, xytext=(4, 4 if n % 2 == 0 else -11),
                     textcoords="offset points")
     ax.set_xlabel(message("col.interest", lang))
