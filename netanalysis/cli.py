@@ -58,8 +58,8 @@ def handle_errors(fn):
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 result = fn(*args, **kwargs)
-            for w in caught:
-                click.echo(f"warning: {w.message}", err=True)
+            for msg in dict.fromkeys(str(w.message) for w in caught):    # once each (per-relation runs repeat)
+                click.echo(f"warning: {msg}", err=True)
             return result
         except NetAnalysisError as ex:
             if debug:

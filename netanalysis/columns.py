@@ -289,6 +289,9 @@ STAKEHOLDER_GRID: dict[str, str] = {
 
 #: recommendations.csv columns
 RECOMMENDATIONS: dict[str, str] = {
+    "relation": "Ties of two or more relations only: the relation the sector pair is weak in (all = the "
+                "combined network); a pair weak in one relation gets candidates from that relation's ties "
+                "(not yet tied in it, sharing partners in it).",
     "source": "Id of the first organisation (in sector_a of the weak pair). Never already tied to target.",
     "target": "Id of the second organisation (in sector_b).",
     "source_name": "Name of source.",

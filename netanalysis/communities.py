@@ -886,8 +886,8 @@ def findings(partition: Partition, table: pd.DataFrame | None = None) -> list[di
     mod = "n/a" if s["modularity"] != s["modularity"] else f"{s['modularity']:.2f}"
     out.append({"topic": "communities",
                 "text": f"{s['communities_multi']} collaboration communities of two or more organisations"
-                        + (f" ({s['communities'] - s['communities_multi']} more organisations stand alone)"
-                           if s["communities"] > s["communities_multi"] else "")
+                        + (f" ({alone} more organisation{' stands' if alone == 1 else 's stand'} alone)"
+                           if (alone := s["communities"] - s["communities_multi"]) > 0 else "")
                         + f" (modularity {mod}{stab_txt}); {follow}.",
                 "numbers": {k: s[k] for k in ("communities", "communities_multi", "modularity",
                                               "community_stability_nmi", "sector_nmi", "sector_ari",

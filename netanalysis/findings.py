@@ -379,6 +379,8 @@ def rule_recommendations(inp: FindingInputs, r: pd.Series) -> Finding | None:
     rec_all = inp.recommendations
     if rec_all is None or not r["weak"] or inp.support.get(r.name, "") != "":
         return None
+    if "relation" in rec_all.columns:       # several relations: this rule is about the combined network
+        rec_all = rec_all[rec_all["relation"] == "all"]
     w, a, b = inp.words, str(r["sector_a"]), str(r["sector_b"])
     label = f"{a}{'→' if w.directed else '–'}{b}"
     rec = rec_all[rec_all["sector_pair"] == label] if len(rec_all) else rec_all
@@ -567,7 +569,7 @@ def rule_data_quality(inp: FindingInputs) -> Finding | None:
 def rule_segregation(inp: FindingInputs) -> Finding | None:
     """Overall: do ties cross sectors as often as random mixing predicts?"""
     s, w, pairs = inp.mixing.summary, inp.words, inp.pairs
-    if s["ei_index"] != s["ei_index"]:
+    if s["ei_index"] != s["ei_index"] or len(inp.mixing.sectors) < 2:    # one group: nothing can cross
         return None
     m = int(pairs["ties"].sum())
     E = int(pairs.loc[pairs["cross_sector"], "ties"].sum())
@@ -821,8 +823,9 @@ def mixing_markdown(net: StakeholderNetwork, mixing: MixingResult) -> str:
     p = mixing.parameters
     adj = {"holm": "Holm", "bh": "Benjamini–Hochberg"}.get(str(p.get("adjust")), str(p.get("adjust")))
     sizes = ", ".join(f"{_md(w.label(s))} ({int(z)})" for s, z in zip(mixing.sectors["sector"], mixing.sectors["size"]))
+    per = w.kind if w.kind == "sector" else (w.column or w.kind)     # mapped sectors: "sector", whatever column
     lines = [f"Network: {net.n_nodes:,} organisations, {net.n_ties:,} {'arcs' if net.directed else 'ties'} "
-             f"({'directed' if net.directed else 'undirected'}). Organisations per {w.column or w.kind}: {sizes}.",
+             f"({'directed' if net.directed else 'undirected'}). Organisations per {per}: {sizes}.",
              "", "## How to read this", "",
              f"- *Expected* ties are what random mixing predicts: {w.kind} labels shuffled over the organisations, "
              f"the ties kept as they are (expected = ties × possible pairs of the {w.kind} pair / all possible "
@@ -934,7 +937,9 @@ def assemble_gaps(net: StakeholderNetwork, mixing: MixingResult, spanners: pd.Da
     fnd = build_findings(net, mixing=mixing, spanners=spanners, recommendations=recommendations,
                          node_metrics=node_metrics, communities=communities, extra=[*(extra or ()), *more],
                          options=opts)
-    md = findings_markdown(fnd) + "\n" + mixing_markdown(net, mixing)
+    chosen = (net.provenance.get("view") or {}).get("relation")      # --relation: say which, in the title
+    title = f"Findings: sector gaps in relation {'; '.join(map(repr, chosen))} only" if chosen else None
+    md = findings_markdown(fnd, title=title) + "\n" + mixing_markdown(net, mixing)
     if missing is not None:
         md += "\n## Non-response\n\n" + METHODS_TEXT + "\n"
     method = recommendations["method"].iloc[0] if len(recommendations) else None

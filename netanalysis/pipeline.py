@@ -19,7 +19,7 @@ from .brokerage import ROLES, BrokerageResult, brokerage_test
 from .mixing import MixingResult, mixing_analysis
 from .network import ALL_RELATIONS, StakeholderNetwork
 from .recommend import recommend_partnerships
-from .relations import MultiplexResult, multiplex_analysis, relation_label
+from .relations import MultiplexResult, multiplex_analysis, relation_label, relation_recommendations
 from .results import (
     Analysis,
     AnalysisOptions,
@@ -117,6 +117,7 @@ def analyze(net: StakeholderNetwork, options: AnalysisOptions | None = None, *,
     multi = multiplex_analysis(net, permutations=opts.permutations, seed=opts.seed, mixing_all=mix,
                                node_metrics_all=node, network_metrics_all=netm)
     netm = _with_relations(netm, multi, relation_label(net))
+    recs = relation_recommendations(net, multi, recs)
     stage("findings", "relations")
     fnd, text, rates, missing = _findings(
         net, mix, spanners, recs, node_metrics=node, communities=table,
@@ -152,6 +153,7 @@ def gaps(net: StakeholderNetwork, *, permutations: int = 1000, seed: int = 42, a
     multi = multiplex_analysis(net, permutations=permutations, seed=seed, mixing_all=mix, node_level=False,
                                mixing_options={"adjust": adjust, "alpha": alpha, "max_ratio": max_ratio,
                                                "min_group": min_group})
+    rec = relation_recommendations(net, multi, rec, method=method, per_pair=per_pair)
     fnd, text, rates, missing = _findings(net, mix, spn, rec, wave=wave, options=opts,
                                           extra=multi.findings if multi else ())
     return GapsResult(network=net, mixing=mix, spanners=spn, recommendations=rec, findings=fnd,

@@ -42,7 +42,7 @@ from .results import Finding
 __all__ = ["RelationSummary", "MultiplexResult", "multiplex_analysis", "mixing_table", "relation_label",
            "relation_views",
            "relation_summary", "by_relation", "long_table", "mixing_by_relation", "node_metrics_by_relation",
-           "network_metrics_by_relation", "relation_findings", "ALL_RELATIONS"]
+           "network_metrics_by_relation", "relation_findings", "relation_recommendations", "ALL_RELATIONS"]
 
 T = TypeVar("T")
 
@@ -238,6 +238,26 @@ def relation_findings(mixing: Mapping, *, directed: bool = False, options=None) 
                                statement=statement, numbers=numbers, subjects=(str(pair[0]), str(pair[1])),
                                relation=r))
     return sorted(out, key=lambda f: (f.numbers["ratio"], f.relation))
+
+
+def relation_recommendations(net: StakeholderNetwork, multi: MultiplexResult | None, recommendations: pd.DataFrame,
+                             **options: Any) -> pd.DataFrame:
+    """``recommendations.csv`` for a network of several relations: the combined network's candidates
+    (relation ``all``) and, for each sector pair weak in a relation, candidates from that relation's ties
+    (pairs not yet tied in it that share partners in it), relation first. ``options`` go to
+    :func:`netanalysis.recommend.recommend_partnerships`. Unchanged when ``multi`` is None."""
+    from .recommend import recommend_partnerships
+
+    if multi is None:
+        return recommendations
+    views = relation_views(net)
+    frames = [recommendations.assign(relation=ALL_RELATIONS)]
+    for r in multi.relations:
+        pairs = multi.mixing[r].pairs
+        if pairs["weak"].astype(bool).any():
+            frames.append(recommend_partnerships(views[r], pairs, **options).assign(relation=r))
+    out = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+    return out[["relation", *[c for c in out.columns if c != "relation"]]]
 
 
 # ------------------------------------------------------------------------------ everything at once

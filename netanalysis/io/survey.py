@@ -92,7 +92,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, OptionError
-from ..network import StakeholderNetwork, build_network
+from ..network import NA_VALUES, StakeholderNetwork, build_network
 from .names import DEFAULT_THRESHOLD, ambiguous_matches, reconcile_names
 from .tables import Table, parse_numbers, read_table, resolve_column
 
@@ -153,8 +153,24 @@ class SurveyReports:
 
 
 # ---------------------------------------------------------------------------- helpers
+_NA = frozenset(NA_VALUES)
+
+
+def _file_missing_only(prov: dict) -> None:
+    """Missing-value counts (``data_quality.json``) of the roster file's cells only: ties derived from
+    reports and the columns the survey reader adds (status, responded_waves) are not cells of a file."""
+    cols = prov.get("missing_values", {}).get("columns", {})
+    cols.pop("ties", None)
+    nodes = cols.get("nodes", {})
+    for c in ("status", "responded_waves"):
+        nodes.pop(c, None)
+    if not nodes:
+        cols.pop("nodes", None)
+
+
 def _blank(v) -> bool:
-    return v is None or (isinstance(v, float) and v != v) or str(v).strip() == ""
+    """Blank or a missing-value marker (``NA``, ``N/A``, ``NULL`` …, :data:`netanalysis.network.NA_VALUES`)."""
+    return v is None or (isinstance(v, float) and v != v) or str(v).strip().casefold() in _NA
 
 
 def _optional_column(t: Table, given: str | None, default: str | None, option: str) -> str | None:
@@ -707,6 +723,7 @@ def survey_network(reports: SurveyReports, *, symmetrize: str | None = "max",
         net = build_network(nodes, ties, directed=symmetrize is None, sector_column=reports.sector_column,
                             scheme=scheme, merge="max", provenance=prov)
     prov = net.provenance
+    _file_missing_only(prov)
     n_roster = int(nodes["status"].isin(["respondent", "non_respondent"]).sum())
     for a in prov["files"]:
         if a.get("role") == "nodes":      # named-only organisations come from the survey, not this file
@@ -953,6 +970,7 @@ def read_register(register, nodes=None, *, partners_column: str = "partners", ty
         warnings.simplefilter("ignore")
         net = build_network(nodes_df, ties, directed=False, sector_column=sector_name, scheme=scheme,
                             merge="sum", provenance=prov)
+    _file_missing_only(net.provenance)
     # build_network counted pair rows against this file; the file account is per agreement
     for a in net.provenance["files"]:
         if a.get("role") == "nodes":      # named-only organisations come from the register, not this file
