@@ -236,6 +236,11 @@ def report_workflow_options(fn):
     return report_options(fn)
 
 
+def workflow_report_options(own: dict) -> dict:
+    """report: the ReportOptions of the workflow options (netanalysis.cli_workflow)."""
+    return {k: own[k] for k in ("docx", "lang", "influence_column", "interest_column") if k in own}
+
+
 def load_input(kw: dict):
     """The network from the parsed input options (for commands defined in other CLI modules)."""
     return _load(kw)
@@ -723,14 +728,15 @@ def _report_name(kw: dict) -> str:
 
 
 def _run_report(net, *, out, name, title=None, seed=42, permutations=1000, force=False, anonymize=False,
-                min_cell_size=0, analysis_extra=None, inputs=None, parameters=None, models=False):
+                min_cell_size=0, analysis_extra=None, inputs=None, parameters=None, models=False, workflow=None):
     from .pipeline import AnalysisOptions
     from .report import ReportOptions, build_report
 
     rep = build_report(net, out, analysis_options=AnalysisOptions(seed=seed, permutations=permutations,
                                                                   **(analysis_extra or {})),
                        options=ReportOptions(name=name, title=title, anonymize=anonymize,
-                                             min_cell_size=min_cell_size, force=force, models=models),
+                                             min_cell_size=min_cell_size, force=force, models=models,
+                                             **(workflow or {})),
                        inputs=inputs, parameters=parameters, progress=_progress_printer())
     for line in _account_lines(net):
         click.echo(line)
@@ -765,7 +771,8 @@ def _run_report(net, *, out, name, title=None, seed=42, permutations=1000, force
 @handle_errors
 def report(**kw):
     """Analyse and write a shareable report folder: index.html (offline), tables/ (CSV + XLSX),
-    figures/, network.graphml/.gexf and manifest.json."""
+    figures/, network.graphml/.gexf, the stakeholder grid when influence and interest are known,
+    report.docx with --docx, and manifest.json."""
     from click.core import ParameterSource
 
     from .study import load_study
@@ -799,7 +806,7 @@ def report(**kw):
     rep = _run_report(net, out=out, name=name, title=own["title"], seed=own["seed"],
                       permutations=own["permutations"], force=own["force"], anonymize=own["anonymize"],
                       min_cell_size=own["min_cell_size"], analysis_extra=analysis_extra, inputs=inputs,
-                      parameters=params, models=own["models"])
+                      parameters=params, models=own["models"], workflow=workflow_report_options(own))
     from .cli_workflow import finish_report
 
     finish_report(rep, own)

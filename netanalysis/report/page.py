@@ -150,4 +150,8 @@ def render_html(c: ReportContent) -> str:
         from ..models.report_section import insert_models_html
 
         page = insert_models_html(page, c.models, directed=res.network.directed)
+    if c.grid is not None:     # issue 17: the stakeholder grid, before the interactive map
+        from ..stakeholder_grid import insert_grid_html
+
+        page = insert_grid_html(page, c.grid)
     return page
