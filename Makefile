@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine:
 #   make demo   — create .venv, install netanalysis, run the main job on the bundled data (reports/demo/)
 #   make test   — the same install plus test tools, then the whole test suite
+#   (make browser: only the headless-Chromium tests; make lint: ruff + mypy; make bench: benchmarks)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -11,7 +12,7 @@ $(VENV)/installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test browser lint bench clean
 install: $(VENV)/installed
 
 demo: install
@@ -19,6 +20,10 @@ demo: install
 
 test: install
 	$(PY) -m pytest
+
+# only the tests that open pages in headless Chromium (they skip, saying why, without /usr/bin/chromium)
+browser: install
+	$(PY) -m pytest -m browser -rs
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -58,8 +58,8 @@ def handle_errors(fn):
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 result = fn(*args, **kwargs)
-            for w in caught:
-                click.echo(f"warning: {w.message}", err=True)
+            for msg in dict.fromkeys(str(w.message) for w in caught):    # once each (per-relation runs repeat)
+                click.echo(f"warning: {msg}", err=True)
             return result
         except NetAnalysisError as ex:
             if debug:
@@ -82,8 +82,8 @@ def input_options(fn):
     """Options shared by every command that reads a network from tables."""
     opts = [
         click.option("--ties", "ties", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Ties table (CSV, TSV or XLSX): one row per tie (required unless another "
-                          "input such as --participations is given)."),
+                     help="Ties table (CSV, TSV or XLSX): one row per tie (required unless the command "
+                          "reads another input, e.g. --survey)."),
         click.option("--nodes", "nodes", type=click.Path(dir_okay=False, path_type=Path),
                      help="Nodes table: one row per organisation (optional)."),
         click.option("--id-column", default="id", show_default=True, help="Nodes: id column."),
@@ -123,7 +123,7 @@ def input_options(fn):
                           "ties touching other nodes are dropped and counted."),
         click.option("--through", default=None, metavar="COLUMN=VALUE[,VALUE]",
                      help="Nodes matching are events/projects: organisation–event ties become "
-                          "co-participation ties (as --participations)."),
+                          "co-participation ties (a projection of organisation–event participations)."),
         click.option("--name-template", default=None,
                      help="Nodes: display names from columns, e.g. '{orgname} – {suborg}'."),
         click.option("--encoding", default=None, help="Override encoding detection (e.g. cp1251)."),
@@ -234,6 +234,11 @@ def report_workflow_options(fn):
     from .cli_workflow import report_options
 
     return report_options(fn)
+
+
+def workflow_report_options(own: dict) -> dict:
+    """report: the ReportOptions of the workflow options (netanalysis.cli_workflow)."""
+    return {k: own[k] for k in ("docx", "lang", "influence_column", "interest_column") if k in own}
 
 
 def load_input(kw: dict):
@@ -462,12 +467,15 @@ def validate(**kw):
                f"({'directed' if net.directed else 'undirected'})")
 
 
+def _seed_option(fn):
+    return click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=42, show_default=True,
+                        help="Seed for every random step (a whole number ≥ 0).")(fn)
+
+
 def _analysis_options(fn):
     fn = click.option("--permutations", type=click.IntRange(0, 1_000_000), default=1000, show_default=True,
                       help="Label permutations for significance tests.")(fn)
-    fn = click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=42, show_default=True,
-                      help="Seed for every random step (a whole number ≥ 0).")(fn)
-    return fn
+    return _seed_option(fn)
 
 
 def _force_option(fn):
@@ -563,7 +571,7 @@ def demo(out, seed, permutations, force):
 @main.command()
 @input_options
 @survey_options
-@_analysis_options
+@_seed_option
 @click.option("--method", type=click.Choice(["leiden", "louvain", "label_propagation", "infomap", "walktrap",
                                              "greedy"]), default="leiden", show_default=True,
               help="Community detection method (Leiden uses the modularity objective).")
@@ -576,7 +584,7 @@ def demo(out, seed, permutations, force):
               help="Output folder: new, empty or a previous netanalysis output (else --force).")
 @_force_option
 @handle_errors
-def communities(out, seed, permutations, method, runs, resolution, unweighted, force, **kw):
+def communities(out, seed, method, runs, resolution, unweighted, force, **kw):
     """Find communities (consensus of seeded runs) and their sector make-up; writes communities.csv,
     community_members.csv, community_links.csv and communities.json into --out."""
     from .outdir import check_output_folder
@@ -720,14 +728,15 @@ def _report_name(kw: dict) -> str:
 
 
 def _run_report(net, *, out, name, title=None, seed=42, permutations=1000, force=False, anonymize=False,
-                min_cell_size=0, analysis_extra=None, inputs=None, parameters=None, models=False):
+                min_cell_size=0, analysis_extra=None, inputs=None, parameters=None, models=False, workflow=None):
     from .pipeline import AnalysisOptions
     from .report import ReportOptions, build_report
 
     rep = build_report(net, out, analysis_options=AnalysisOptions(seed=seed, permutations=permutations,
                                                                   **(analysis_extra or {})),
                        options=ReportOptions(name=name, title=title, anonymize=anonymize,
-                                             min_cell_size=min_cell_size, force=force, models=models),
+                                             min_cell_size=min_cell_size, force=force, models=models,
+                                             **(workflow or {})),
                        inputs=inputs, parameters=parameters, progress=_progress_printer())
     for line in _account_lines(net):
         click.echo(line)
@@ -762,7 +771,8 @@ def _run_report(net, *, out, name, title=None, seed=42, permutations=1000, force
 @handle_errors
 def report(**kw):
     """Analyse and write a shareable report folder: index.html (offline), tables/ (CSV + XLSX),
-    figures/, network.graphml/.gexf and manifest.json."""
+    figures/, network.graphml/.gexf, the stakeholder grid when influence and interest are known,
+    report.docx with --docx, and manifest.json."""
     from click.core import ParameterSource
 
     from .study import load_study
@@ -796,7 +806,7 @@ def report(**kw):
     rep = _run_report(net, out=out, name=name, title=own["title"], seed=own["seed"],
                       permutations=own["permutations"], force=own["force"], anonymize=own["anonymize"],
                       min_cell_size=own["min_cell_size"], analysis_extra=analysis_extra, inputs=inputs,
-                      parameters=params, models=own["models"])
+                      parameters=params, models=own["models"], workflow=workflow_report_options(own))
     from .cli_workflow import finish_report
 
     finish_report(rep, own)

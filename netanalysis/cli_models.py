@@ -53,7 +53,11 @@ def _fmt(x: float, nd: int = 3) -> str:
 
 def register(main: click.Group, *, load) -> None:
     """Add the model commands to ``main``; ``load(kw)`` reads the network from the input options."""
+    for add in (_register_model, _register_qap, _register_cug, _register_core_periphery):
+        add(main, load)
 
+
+def _register_model(main: click.Group, load) -> None:
     @main.command("model")
     @input_options
     @participation_options
@@ -81,6 +85,8 @@ def register(main: click.Group, *, load) -> None:
                        f"odds ratio {_fmt(r.odds_ratio)})")
         click.echo(f"wrote {out}")
 
+
+def _register_qap(main: click.Group, load) -> None:
     @main.command("qap")
     @input_options
     @participation_options
@@ -118,6 +124,8 @@ def register(main: click.Group, *, load) -> None:
                        f"QAP p two-sided {_fmt(r.p_abs)})")
         click.echo(f"wrote {out}")
 
+
+def _register_cug(main: click.Group, load) -> None:
     @main.command("cug")
     @input_options
     @participation_options
@@ -150,6 +158,8 @@ def register(main: click.Group, *, load) -> None:
                        f"P(X ≤ obs) {_fmt(r.p_le)}, P(X ≥ obs) {_fmt(r.p_ge)}")
         click.echo(f"wrote {out}")
 
+
+def _register_core_periphery(main: click.Group, load) -> None:
     @main.command("core-periphery")
     @input_options
     @participation_options

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import pandas as pd
 
 # Defined before importing .cli: cli.py applies report_options while it is being imported.
 LANG = click.Choice(["en", "ru"])
@@ -16,11 +17,13 @@ LANG = click.Choice(["en", "ru"])
 
 def _grid_options(fn):
     fn = click.option("--interest-column", default=None,
-                      help="Node column for the grid's interest axis [default: interest, if present — the "
-                           "self-reported interest of a survey form].")(fn)
+                      help="Node column for the stakeholder grid's interest axis [default: interest, if present "
+                           "— the self-reported interest of a survey form].")(fn)
     fn = click.option("--influence-column", default=None,
-                      help="Node column for the grid's influence axis [default: influence, if present — "
-                           "the influence attributed by partners in a survey form].")(fn)
+                      help="Node column for the stakeholder grid's influence axis [default: influence, if "
+                           "present — the influence attributed by partners in a survey form]. report: the grid "
+                           "(tables/stakeholder_grid.csv, figures/stakeholder_grid.png) is made when both "
+                           "columns exist, with --anonymize too (pseudonyms).")(fn)
     return fn
 
 
@@ -28,10 +31,11 @@ def report_options(fn):
     """Options that ``report`` takes from this module."""
     fn = _grid_options(fn)
     fn = click.option("--lang", type=LANG, default="en", show_default=True,
-                      help="Language of report.docx (headings, tables, findings where translated).")(fn)
-    fn = click.option("--docx", is_flag=True, help="Also write report.docx (Word; needs python-docx).")(fn)
+                      help="Language of report.docx and of the stakeholder-grid figure (headings, tables, "
+                           "findings).")(fn)
+    fn = click.option("--docx", is_flag=True,
+                      help="Also write report.docx (Word; needs python-docx), listed in manifest.json.")(fn)
     return fn
-
 
 
 from .cli import handle_errors, input_options, load_input, main, survey_options  # noqa: E402
@@ -39,38 +43,25 @@ from .cli import handle_errors, input_options, load_input, main, survey_options 
 __all__ = ["report_options", "finish_report", "survey_form_command", "stakeholder_grid_command",
            "profiles_command"]
 
-def _grid(net, node_metrics, influence_column, interest_column, *, required: bool):
-    """The grid when both axes are known (given, or the survey form's columns), else None."""
-    from .stakeholder_grid import stakeholder_grid
-
-    inf, itr = influence_column or "influence", interest_column or "interest"
-    present = inf in net.nodes.columns and itr in net.nodes.columns
-    if not present and not (required or influence_column or interest_column):
-        return None
-    return stakeholder_grid(net, influence=inf, interest=itr, node_metrics=node_metrics)
-
 
 def finish_report(rep, own: dict) -> None:
-    """After ``report`` wrote its folder: the stakeholder grid (when known) and ``report.docx``."""
-    from .export import atomic_write_bytes, write_csv
-    from .stakeholder_grid import grid_figure
+    """After ``report`` wrote its folder (with the grid and ``report.docx`` in it): say what they hold."""
+    names = {p.relative_to(rep.path).as_posix() for p in rep.files}
+    if "tables/stakeholder_grid.csv" in names:
+        grid = pd.read_csv(rep.path / "tables" / "stakeholder_grid.csv", encoding="utf-8-sig", usecols=["group"])
+        click.echo("stakeholder grid: " + _groups_line(grid["group"]))
+    elif own.get("docx"):
+        click.echo("stakeholder grid: not drawn (no influence and interest columns; see --influence-column, "
+                   "--interest-column)")
+    if "report.docx" in names:
+        click.echo(f"wrote {rep.path / 'report.docx'} ({own.get('lang', 'en')})")
 
-    res = rep.analysis
-    grid = _grid(res.network, res.node_metrics, own.get("influence_column"), own.get("interest_column"),
-                 required=False)
-    png = None
-    if grid is not None:
-        write_csv(rep.path / "tables" / "stakeholder_grid.csv", grid)
-        fig = grid_figure(grid, fmt="png", dpi=200, lang=own.get("lang", "en"))
-        png = fig if isinstance(fig, bytes) else fig.encode("utf-8")
-        atomic_write_bytes(rep.path / "figures" / "stakeholder_grid.png", png)
-        click.echo(f"wrote {rep.path / 'tables' / 'stakeholder_grid.csv'} and figures/stakeholder_grid.png")
-    if own.get("docx"):
-        from .docx_report import write_docx_report
 
-        path = write_docx_report(rep, lang=own.get("lang", "en"), title=own.get("title"), grid=grid,
-                                 grid_figure=png, anonymize=own.get("anonymize", False))
-        click.echo(f"wrote {path}")
+def _groups_line(groups) -> str:
+    from .stakeholder_grid import GROUPS
+
+    counts = pd.Series(groups).value_counts()
+    return ", ".join(f"{g} {int(counts[g])}" for g in GROUPS if g in counts.index)
 
 
 @main.command("survey-form")
@@ -109,27 +100,27 @@ def survey_form_command(nodes, out, lang, relations, form_id, title, id_column, 
               help="Where 'high' starts on both axes: median, or a number (strictly above).")
 @click.option("--lang", type=LANG, default="en", show_default=True, help="Language of the figure.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
+@click.option("--force", is_flag=True, help="Replace --out even if it is not a previous netanalysis output folder.")
 @handle_errors
-def stakeholder_grid_command(influence_column, interest_column, split, lang, out, **kw):
+def stakeholder_grid_command(influence_column, interest_column, split, lang, out, force, **kw):
     """Influence × interest quadrants crossed with network position: stakeholder_grid.csv and
-    stakeholder_grid.png/.svg (engagement priorities, hidden brokers)."""
+    stakeholder_grid.png/.svg (engagement priorities: influential but peripheral; hidden brokers: brokers
+    with little influence). --out follows the output-folder rule of every command."""
     from .errors import OptionError
-    from .export import atomic_write_bytes, write_csv, write_text
-    from .stakeholder_grid import grid_figure, stakeholder_grid
+    from .outdir import output_folder
+    from .outputs import write_outputs
+    from .stakeholder_grid import grid_columns, grid_result
 
     try:
         split_v = split if split == "median" else float(split)
     except ValueError:
         raise OptionError(f"--split must be 'median' or a number, not '{split}'") from None
     net = load_input(kw)
-    grid = stakeholder_grid(net, influence=influence_column or "influence", interest=interest_column or "interest",
-                            split=split_v)
-    write_csv(out / "stakeholder_grid.csv", grid)
-    png, svg = grid_figure(grid, fmt="png", lang=lang), grid_figure(grid, fmt="svg", lang=lang)
-    atomic_write_bytes(out / "stakeholder_grid.png", png if isinstance(png, bytes) else png.encode("utf-8"))
-    write_text(out / "stakeholder_grid.svg", svg if isinstance(svg, str) else svg.decode("utf-8"))
-    counts = grid["group"].value_counts()
-    click.echo("groups: " + ", ".join(f"{g} {int(counts[g])}" for g in counts.index))
+    inf, itr = grid_columns(net, influence_column, interest_column, required=True) or ("influence", "interest")
+    with output_folder(out, command="stakeholder-grid", force=force) as folder:
+        grid = grid_result(net, influence=inf, interest=itr, split=split_v, lang=lang, formats=("png", "svg"))
+        write_outputs(grid, folder, command="stakeholder-grid")
+    click.echo("groups: " + _groups_line(grid.table["group"]))
     click.echo(f"wrote {out / 'stakeholder_grid.csv'} and stakeholder_grid.png/.svg")
 
 
@@ -142,14 +133,18 @@ def stakeholder_grid_command(influence_column, interest_column, split, lang, out
 @click.option("--anonymize", is_flag=True,
               help="Keyed pseudonyms instead of ids and names (key: $NETANALYSIS_PSEUDONYM_KEY).")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed for every random step.")
-@click.option("--permutations", type=click.IntRange(0), default=0, show_default=True,
-              help="Label permutations for the brokerage test (0: roles only).")
+@click.option("--force", is_flag=True, help="Replace --out even if it is not a previous netanalysis output folder.")
 @handle_errors
-def profiles_command(out, lang, anonymize, seed, permutations, **kw):
+def profiles_command(out, lang, anonymize, seed, force, **kw):
     """One offline page per organisation (partners by sector and relation, its measures against the
-    network, brokerage roles, recommended partners and who could introduce them) and an index page."""
-    from .profiles import write_profiles
+    network, brokerage roles, recommended partners and who could introduce them) and an index page;
+    --out follows the output-folder rule of every command."""
+    from .outdir import output_folder
+    from .outputs import write_outputs
+    from .profiles import profile_pages
 
     net = load_input(kw)
-    files = write_profiles(net, out, lang=lang, anonymize=anonymize, seed=seed, permutations=permutations)
-    click.echo(f"wrote {out / 'index.html'} and {len(files) - 1} profile pages")
+    with output_folder(out, command="profiles", force=force) as folder:
+        res = profile_pages(net, lang=lang, anonymize=anonymize, seed=seed)
+        write_outputs(res, folder, command="profiles")
+    click.echo(f"wrote {out / 'index.html'} and {len(res.pages) - 1} profile pages")

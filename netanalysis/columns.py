@@ -181,8 +181,9 @@ SECTOR_MIXING: dict[str, str] = {
     "p_degree_adjusted": "p_degree adjusted across pairs like p_adjusted.",
     "cross_sector": "True when the two sectors differ.",
     "support": "ok: the pair can be judged; small_group: a sector has fewer than --min-group (5) organisations; "
-               "few_expected: random mixing predicts fewer than 5 ties; impossible: no possible dyad. Only ok "
-               "pairs can be weak; the others are 'too few organisations to judge'.",
+               "few_expected: random mixing predicts fewer than 5 ties; impossible: no possible dyad; "
+               "data_quality: a sector is other or unknown (check its labels; not a gap). Only ok pairs can be "
+               "weak; the others are 'too few organisations to judge'.",
     "detectable_ratio": "The largest ratio the permutation test could flag at this network's size: the most "
                         "ties with raw p ≤ alpha / number of tested pairs (the strictest step of the "
                         "adjustment), from the same permutations, divided by expected; at most max_ratio. 0 = "
@@ -289,6 +290,9 @@ STAKEHOLDER_GRID: dict[str, str] = {
 
 #: recommendations.csv columns
 RECOMMENDATIONS: dict[str, str] = {
+    "relation": "Ties of two or more relations only: the relation the sector pair is weak in (all = the "
+                "combined network); a pair weak in one relation gets candidates from that relation's ties "
+                "(not yet tied in it, sharing partners in it).",
     "source": "Id of the first organisation (in sector_a of the weak pair). Never already tied to target.",
     "target": "Id of the second organisation (in sector_b).",
     "source_name": "Name of source.",
@@ -454,9 +458,11 @@ RESPONSE_RATES = {
 
 #: missing_data_sensitivity.csv columns (netanalysis.missing_data.missing_data_sensitivity)
 MISSING_DATA_SENSITIVITY: dict[str, str] = {
+    "relation": "The relation (all = the combined network, first; then one block per relation when the ties "
+                "have two or more relations, each relation's ties imputed and tested on their own).",
     "sector_a": "First sector of the pair (sending sector when directed), as in sector_mixing.csv.",
     "sector_b": "Second sector of the pair.",
-    "support": "As in sector_mixing.csv: ok, small_group, few_expected or impossible.",
+    "support": "As in sector_mixing.csv: ok, small_group, few_expected, impossible or data_quality.",
     "ratio_observed": "ties / expected with missing reports counted as no tie (the analysis as run).",
     "weak_observed": "The weak flag of sector_mixing.csv for the observed network.",
     "ratio_reconstructed": "The ratio after reconstruction (Huisman 2009): a non-respondent's ties are those "
@@ -468,11 +474,13 @@ MISSING_DATA_SENSITIVITY: dict[str, str] = {
                      "logistic tie model (sector pair + popularity) fitted on the respondents' reports.",
     "ratio_imputed_low": "2.5th percentile of the ratio over the imputations.",
     "ratio_imputed_high": "97.5th percentile of the ratio over the imputations.",
-    "weak_share_imputed": "Share of imputations in which the pair is weak (same test, permutations and seed).",
+    "weak_share_imputed": "Share of imputations in which the pair is weak (same test, permutations and seed); "
+                          "empty for an impossible pair.",
     "imputations": "Number of imputations (--imputations, default 50), seeded by --seed.",
     "verdict": "holds: weak as observed and in ≥ 90% of imputations; non_response: weak as observed but in "
                "< 50% of imputations (could be explained by non-response); uncertain: in between; hidden_gap: "
-               "not weak as observed but weak in ≥ 90% of imputations; not_weak: neither.",
+               "not weak as observed but weak in ≥ 90% of imputations; not_weak: neither; impossible: no possible "
+               "dyad (ratios and share empty).",
 }
 
 # ---- files that 0.1 wrote without documenting them (issue 12) ----

@@ -535,14 +535,7 @@ def consensus_communities(net: StakeholderNetwork, *, method: str = "leiden", ru
         ``ari_mean``.
     """
     opts = _check(net, method, options)
-    if int(runs) < 1:
-        raise OptionError(f"runs must be ≥ 1, got {runs}")
-    if not 0 < threshold <= 1:
-        raise OptionError(f"threshold must be in (0, 1], got {threshold}")
-    if agreement is not None and not 0 < agreement <= 1:
-        raise OptionError(f"agreement must be in (0, 1], got {agreement}")
-    if int(batch) < 2:
-        raise OptionError(f"batch must be ≥ 2, got {batch}")
+    _check_consensus(runs, threshold, agreement, batch)
     runs = int(runs)
     runner, _, seeded, _ = _METHODS[method]
     g, und = _graph_for(net, method)
@@ -568,27 +561,9 @@ def consensus_communities(net: StakeholderNetwork, *, method: str = "leiden", ru
         agreed = None
     nmi_mean, ari_mean = _mean_pairwise(first)
     # Infomap on a directed network: its consensus rounds run on the (undirected) consensus graph.
-    current, rounds, stopped, used = first, 1, "max_rounds", [len(first)]
-    import igraph
-
-    while True:
-        share = _coassignment(current, u, v)
-        if np.all((share == 0) | (share == 1)):
-            stopped = "unanimous"
-            break
-        if rounds >= max_rounds:
-            break
-        keep = share >= threshold
-        cg = igraph.Graph(n=net.n_nodes, edges=el[keep].tolist(), directed=False)
-        current, now = _adaptive_round(runner, cg, share[keep].tolist(), seeds[rounds], opts, u, v,
-                                       agreement, int(batch))
-        rounds += 1
-        used.append(len(current))
-        if agreement is not None and agreed is not None and _nmi_ari(agreed, now)[0] >= agreement:
-            stopped = "agreement"
-            break
-        agreed = now
-
+    current, rounds, stopped, used = _consensus_rounds(runner, first, agreed, el, net.n_nodes, seeds, opts,
+                                                       threshold=threshold, max_rounds=max_rounds,
+                                                       agreement=agreement, batch=int(batch))
     if stopped == "unanimous":
         labels = current[0]
     else:
@@ -602,6 +577,45 @@ def consensus_communities(net: StakeholderNetwork, *, method: str = "leiden", ru
     p = _make(net, labels, f"consensus:{method}", params, seed if seeded else None, float("nan"), und,
               weights, stability, rank)
     return _with_quality(p)
+
+
+def _check_consensus(runs: int, threshold: float, agreement: float | None, batch: int) -> None:
+    if int(runs) < 1:
+        raise OptionError(f"runs must be ≥ 1, got {runs}")
+    if not 0 < threshold <= 1:
+        raise OptionError(f"threshold must be in (0, 1], got {threshold}")
+    if agreement is not None and not 0 < agreement <= 1:
+        raise OptionError(f"agreement must be in (0, 1], got {agreement}")
+    if int(batch) < 2:
+        raise OptionError(f"batch must be ≥ 2, got {batch}")
+
+
+def _consensus_rounds(runner, first: np.ndarray, agreed: np.ndarray | None, el: np.ndarray, n: int,
+                      seeds: np.ndarray, opts: dict, *, threshold: float, max_rounds: int,
+                      agreement: float | None, batch: int) -> tuple[np.ndarray, int, str, list[int]]:
+    """Rounds 2… of :func:`consensus_communities`: ``(last round's runs, rounds, stopped, runs per round)``."""
+    import igraph
+
+    u, v = el[:, 0], el[:, 1]
+    current, rounds, stopped, used = first, 1, "max_rounds", [len(first)]
+    while True:
+        share = _coassignment(current, u, v)
+        if np.all((share == 0) | (share == 1)):
+            stopped = "unanimous"
+            break
+        if rounds >= max_rounds:
+            break
+        keep = share >= threshold
+        cg = igraph.Graph(n=n, edges=el[keep].tolist(), directed=False)
+        current, now = _adaptive_round(runner, cg, share[keep].tolist(), seeds[rounds], opts, u, v,
+                                       agreement, batch)
+        rounds += 1
+        used.append(len(current))
+        if agreement is not None and agreed is not None and _nmi_ari(agreed, now)[0] >= agreement:
+            stopped = "agreement"
+            break
+        agreed = now
+    return current, rounds, stopped, used
 
 
 def _agreed_partition(labels: np.ndarray, u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
@@ -940,44 +954,47 @@ def community_summary(partition: Partition, table: pd.DataFrame | None = None) -
 
 
 # ====================================================================== findings and files
-def findings(partition: Partition, table: pd.DataFrame | None = None) -> list[dict]:
+def findings(partition: Partition, table: pd.DataFrame | None = None, *, words: Any = None) -> list[dict]:
     """Plain-language facts about the communities, each with the numbers behind it.
 
     Returns a list of ``{"topic": "communities", "text": …, "numbers": {…}}``: one overall fact
     (how many communities, modularity, stability, agreement with sectors) and one per silo.
+    ``words`` (:func:`netanalysis.findings.wording`) names the groups as the other findings do
+    ("office 1", "civil society"); default: sectors.
     """
+    from .findings import Wording
+
+    words = words or Wording()
     table = community_table(partition) if table is None else table
     s = community_summary(partition, table)
     out = []
     stab = s["community_stability_nmi"]
     stab_txt = "" if stab != stab else f"; repeated runs agree with NMI {stab:.2f}"
-    nmi_s = s["sector_nmi"]
+    nmi_s, g = s["sector_nmi"], words.kind
     if nmi_s != nmi_s:
-        follow = "all organisations have one sector label, so sector agreement is undefined"
+        follow = f"all organisations have one {g} label, so {g} agreement is undefined"
     else:
-        how = ("largely follow sector lines" if nmi_s >= 0.5 else "partly follow sector lines" if nmi_s >= 0.2
-               else "mix sectors")
-        follow = f"they {how} (NMI with sectors {nmi_s:.2f})"
+        how = (f"largely follow {g} lines" if nmi_s >= 0.5 else f"partly follow {g} lines" if nmi_s >= 0.2
+               else f"mix {g}s")
+        follow = f"they {how} (NMI with {g}s {nmi_s:.2f})"
     mod = "n/a" if s["modularity"] != s["modularity"] else f"{s['modularity']:.2f}"
     out.append({"topic": "communities",
                 "text": f"{s['communities_multi']} collaboration communities of two or more organisations"
-                        + (f" ({s['communities'] - s['communities_multi']} more organisations stand alone)"
-                           if s["communities"] > s["communities_multi"] else "")
+                        + (f" ({alone} more organisation{' stands' if alone == 1 else 's stand'} alone)"
+                           if (alone := s["communities"] - s["communities_multi"]) > 0 else "")
                         + f" (modularity {mod}{stab_txt}); {follow}.",
                 "numbers": {k: s[k] for k in ("communities", "communities_multi", "modularity",
                                               "community_stability_nmi", "sector_nmi", "sector_ari",
                                               "silo_communities")}})
     for _, r in table[table["silo"]].iterrows():
-        out.append(_silo_fact(r))
+        out.append(_silo_fact(r, words))
     return out
 
 
-def _silo_fact(r: pd.Series) -> dict:
+def _silo_fact(r: pd.Series, words: Any) -> dict:
     """One silo community in words that match its numbers (share of ties kept inside, members with ties
     outside)."""
-    from .findings import SECTOR_NAMES
-
-    sector = SECTOR_NAMES.get(str(r["dominant_sector"]), str(r["dominant_sector"]))
+    sector = words.label(r["dominant_sector"])
     inside, outside, size = int(r["internal_ties"]), int(r["external_ties"]), int(r["size"])
     bridging = int(r["bridging_organisations"])
     who = ("no member has ties outside it" if bridging == 0 else
@@ -985,7 +1002,8 @@ def _silo_fact(r: pd.Series) -> dict:
            f"{bridging} of its {size} members {'has' if bridging == 1 else 'have'} ties outside it")
     cond = "" if r["conductance"] != r["conductance"] else f"; conductance {r['conductance']:.2f}"
     return {"topic": "communities",
-            "text": f"Community {r['community']} ({size} organisations) is a {sector} silo: "
+            "text": f"Community {r['community']} ({size} organisations) is "
+                    f"{'an' if sector[:1].lower() in 'aeiou' else 'a'} {sector} silo: "
                     f"{r['dominant_share']:.0%} of its members are {sector} (network: {r['dominant_baseline']:.0%}) "
                     f"and {inside / max(1, inside + outside):.0%} of its members' ties stay inside it ({inside} of "
                     f"{inside + outside}{cond}); {who}.",

@@ -21,14 +21,15 @@ import pandas as pd
 from .errors import OptionError
 from .export import atomic_write_bytes
 from .formatting import fmt
-from .i18n import check_lang, finding_text, message, sector_label
+from .i18n import check_lang, drop_reason, file_role, finding_text, message, sector_label
 
-__all__ = ["docx_report", "write_docx_report", "TABLE_STYLE"]
+__all__ = ["docx_report", "report_docx", "require_docx", "write_docx_report", "TABLE_STYLE"]
 
 TABLE_STYLE = "Light Grid Accent 1"
 
 
-def _docx():
+def require_docx():
+    """The python-docx module, or an :class:`OptionError` saying how to install it."""
     try:
         import docx
     except ImportError:
@@ -37,7 +38,13 @@ def _docx():
     return docx
 
 
-def _table(doc, header: list[str], rows: Iterable[Iterable], *, numeric: frozenset[int] | set[int] = frozenset()) -> None:
+_WORDS = {"n/a": "value.na", "yes": "value.yes", "no": "value.no"}
+
+
+def _table(doc, header: list[str], rows: Iterable[Iterable], *, numeric: frozenset[int] | set[int] = frozenset(),
+           lang: str = "en") -> None:
+    """A Word table; in the ``numeric`` columns the words :func:`netanalysis.formatting.fmt` writes (n/a, yes,
+    no) are shown in ``lang``."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     rows = [list(r) for r in rows]
@@ -48,7 +55,8 @@ def _table(doc, header: list[str], rows: Iterable[Iterable], *, numeric: frozens
     for i, r in enumerate(rows, start=1):
         for j, v in enumerate(r):
             cell = t.cell(i, j)
-            cell.text = "" if v is None else str(v)
+            word = j in numeric and isinstance(v, str) and v in _WORDS     # never a name that reads "no"
+            cell.text = "" if v is None else message(_WORDS[v], lang) if word else str(v)
             if j in numeric:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     doc.add_paragraph()
@@ -89,7 +97,7 @@ def _glance(doc, res, lang: str) -> None:
     if rr:
         rows.append((message("glance.response", lang), f"{rr['rate']:.0%} ({rr['respondents']}/{rr['roster']})"))
     doc.add_heading(message("report.glance", lang), level=1)
-    _table(doc, [message("col.measure", lang), message("col.value", lang)], rows, numeric={1})
+    _table(doc, [message("col.measure", lang), message("col.value", lang)], rows, numeric={1}, lang=lang)
 
 
 def _findings_section(doc, res, lang: str) -> None:
@@ -118,7 +126,7 @@ def _mixing_section(doc, res, lang: str) -> None:
     rows = [(sector_label(a, lang), sector_label(b, lang), fmt(t), fmt(e, "expected"), fmt(r, "ratio"))
             for a, b, t, e, r in zip(mix["sector_a"], mix["sector_b"], mix["ties"], mix["expected"], mix["ratio"])]
     _table(doc, [message(f"col.{c}", lang) for c in ("sector_a", "sector_b", "observed", "expected", "ratio")],
-           rows, numeric={2, 3, 4})
+           rows, numeric={2, 3, 4}, lang=lang)
 
 
 def _recs_section(doc, res, lang: str, top: int) -> None:
@@ -126,12 +134,14 @@ def _recs_section(doc, res, lang: str, top: int) -> None:
     doc.add_heading(message("report.weak_links", lang), level=1)
     doc.add_paragraph(message("report.recs_intro", lang))
     if recs is None or not len(recs):
-        doc.add_paragraph(message("report.no_recs", lang))
+        mix = _table_of(res, "mixing", "sector_mixing.csv")
+        weak = mix is not None and "weak" in mix.columns and bool(mix["weak"].astype(bool).any())
+        doc.add_paragraph(message("report.no_recs" if weak else "report.no_weak", lang))
         return
     rows = [(r["source_name"], r["target_name"], r.get("suggested_broker_name", ""), fmt(r["score"], "score"))
             for _, r in recs.head(top).iterrows()]
     _table(doc, [message(f"col.{c}", lang) for c in ("source_name", "target_name", "broker", "score")], rows,
-           numeric={3})
+           numeric={3}, lang=lang)
 
 
 def _top_section(doc, res, lang: str, top: int) -> None:
@@ -144,7 +154,7 @@ def _top_section(doc, res, lang: str, top: int) -> None:
     rows = [(r["name"], sector_label(str(r["sector"]), lang), fmt(r["degree"]), fmt(r["betweenness"], "betweenness"))
             for _, r in best.iterrows()]
     _table(doc, [message(f"col.{c}", lang) for c in ("name", "sector", "degree", "betweenness")], rows,
-           numeric={2, 3})
+           numeric={2, 3}, lang=lang)
 
 
 def _grid_section(doc, grid: pd.DataFrame, lang: str, figure: bytes | None, top: int) -> None:
@@ -156,7 +166,7 @@ def _grid_section(doc, grid: pd.DataFrame, lang: str, figure: bytes | None, top:
              fmt(r["interest"], "interest"), message(f"grid.{r['group']}", lang))
             for _, r in grid[grid["group"] != "unknown"].head(top).iterrows()]
     _table(doc, [message(f"col.{c}", lang) for c in ("name", "sector", "influence", "interest", "group")], rows,
-           numeric={2, 3})
+           numeric={2, 3}, lang=lang)
     if figure:
         doc.add_picture(io.BytesIO(figure), width=Cm(15))
         doc.add_paragraph(message("report.fig_grid", lang), style="Caption")
@@ -180,11 +190,13 @@ def _quality_section(doc, res, lang: str, anonymize: bool) -> None:
     for acc in res.network.provenance.get("files", []):
         if acc.get("file") is None:
             continue
-        name = acc["role"] if anonymize else f"{acc['role']} ({Path(str(acc['file'])).name})"
+        role = file_role(str(acc["role"]), lang)
+        name = role if anonymize else f"{role} ({Path(str(acc['file'])).name})"
         doc.add_paragraph(message("dq.file", lang, role=name, read=acc["read"], used=acc["used"],
                                   merged=acc["merged"], dropped=acc["dropped"]), style="List Bullet")
         for d in acc.get("drops", []):
-            doc.add_paragraph(message("dq.drop", lang, count=d["count"], reason=d["reason"]), style="List Bullet 2")
+            doc.add_paragraph(message("dq.drop", lang, count=d["count"], reason=drop_reason(str(d["reason"]), lang)),
+                              style="List Bullet 2")
 
 
 def docx_report(res, *, lang: str = "en", title: str | None = None, figures: dict[str, bytes] | None = None,
@@ -208,7 +220,7 @@ def docx_report(res, *, lang: str = "en", title: str | None = None, figures: dic
         Leave input file names out of the data-quality section.
     """
     check_lang(lang)
-    docx = _docx()
+    docx = require_docx()
     from . import __version__
 
     doc = docx.Document()
@@ -229,7 +241,39 @@ def docx_report(res, *, lang: str = "en", title: str | None = None, figures: dic
                               permutations=res.options.permutations))
     buf = io.BytesIO()
     doc.save(buf)
+    return _fixed_dates(buf.getvalue())
+
+
+def _fixed_dates(data: bytes) -> bytes:
+    """The .docx with fixed zip and document dates, so the same report gives the same bytes."""
+    import re
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                                 rb"\g<1>2000-01-01T00:00:00Z\3", content)
+            zi = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = info.external_attr
+            dst.writestr(zi, content)
     return buf.getvalue()
+
+
+def report_docx(content) -> bytes:
+    """``report.docx`` of a report (:class:`netanalysis.report.ReportContent`): its analysis, figures,
+    stakeholder grid, language and title (the ``report`` command's ``--docx``)."""
+    opts = content.options
+    figures = {Path(str(n)).stem: bytes(d) for n, d in content.figures.items() if str(n).endswith(".png")}
+    grid = getattr(content, "grid", None)
+    png = grid.figure("png") if grid is not None else None
+    return docx_report(content.analysis, lang=opts.lang, title=opts.title, figures=figures,
+                       grid=None if grid is None else grid.table, grid_figure=png if isinstance(png, bytes) else None,
+                       top=opts.top, anonymize=opts.anonymize)
 
 
 def write_docx_report(report, path: str | Path | None = None, *, lang: str = "en", title: str | None = None,

@@ -53,7 +53,7 @@ from .spanners import HELIX_CORE, boundary_spanners, pair_bridges
 
 __all__ = ["FindingsOptions", "FindingInputs", "Wording", "SectorGaps", "sector_gaps", "assemble_gaps",
            "build_findings", "rank_findings", "findings_markdown", "mixing_markdown", "response_rates",
-           "pair_support", "missing_data_for", "SECTOR_NAMES", "KIND_ORDER", "RESPONSE_SAFE", "RESPONSE_PATTERNS",
+           "pair_support", "missing_data_for", "wording", "SECTOR_NAMES", "KIND_ORDER", "RESPONSE_SAFE", "RESPONSE_PATTERNS",
            "DEFAULT_MIN_GROUP", "DEFAULT_MIN_EXPECTED", "DATA_QUALITY_SECTORS"]
 
 #: Response rate from which naming individual brokers is considered safe …
@@ -199,13 +199,11 @@ def response_rates(net: StakeholderNetwork, *, groups: Any = None, wave: str | N
     st = net.nodes["status"].astype(str).fillna("")
     if not st.isin(["respondent", "non_respondent", "named_only"]).any():
         return None
+    from .io.survey import rate_counts
+
     codes, names = group_labels(net, groups)
-    sec = pd.Series(np.asarray(names, dtype=object)[codes], index=net.nodes.index)
-    df = pd.DataFrame({"sector": sec, "status": st})
-    t = pd.crosstab(df["sector"], df["status"]).reindex(names, fill_value=0)
-    out = pd.DataFrame({"respondents": t.get("respondent", 0), "non_respondents": t.get("non_respondent", 0),
-                        "named_only": t.get("named_only", 0)}, index=pd.Index(names, name="sector"))
-    out["roster"] = out["respondents"] + out["non_respondents"]
+    t = rate_counts(np.asarray(names, dtype=object)[codes], st).reindex(names, fill_value=0)
+    out = t[["respondents", "non_respondents", "named_only", "roster"]].rename_axis("sector")
     out["response_rate"] = out["respondents"] / out["roster"].where(out["roster"] > 0)
     return out
 
@@ -263,6 +261,8 @@ class FindingInputs:
     #: missing-data verdict per gap (subjects → "holds", "non_response", "uncertain"), from the
     #: ``missing_data`` findings passed in ``extra``
     verdicts: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+    #: ``missing_data_sensitivity.csv`` (survey input with non-respondents), else None
+    missing: pd.DataFrame | None = None
 
     @property
     def pairs(self) -> pd.DataFrame:
@@ -278,12 +278,26 @@ class FindingInputs:
         j = self.judged
         return j[j["weak"]].sort_values(["ratio", "p_value"])
 
+    def imputed(self, a: str, b: str) -> pd.Series | None:
+        """The pair's row of the missing-data sensitivity table (None without one)."""
+        t = self.missing
+        if t is None:
+            return None
+        hit = t[(t["sector_a"] == a) & (t["sector_b"] == b)]
+        return hit.iloc[0] if len(hit) else None
+
     def low_response(self, *sectors: str) -> list[tuple[str, float]]:
         if self.rates is None:
             return []
         r = self.rates
         return [(s, float(r.loc[s, "response_rate"])) for s in dict.fromkeys(sectors)
                 if s in r.index and r.loc[s, "response_rate"] < RESPONSE_SAFE]
+
+
+def wording(net: StakeholderNetwork, mixing: MixingResult, groups: Any = None) -> Wording:
+    """How the findings about ``net`` name its groups and ties (:class:`Wording`); other families'
+    findings (per relation, …) use it to speak as these do."""
+    return _wording(net, mixing, groups)
 
 
 def _wording(net: StakeholderNetwork, mixing: MixingResult, groups: Any) -> Wording:
@@ -379,6 +393,8 @@ def rule_recommendations(inp: FindingInputs, r: pd.Series) -> Finding | None:
     rec_all = inp.recommendations
     if rec_all is None or not r["weak"] or inp.support.get(r.name, "") != "":
         return None
+    if "relation" in rec_all.columns:       # several relations: this rule is about the combined network
+        rec_all = rec_all[rec_all["relation"] == "all"]
     w, a, b = inp.words, str(r["sector_a"]), str(r["sector_b"])
     label = f"{a}{'→' if w.directed else '–'}{b}"
     rec = rec_all[rec_all["sector_pair"] == label] if len(rec_all) else rec_all
@@ -391,11 +407,14 @@ def rule_recommendations(inp: FindingInputs, r: pd.Series) -> Finding | None:
     ex = rec.iloc[0]
     score = {"adamic_adar": "Adamic–Adar", "resource_allocation": "resource-allocation",
              "common_neighbours": "common-neighbours"}.get(ex["method"], ex["method"])
-    text = (f"To close the {name} gap: recommendations.csv lists {len(rec):,} {name} pair(s) not yet tied but "
+    doubt = inp.verdicts.get((a, b)) == "non_response"
+    lead = f"If the {name} gap is real (it could be non-response), to close it" if doubt else \
+        f"To close the {name} gap"
+    text = (f"{lead}: recommendations.csv lists {len(rec):,} {name} pair(s) not yet tied but "
             f"already sharing partners (best first, by {score} score). Best: {ex['source_name']} and "
             f"{ex['target_name']} ({int(ex['n_shared_partners']):,} shared partner(s); suggested broker: "
             f"{ex['suggested_broker_name']}).")
-    return Finding("recommendations", "medium", text,
+    return Finding("recommendations", "low" if doubt else "medium", text,
                    _numbers({"sector_pair": label, "candidates": len(rec), "best_score": ex["score"],
                              "method": ex["method"]}), subjects=(a, b))
 
@@ -409,16 +428,28 @@ def rule_no_weak_pair(inp: FindingInputs) -> Finding | None:
     if not len(cross):
         return None
     r = cross.iloc[0]
-    sig = r["p_adjusted"] <= p.get("alpha", DEFAULT_ALPHA)
-    text = (f"No {w.kind} pair with enough organisations to judge has significantly fewer ties than random "
-            f"mixing predicts (weak = at most {p.get('max_ratio', DEFAULT_MAX_RATIO):.2f}× expected, {w.adjusted} "
-            f"p ≤ {p.get('alpha', DEFAULT_ALPHA)}, and below the degree-preserving expectation). The least "
+    alpha = p.get("alpha", DEFAULT_ALPHA)
+    sig = r["p_adjusted"] <= alpha
+    combined = " in the combined network (all relations together)" if len(inp.net.relations) > 1 else ""
+    text = (f"No {w.kind} pair with enough organisations to judge is weak{combined} (at most "
+            f"{p.get('max_ratio', DEFAULT_MAX_RATIO):.2f}× the ties random mixing predicts with p ≤ {alpha}, "
+            f"{w.adjusted}, and significantly below the degree-preserving expectation too). The least "
             f"connected pair is {w.pair(r['sector_a'], r['sector_b'])}: {r['ratio']:.2f}× expected "
-            f"({int(r['ties']):,} vs {_num(r['expected'])}; {w.p(r['p_adjusted'])}, {w.adjusted}"
-            + ("" if sig else "; within chance") + ").")
+            f"({int(r['ties']):,} vs {_num(r['expected'])}; {w.p(r['p_adjusted'])}, {w.adjusted}")
+    if not sig:
+        text += "; within chance)."
+    elif r["ratio"] > p.get("max_ratio", DEFAULT_MAX_RATIO):
+        text += f"): significant, but above the {p.get('max_ratio', DEFAULT_MAX_RATIO):.2f}× a gap needs."
+    elif r["ratio_degree"] == r["ratio_degree"]:
+        text += (f"): fewer than random mixing predicts, but {r['ratio_degree']:.2f}× the degree-preserving "
+                 f"expectation ({_num(r['expected_degree'])}; adjusted Poisson p = {r['p_degree_adjusted']:.2g}): "
+                 "these organisations have fewer partners overall.")
+    else:
+        text += ")."
     return Finding("no_weak_pair", "medium", text,
                    _numbers({"sector_a": r["sector_a"], "sector_b": r["sector_b"], "ratio": r["ratio"],
                              "ties": r["ties"], "expected": r["expected"], "p_adjusted": r["p_adjusted"],
+                             "ratio_degree": r["ratio_degree"], "p_degree_adjusted": r["p_degree_adjusted"],
                              "permutations": w.permutations}), subjects=(str(r["sector_a"]), str(r["sector_b"])))
 
 
@@ -429,7 +460,9 @@ def rule_non_response(inp: FindingInputs) -> Finding | None:
         return None
     w = inp.words
     overall = rates["respondents"].sum() / max(1, rates["roster"].sum())
-    per = ", ".join(f"{w.label(s)} {x:.0%}" for s, x in rates["response_rate"].items() if x == x)
+    # groups too small to judge are left out of the prose (their rates stay in the numbers)
+    big = rates["roster"] >= inp.options.min_group
+    per = ", ".join(f"{w.label(s)} {x:.0%}" for s, x in rates["response_rate"][big].items() if x == x)
     nums = {"response_rate": overall, **{f"response_rate_{s}": x for s, x in rates["response_rate"].items()}}
     in_wave = f" (wave {rates.attrs['wave']})." if rates.attrs.get("wave") else "."
     gaps = inp.gaps()
@@ -449,7 +482,7 @@ def rule_non_response(inp: FindingInputs) -> Finding | None:
                 f"Response rate {overall:.0%} overall ({per}); at least 80% is safe for naming individual "
                 f"brokers, 65–79% supports patterns only, below 65% needs caution" + in_wave)
         return Finding("non_response", "high", text, _numbers({**nums, "affected_pairs": affected}))
-    lows = [w.label(s) for s, x in rates["response_rate"].items() if x == x and x < RESPONSE_SAFE]
+    lows = [w.label(s) for s, x in rates["response_rate"][big].items() if x == x and x < RESPONSE_SAFE]
     if overall >= RESPONSE_SAFE and not lows:
         return None
     which = f"below 80% for {', '.join(lows)}" if lows else "below 80%"
@@ -468,16 +501,34 @@ def rule_activity_gap(inp: FindingInputs, r: pd.Series) -> Finding | None:
     w, a, b = inp.words, str(r["sector_a"]), str(r["sector_b"])
     who = w.label(a) if a == b else f"{w.label(a)} and {w.label(b)}"
     degree_sig = r["p_degree_adjusted"] <= alpha
+    low = inp.low_response(a, b)
     text = (f"{w.subject(a, b)} are {r['ratio']:.2f}× what random mixing predicts ({int(r['ties']):,} vs "
             f"{_num(r['expected'])}; {w.p(r['p_adjusted'])}, {w.adjusted}), but {r['ratio_degree']:.2f}× the "
             f"degree-preserving expectation ({_num(r['expected_degree'])}; adjusted Poisson p = "
-            f"{r['p_degree_adjusted']:.2g}): {who} organisations have fewer partners overall, which "
+            f"{r['p_degree_adjusted']:.2g}): {who} organisations have fewer "
+            + ("reported " if low else "") + "partners overall, which "
             + ("explains part of the shortfall" if degree_sig else "explains the shortfall within chance")
             + ". Not flagged weak.")
-    return Finding("activity_gap", "low", text,
-                   _numbers({"sector_a": a, "sector_b": b, **{k: r[k] for k in (
-                       "ties", "expected", "ratio", "p_adjusted", "expected_degree", "ratio_degree",
-                       "p_degree_adjusted")}}), subjects=(a, b))
+    nums = {"sector_a": a, "sector_b": b, **{k: r[k] for k in (
+        "ties", "expected", "ratio", "p_adjusted", "expected_degree", "ratio_degree", "p_degree_adjusted")}}
+    if low:
+        text += (" Response rate " + ", ".join(f"{w.label(s)} {x:.0%}" for s, x in low)
+                 + ": unanswered surveys also lower these counts.")
+        text += _imputed_words(inp, a, b, nums)
+    return Finding("activity_gap", "low", text, _numbers(nums), subjects=(a, b))
+
+
+def _imputed_words(inp: FindingInputs, a: str, b: str, nums: dict) -> str:
+    """The sentence "With the unanswered ties imputed …" for a pair (its numbers go into ``nums``), or ""."""
+    row = inp.imputed(a, b)
+    if row is None or row["ratio_imputed"] != row["ratio_imputed"]:
+        return ""
+    share = float(row["weak_share_imputed"])
+    nums.update({"ratio_imputed": row["ratio_imputed"], "ratio_imputed_low": row["ratio_imputed_low"],
+                 "ratio_imputed_high": row["ratio_imputed_high"], "weak_share_imputed": share})
+    return (f" With the unanswered ties imputed from the respondents' answers the ratio is {row['ratio_imputed']:.2f}× "
+            f"(95% of imputations {row['ratio_imputed_low']:.2f}–{row['ratio_imputed_high']:.2f}; weak in "
+            f"{share:.0%} of them).")
 
 
 def rule_possible_gap(inp: FindingInputs, r: pd.Series) -> Finding | None:
@@ -567,7 +618,7 @@ def rule_data_quality(inp: FindingInputs) -> Finding | None:
 def rule_segregation(inp: FindingInputs) -> Finding | None:
     """Overall: do ties cross sectors as often as random mixing predicts?"""
     s, w, pairs = inp.mixing.summary, inp.words, inp.pairs
-    if s["ei_index"] != s["ei_index"]:
+    if s["ei_index"] != s["ei_index"] or len(inp.mixing.sectors) < 2:    # one group: nothing can cross
         return None
     m = int(pairs["ties"].sum())
     E = int(pairs.loc[pairs["cross_sector"], "ties"].sum())
@@ -724,21 +775,27 @@ def _evidence(f: Finding) -> tuple[float, float]:
     return size, float(p) if isinstance(p, int | float) and not isinstance(p, bool) else 1.0
 
 
+#: Kinds of finding about a gap of the combined network that directly follow that gap, in this order.
+ATTACHED_KINDS = ("missing_data", "relation_gap", "recommendations")
+
+
 def rank_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Evidence-first order: severity, then kind (:data:`KIND_ORDER`), then size and p-value. The
-    ``missing_data`` and ``recommendations`` findings about a gap directly follow that gap; the others
-    are ranked like every finding. Stable for ties."""
+    ``missing_data``, ``relation_gap`` and ``recommendations`` findings about a gap of the combined
+    network directly follow that gap (:data:`ATTACHED_KINDS`); the others are ranked like every
+    finding. Stable for ties."""
     items = list(findings)
     order = {k: i for i, k in enumerate(KIND_ORDER)}
     gaps = {f.subjects for f in items if f.kind == "weak_pair"}
-    attached = [f for f in items if f.kind in ("missing_data", "recommendations") and f.subjects in gaps]
+    attached = [f for f in items if f.kind in ATTACHED_KINDS and f.subjects in gaps]
     main = sorted((f for f in items if not any(f is x for x in attached)),
                   key=lambda f: (SEVERITIES.index(f.severity), order.get(f.kind, order["other"]), _evidence(f)))
     out: list[Finding] = []
     for f in main:
         out.append(f)
         if f.kind == "weak_pair":
-            out += sorted((x for x in attached if x.subjects == f.subjects), key=lambda x: order[x.kind])
+            out += sorted((x for x in attached if x.subjects == f.subjects),
+                          key=lambda x: (ATTACHED_KINDS.index(x.kind), _evidence(x)))
     return out
 
 
@@ -756,7 +813,7 @@ PAIR_RULES: tuple[PairRule, ...] = (rule_weak_pair, rule_recommendations, rule_a
 def build_findings(net: StakeholderNetwork, *, mixing: MixingResult, spanners: pd.DataFrame | None = None,
                    recommendations: pd.DataFrame | None = None, node_metrics: pd.DataFrame | None = None,
                    communities: pd.DataFrame | None = None, extra: Iterable[Finding | Mapping] = (),
-                   options: FindingsOptions | None = None) -> list[Finding]:
+                   options: FindingsOptions | None = None, missing: Any = None) -> list[Finding]:
     """Every rule's finding, ranked by :func:`rank_findings` (most important first).
 
     Parameters
@@ -773,6 +830,9 @@ def build_findings(net: StakeholderNetwork, *, mixing: MixingResult, spanners: p
     extra : iterable of Finding (or legacy dicts, see :func:`finding_from_dict`)
         Findings of other analysis families, ranked with these.
     options : FindingsOptions
+    missing : MissingDataResult, optional
+        :func:`netanalysis.missing_data.missing_data_sensitivity` (its imputed ratios are quoted where a
+        shortfall may be non-response).
     """
     opts = options or FindingsOptions()
     ext = [f if isinstance(f, Finding) else finding_from_dict(f) for f in extra]
@@ -780,7 +840,8 @@ def build_findings(net: StakeholderNetwork, *, mixing: MixingResult, spanners: p
                         support=pair_support(mixing, min_group=opts.min_group, min_expected=opts.min_expected),
                         rates=response_rates(net, groups=opts.groups, wave=opts.wave), spanners=spanners,
                         recommendations=recommendations, node_metrics=node_metrics, communities=communities,
-                        verdicts={f.subjects: str(f.numbers.get("verdict")) for f in ext if f.kind == "missing_data"})
+                        verdicts={f.subjects: str(f.numbers.get("verdict")) for f in ext if f.kind == "missing_data"},
+                        missing=None if missing is None else missing.table)
     none = rule_no_ties(inp)
     if none is not None:
         return [none]
@@ -821,8 +882,9 @@ def mixing_markdown(net: StakeholderNetwork, mixing: MixingResult) -> str:
     p = mixing.parameters
     adj = {"holm": "Holm", "bh": "Benjamini–Hochberg"}.get(str(p.get("adjust")), str(p.get("adjust")))
     sizes = ", ".join(f"{_md(w.label(s))} ({int(z)})" for s, z in zip(mixing.sectors["sector"], mixing.sectors["size"]))
+    per = w.kind if w.kind == "sector" else (w.column or w.kind)     # mapped sectors: "sector", whatever column
     lines = [f"Network: {net.n_nodes:,} organisations, {net.n_ties:,} {'arcs' if net.directed else 'ties'} "
-             f"({'directed' if net.directed else 'undirected'}). Organisations per {w.column or w.kind}: {sizes}.",
+             f"({'directed' if net.directed else 'undirected'}). Organisations per {per}: {sizes}.",
              "", "## How to read this", "",
              f"- *Expected* ties are what random mixing predicts: {w.kind} labels shuffled over the organisations, "
              f"the ties kept as they are (expected = ties × possible pairs of the {w.kind} pair / all possible "
@@ -901,15 +963,15 @@ def missing_data_for(net: StakeholderNetwork, mixing: MixingResult, options: Fin
     or ``options.imputations`` is 0)."""
     if not options.imputations:
         return None
-    from .missing_data import missing_data_sensitivity
+    from .missing_data import missing_data_sensitivity, with_relations
 
     p = mixing.parameters
-    return missing_data_sensitivity(
-        net, groups=options.groups, imputations=options.imputations, seed=p.get("seed", 42),
-        permutations=int(p.get("permutations", 1000)), adjust=str(p.get("adjust", DEFAULT_ADJUST)),
-        alpha=float(p.get("alpha", DEFAULT_ALPHA)), max_ratio=float(p.get("max_ratio", DEFAULT_MAX_RATIO)),
-        min_group=int(p.get("min_group", options.min_group)),
-        min_expected=float(p.get("min_expected", options.min_expected)), wave=options.wave)
+    kw = dict(groups=options.groups, imputations=options.imputations, seed=p.get("seed", 42),
+              permutations=int(p.get("permutations", 1000)), adjust=str(p.get("adjust", DEFAULT_ADJUST)),
+              alpha=float(p.get("alpha", DEFAULT_ALPHA)), max_ratio=float(p.get("max_ratio", DEFAULT_MAX_RATIO)),
+              min_group=int(p.get("min_group", options.min_group)),
+              min_expected=float(p.get("min_expected", options.min_expected)), wave=options.wave)
+    return with_relations(missing_data_sensitivity(net, **kw), net, **kw)
 
 
 def assemble_gaps(net: StakeholderNetwork, mixing: MixingResult, spanners: pd.DataFrame,
@@ -920,7 +982,7 @@ def assemble_gaps(net: StakeholderNetwork, mixing: MixingResult, spanners: pd.Da
     :func:`build_findings` used by :func:`sector_gaps` and ``analyze``. For survey input with
     non-respondents it also runs :func:`netanalysis.missing_data.missing_data_sensitivity` and adds its
     findings."""
-    from .missing_data import METHODS_TEXT, missing_data_findings
+    from .missing_data import METHODS_TEXT, missing_data_findings, relation_gap_verdicts
 
     opts = options or FindingsOptions()
     opts = replace(opts, groups=groups if groups is not None else opts.groups, wave=wave or opts.wave)
@@ -929,12 +991,17 @@ def assemble_gaps(net: StakeholderNetwork, mixing: MixingResult, spanners: pd.Da
         opts = replace(opts, wave=str(rates.attrs["wave"]))     # a one-wave view: that wave's respondents
     missing = missing_data_for(net, mixing, opts)
     words = _wording(net, mixing, opts.groups)
-    more = missing_data_findings(missing, directed=words.directed,
-                                 labels={str(x): words.label(x) for x in mixing.sectors["sector"]})
+    more = [f for f in missing_data_findings(missing, directed=words.directed,
+                                             labels={str(x): words.label(x) for x in mixing.sectors["sector"]})
+            if not set(f.subjects) & set(DATA_QUALITY_SECTORS)]          # other/unknown: data quality, not gaps
+    ext = relation_gap_verdicts([f if isinstance(f, Finding) else finding_from_dict(f) for f in extra or ()],
+                                missing)
     fnd = build_findings(net, mixing=mixing, spanners=spanners, recommendations=recommendations,
-                         node_metrics=node_metrics, communities=communities, extra=[*(extra or ()), *more],
-                         options=opts)
-    md = findings_markdown(fnd) + "\n" + mixing_markdown(net, mixing)
+                         node_metrics=node_metrics, communities=communities, extra=[*ext, *more],
+                         options=opts, missing=missing)
+    chosen = (net.provenance.get("view") or {}).get("relation")      # --relation: say which, in the title
+    title = f"Findings: sector gaps in relation {'; '.join(map(repr, chosen))} only" if chosen else None
+    md = findings_markdown(fnd, title=title) + "\n" + mixing_markdown(net, mixing)
     if missing is not None:
         md += "\n## Non-response\n\n" + METHODS_TEXT + "\n"
     method = recommendations["method"].iloc[0] if len(recommendations) else None

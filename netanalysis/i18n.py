@@ -17,8 +17,8 @@ from collections.abc import Mapping
 
 from .errors import OptionError
 
-__all__ = ["LANGUAGES", "FORM_LANGUAGES", "MESSAGES", "message", "check_lang", "missing", "finding_text",
-           "sector_label"]
+__all__ = ["LANGUAGES", "FORM_LANGUAGES", "MESSAGES", "DROP_REASONS", "message", "check_lang", "missing",
+           "finding_text", "sector_label", "drop_reason", "file_role"]
 
 #: Languages of the report, the Word file and the profiles.
 LANGUAGES = ("en", "ru")
@@ -121,6 +121,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Пары организаций, ещё не связанные напрямую, но имеющие общих партнёров; посредник — общий "
               "партнёр, который может их познакомить."},
     "report.no_recs": {"en": "No recommended partnerships.", "ru": "Рекомендуемых партнёрств нет."},
+    "report.no_weak": {"en": "No sector pair is weak, so no partnerships are recommended (they are proposed to "
+                             "close the gaps of weak sector pairs).",
+                       "ru": "Ни одна пара секторов не слабая, поэтому партнёрства не рекомендуются (их предлагают, "
+                             "чтобы закрыть разрывы между слабо связанными секторами)."},
     "report.top": {"en": "Top organisations", "ru": "Ключевые организации"},
     "report.top_intro": {"en": "Ranked by betweenness (how often an organisation lies on the shortest path "
                                "between two others).",
@@ -145,13 +149,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.methods": {"en": "Methods", "ru": "Методы"},
     "report.methods_text": {
         "en": "Ties were analysed with netanalysis {version} (seed {seed}, {permutations} permutations). "
-              "Sector mixing compares observed ties between sectors with a degree-preserving null model; "
-              "betweenness counts shortest paths through each organisation; recommended partnerships rank "
-              "unlinked pairs by shared partners.",
+              "Sector mixing compares the observed ties between each pair of sectors with the ties expected "
+              "under random mixing (sector labels permuted over the organisations, p-values adjusted by Holm's "
+              "method); a pair is called weak only when it also falls short of a degree-preserving expectation "
+              "(organisations keep their number of partners). Betweenness counts shortest paths through each "
+              "organisation; recommended partnerships rank pairs not yet tied by their shared partners "
+              "(Adamic–Adar score).",
         "ru": "Связи проанализированы программой netanalysis {version} (seed {seed}, {permutations} "
-              "перестановок). Смешение секторов сравнивает наблюдаемые связи между секторами с нулевой "
-              "моделью, сохраняющей степени; промежуточность считает кратчайшие пути через каждую "
-              "организацию; рекомендуемые партнёрства ранжируют несвязанные пары по числу общих партнёров."},
+              "перестановок). Смешение секторов сравнивает наблюдаемое число связей между каждой парой секторов "
+              "с ожидаемым при случайном смешении (метки секторов переставляются между организациями; p-значения "
+              "скорректированы методом Холма); пара считается слабой, только если связей меньше и с учётом "
+              "степеней (организации сохраняют число партнёров). Промежуточность считает кратчайшие пути через "
+              "каждую организацию; рекомендуемые партнёрства ранжируют ещё не связанные пары по общим "
+              "партнёрам (индекс Адамик–Адара)."},
+    "value.na": {"en": "n/a", "ru": "н/д"},
+    "value.yes": {"en": "yes", "ru": "да"},
+    "value.no": {"en": "no", "ru": "нет"},
     "glance.organisations": {"en": "Organisations", "ru": "Организации"},
     "glance.ties": {"en": "Ties", "ru": "Связи"},
     "glance.density": {"en": "Density", "ru": "Плотность"},
@@ -161,6 +174,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                 "ru": "{role}: прочитано строк {read}, использовано {used}, объединено {merged}, "
                       "отброшено {dropped}"},
     "dq.drop": {"en": "dropped {count}: {reason}", "ru": "отброшено {count}: {reason}"},
+    "dq.role.nodes": {"en": "nodes", "ru": "организации"},
+    "dq.role.ties": {"en": "ties", "ru": "связи"},
+    "dq.role.survey": {"en": "survey", "ru": "опрос"},
+    "dq.role.participations": {"en": "participations", "ru": "участие в проектах"},
     "col.id": {"en": "Id", "ru": "Код"},
     "col.name": {"en": "Organisation", "ru": "Организация"},
     "col.sector": {"en": "Sector", "ru": "Сектор"},
@@ -193,6 +210,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "grid.engagement_priority": {"en": "engagement priority", "ru": "приоритет для вовлечения"},
     "grid.hidden_broker": {"en": "hidden broker", "ru": "скрытый посредник"},
     "grid.unknown": {"en": "not rated", "ru": "нет оценки"},
+    "grid.not_reported": {"en": "not reported", "ru": "нет ответа"},
     "sector.government": {"en": "government", "ru": "государство"},
     "sector.business": {"en": "business", "ru": "бизнес"},
     "sector.science": {"en": "science", "ru": "наука"},
@@ -255,8 +273,11 @@ MESSAGES: dict[str, dict[str, str]] = {
               "Наименее связанная пара — «{sector_a}» и «{sector_b}»: связей наблюдается {ties}, ожидалось "
               "{expected} (отношение {ratio})."},
     "finding.helix_spanners": {
-        "ru": "Организаций, связанных со всеми секторами тройной спирали (государство, бизнес, наука): "
-              "{helix_spanners}{names_colon}."},
+        "ru": "Со всеми секторами тройной спирали (государство, бизнес, наука) связаны {helix_spanners} из "
+              "{organisations} организаций{names_colon}."},
+    "finding.helix_spanners_none": {
+        "ru": "Ни одна организация не связана со всеми секторами тройной спирали (государство, бизнес, наука): "
+              "тройную спираль не охватывает никто."},
     "finding.non_response": {
         "ru": "Доля ответивших — {response_rate_pct} ({sector_rates}). Где она ниже 80 %, положение отдельных "
               "организаций читайте с осторожностью: неответы скрывают связи; закономерности по секторам "
@@ -268,18 +289,32 @@ MESSAGES: dict[str, dict[str, str]] = {
     "finding.segregation": {
         "ru": "Границы секторов пересекают {cross_share_pct} связей при {expected_share_pct}, ожидаемых при "
               "случайном смешении (индекс E-I {ei_index} против {ei_index_expected}; одностороннее "
-              "p = {ei_index_p_value})."},
+              "p = {ei_index_p_value}): {verdict}. Сегрегация Фримена {freeman_segregation} (0 — случайное "
+              "смешение, 1 — ни одной межсекторной связи); ассортативность по секторам {assortativity}; "
+              "модулярность разбиения на секторы {sector_modularity}."},
+    "verdict.within": {"en": "organisations tie within their own sector more than chance predicts",
+                       "ru": "организации связываются внутри своего сектора чаще, чем предсказывает случайность"},
+    "verdict.as_often": {"en": "ties cross sectors at least as often as random mixing predicts",
+                         "ru": "связи пересекают границы секторов не реже, чем при случайном смешении"},
+    "verdict.slightly_fewer": {"en": "slightly fewer cross than random mixing predicts, but within chance",
+                               "ru": "межсекторных связей немного меньше, чем при случайном смешении, но в "
+                                     "пределах случайности (различие незначимо)"},
     "finding.communities": {
-        "ru": "Сообществ сотрудничества из двух и более организаций: {communities_multi} (модулярность "
-              "{modularity}; согласие повторных запусков, NMI {community_stability_nmi}); совпадение сообществ "
-              "с секторами — NMI {sector_nmi}."},
+        "ru": "Сообществ сотрудничества из двух и более организаций: {communities_multi}{alone} (модулярность "
+              "{modularity}; согласие повторных запусков, NMI {community_stability_nmi}); {follow} (NMI с "
+              "секторами {sector_nmi})."},
+    "communities.alone": {"en": " ({n} more organisations stand alone)", "ru": "; ещё организаций вне сообществ: {n}"},
+    "communities.largely": {"en": "they largely follow sector lines", "ru": "в основном они повторяют границы секторов"},
+    "communities.partly": {"en": "they partly follow sector lines", "ru": "отчасти они повторяют границы секторов"},
+    "communities.mix": {"en": "they mix sectors", "ru": "они смешивают секторы"},
     "finding.helix_spanners_norm": {
         "ru": "Большинство организаций ({helix_spanners} из {organisations}) связаны со всеми секторами тройной "
               "спирали (государство, бизнес, наука): в такой плотной сети это норма, и никого не выделяет."},
     "finding.inward_sector": {
         "ru": "Организации сектора «{sector}» связаны между собой чаще, чем при случайном смешении: {internal} из "
               "{total} их связей ({internal_pct}) остаются внутри сектора при {expected_internal_pct} ожидаемых "
-              "(E-I {ei_index} против {ei_expected}; p = {ei_p_value})."},
+              "(E-I {ei_index} против {ei_expected}; p = {ei_p_value}, без поправки на множественность); "
+              "гомофилия Коулмана {coleman} (0 — как при случайности, 1 — только связи внутри сектора)."},
     "finding.too_few_to_judge": {
         "ru": "Слишком мало организаций, чтобы судить: {sizes_list}. Если в секторе меньше {min_group} "
               "организаций, связи с ним не могут показать разрыв (или его отсутствие) сверх случайности; его пары "
@@ -290,6 +325,38 @@ MESSAGES: dict[str, dict[str, str]] = {
     "finding.no_ties": {"ru": "В сети нет связей, поэтому разрывы между секторами измерить нельзя: проверьте, "
                               "что файл связей ссылается на коды организаций из файла организаций."},
 }
+
+
+#: The readers' fixed drop reasons (data_quality.json, English) in the other languages; reasons that
+#: quote the data or an option (``--where …``) stay in English.
+DROP_REASONS: dict[str, dict[str, str]] = {
+    "blank row": {"ru": "пустая строка"},
+    "blank respondent": {"ru": "не указан респондент"},
+    "no respondent chosen": {"ru": "респондент не выбран"},
+    "respondent named itself": {"ru": "респондент назвал сам себя"},
+    "extra header row": {"ru": "лишняя строка заголовка"},
+    "earlier submission by the same respondent (the latest is kept)": {
+        "ru": "более ранняя анкета того же респондента (оставлена последняя)"},
+    "roster id listed again (first row kept, as in the survey form)": {
+        "ru": "код организации повторяется в списке (оставлена первая строка, как в анкете)"},
+    "same organisation and unit again (first row kept)": {
+        "ru": "та же организация и тот же проект повторно (оставлена первая строка)"},
+    "agreement with fewer than two distinct partners": {"ru": "соглашение, в котором меньше двух разных партнёров"},
+    "self-loop (an organisation tied to itself)": {"ru": "петля (организация связана сама с собой)"},
+    "missing weight (NA)": {"ru": "нет веса связи (NA)"},
+    "weight 0 (no tie)": {"ru": "вес 0 (связи нет)"},
+}
+
+
+def drop_reason(reason: str, lang: str) -> str:
+    """A reader's drop reason in ``lang`` when the catalogue has it, else as written (English)."""
+    return DROP_REASONS.get(reason, {}).get(lang, reason)
+
+
+def file_role(role: str, lang: str) -> str:
+    """An input file's role (nodes, ties, survey, participations) in ``lang``."""
+    key = f"dq.role.{role}"
+    return message(key, lang) if key in MESSAGES else role
 
 
 def check_lang(lang: str, *, allowed=LANGUAGES) -> str:
@@ -387,6 +454,43 @@ def _float(v):
     return int(f) if f == int(f) else f
 
 
+def _variant(kind: str, statement: str, numbers: Mapping) -> str:
+    """The catalogue key of a finding whose English wording has variants (as :mod:`netanalysis.findings`)."""
+    if kind == "helix_spanners":
+        hs, n = numbers.get("helix_spanners"), numbers.get("organisations")
+        if hs == 0:
+            return "helix_spanners_none"
+        if hs is not None and n is not None and 2 * float(hs) > float(n):
+            return "helix_spanners_norm"       # "Most organisations (k of n) …": nobody singled out
+    return kind
+
+
+#: The segregation finding's verdict, recognised by its English wording (netanalysis.findings).
+_VERDICTS = (("more than chance predicts", "verdict.within"), ("at least as often", "verdict.as_often"),
+             ("within chance", "verdict.slightly_fewer"))
+
+
+def _wording(kind: str, statement: str, numbers: Mapping, lang: str) -> dict[str, str]:
+    """Clauses a template quotes that follow from the finding's English wording or its numbers."""
+    out: dict[str, str] = {}
+    if kind == "segregation":
+        key = next((k for phrase, k in _VERDICTS if phrase in statement), None)
+        if key is not None:
+            out["verdict"] = message(key, lang)
+    if kind in ("segregation", "inward_sector"):      # E-I indices signed, as in the English text
+        for k in ("ei_index", "ei_index_expected", "ei_expected"):
+            if isinstance(numbers.get(k), (int, float)):
+                out[k] = f"{float(numbers[k]):+.2f}"
+    if kind == "communities" and numbers.get("communities") is not None:
+        alone = int(numbers["communities"]) - int(numbers.get("communities_multi") or 0)
+        out["alone"] = message("communities.alone", lang, n=alone) if alone > 0 else ""
+        nmi = numbers.get("sector_nmi")     # thresholds as netanalysis.communities.findings
+        if isinstance(nmi, (int, float)) and nmi == nmi:
+            out["follow"] = message("communities.largely" if nmi >= 0.5 else "communities.partly" if nmi >= 0.2
+                                    else "communities.mix", lang)
+    return out
+
+
 def finding_text(kind: str, statement: str, numbers: Mapping, subjects, lang: str,
                  names: Mapping | None = None) -> tuple[str, bool]:
     """A finding's sentence in ``lang`` and whether it was translated.
@@ -398,8 +502,7 @@ def finding_text(kind: str, statement: str, numbers: Mapping, subjects, lang: st
     """
     if lang == "en":
         return statement, True
-    if kind == "helix_spanners" and numbers.get("organisations") is not None:
-        kind = "helix_spanners_norm"
+    kind = _variant(kind, statement, numbers)
     template = MESSAGES.get(f"finding.{kind}", {}).get(lang)
     if template is None:
         return statement, False
@@ -411,6 +514,7 @@ def finding_text(kind: str, statement: str, numbers: Mapping, subjects, lang: st
         values.setdefault("sector_a", subj[0])
         values.setdefault("sector_b", subj[1])
     values.update(_derived(numbers, names or {}, lang))
+    values.update(_wording(kind, statement, numbers, lang))
     try:
         return template.format(**values), True
     except (KeyError, IndexError, ValueError):

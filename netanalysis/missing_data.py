@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -56,6 +56,7 @@ import pandas as pd
 
 from .errors import OptionError
 from .mixing import (
+    DATA_QUALITY_GROUPS,
     DEFAULT_ADJUST,
     DEFAULT_ALPHA,
     DEFAULT_MAX_RATIO,
@@ -69,6 +70,7 @@ from .random import rng as make_rng
 from .results import Finding, Severity
 
 __all__ = ["MissingDataResult", "missing_data_sensitivity", "missing_data_findings", "respondents",
+           "with_relations", "relation_gap_verdicts",
            "fit_tie_model", "METHODS_TEXT", "DEFAULT_IMPUTATIONS", "HOLDS_SHARE", "EXPLAINED_SHARE",
            "MAX_NODES"]
 
@@ -94,7 +96,7 @@ METHODS_TEXT = (
     "reported) from a dyad-independent logistic model fitted on the respondents' reports (sector pair and "
     "each end's popularity), with coefficients drawn from their approximate posterior for every "
     "imputation. A gap holds when it is weak in at least 90% of imputations; below 50% it could be "
-    "explained by non-response. Columns: missing_data_sensitivity.csv.")
+    "explained by non-response. Table: missing_data_sensitivity.csv (in a report folder: tables/).")
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,15 @@ class MissingDataResult:
     table: pd.DataFrame
     model: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)
+    #: ``{relation: MissingDataResult}`` of each relation's view (two or more relations), else empty
+    by_relation: Mapping[str, MissingDataResult] = field(default_factory=dict)
+
+    def long_table(self) -> pd.DataFrame:
+        """``missing_data_sensitivity.csv``: a leading ``relation`` column (``all`` = the combined network,
+        or the relation a view selected), then one block per relation when there are several."""
+        blocks = [(str(self.parameters.get("relation", "all")), self.table),
+                  *((r, m.table) for r, m in self.by_relation.items())]
+        return pd.concat([t.assign(relation=r)[["relation", *t.columns]] for r, t in blocks], ignore_index=True)
 
 
 # ---------------------------------------------------------------------------------------- inputs
@@ -309,7 +320,8 @@ def missing_data_sensitivity(net: StakeholderNetwork, *, groups: Any = None,
     keep = u != v
     s = _Survey(codes, names, u[keep], v[keep], resp, net.directed)
     mix = {"permutations": permutations, "seed": seed, "adjust": adjust, "alpha": alpha, "max_ratio": max_ratio,
-           "min_group": min_group, "min_expected": min_expected}
+           "min_group": min_group, "min_expected": min_expected,
+           "data_quality": DATA_QUALITY_GROUPS if groups is None else ()}
 
     def test(a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
         with warnings.catch_warnings():
@@ -323,7 +335,10 @@ def missing_data_sensitivity(net: StakeholderNetwork, *, groups: Any = None,
     ratios = np.array([r["ratio"].to_numpy(float) for r in runs])
     weak = np.array([r["weak"].to_numpy(bool) for r in runs])
     table = _table(obs, rec, ratios, weak)
-    params = {"imputations": int(imputations), "seed": seed if isinstance(seed, int | None) else str(seed),
+    from .relations import relation_label
+
+    params = {"relation": relation_label(net), "imputations": int(imputations),
+              "seed": seed if isinstance(seed, int | None) else str(seed),
               "respondents": int(resp.sum()), "non_respondents": int((~resp).sum()),
               "unobserved_dyads": n_missing, "directed": bool(net.directed), "wave": wave,
               "holds_share": HOLDS_SHARE, "explained_share": EXPLAINED_SHARE, "ridge": ridge, **mix}
@@ -345,8 +360,62 @@ def _table(obs: pd.DataFrame, rec: pd.DataFrame, ratios: np.ndarray, weak: np.nd
     verdict = np.where(~t["weak_observed"], np.where(share >= HOLDS_SHARE, "hidden_gap", "not_weak"),
                        np.where(share >= HOLDS_SHARE, "holds",
                                 np.where(share < EXPLAINED_SHARE, "non_response", "uncertain")))
-    t["verdict"] = verdict
+    impossible = (obs["support"] == "impossible").to_numpy()
+    t["verdict"] = np.where(impossible, "impossible", verdict)
+    t["weak_share_imputed"] = np.where(impossible, np.nan, share)       # nothing was tested
     return t.reset_index(drop=True)
+
+
+def with_relations(result: MissingDataResult | None, net: StakeholderNetwork, **options: Any) -> MissingDataResult | None:
+    """``result`` (of the combined network) with the same sensitivity for each relation's view in
+    ``by_relation`` (networks with two or more relations; same options and seed). A relation-specific
+    gap can then be checked against non-response as the combined network's gaps are."""
+    if result is None or len(net.relations) < 2:
+        return result
+    from .relations import relation_views
+
+    per = {}
+    for r, view in relation_views(net).items():
+        if r == result.parameters.get("relation", "all") or r == "all":
+            continue
+        got = missing_data_sensitivity(view, **options)
+        if got is not None:
+            per[r] = got
+    return replace(result, by_relation=per)
+
+
+def relation_gap_verdicts(findings: list[Finding], result: MissingDataResult | None) -> list[Finding]:
+    """Each ``relation_gap`` finding checked against non-response in its relation (from
+    ``result.by_relation``): the share of imputations in which the pair is weak there and the verdict
+    join its numbers and statement; a gap that imputation removes drops to severity ``medium`` and gets a
+    caution. Other findings are returned unchanged."""
+    if result is None or not result.by_relation:
+        return list(findings)
+    out = []
+    for f in findings:
+        got = result.by_relation.get(str(f.relation)) if f.kind == "relation_gap" else None
+        if got is None:
+            out.append(f)
+            continue
+        t = got.table
+        row = t[(t["sector_a"] == f.subjects[0]) & (t["sector_b"] == f.subjects[1])]
+        if not len(row):
+            out.append(f)
+            continue
+        r, K = row.iloc[0], int(got.parameters["imputations"])
+        share, v = float(r["weak_share_imputed"]), str(r["verdict"])
+        said = {"holds": f" In this relation the gap holds when the unanswered ties are imputed (weak in {share:.0%} "
+                         f"of {K} imputations).",
+                "non_response": f" In this relation it could be explained by non-response: with the unanswered ties "
+                                f"imputed it is weak in only {share:.0%} of {K} imputations.",
+                "uncertain": f" Under non-response it is uncertain: weak in {share:.0%} of {K} imputations of the "
+                             "unanswered ties."}.get(v, "")
+        nums = {**f.numbers, "weak_share_imputed": share, "imputations": K, "verdict": v}
+        caution = ("Could be non-response rather than absence of ties: imputing the unanswered ties removes the gap "
+                   "in most imputations." if v == "non_response" else f.caution)
+        out.append(replace(f, statement=f.statement + said, numbers=nums, caution=caution,
+                           severity="medium" if v == "non_response" else f.severity))
+    return out
 
 
 # ---------------------------------------------------------------------------------------- findings
@@ -359,7 +428,7 @@ def missing_data_findings(result: MissingDataResult | None, *, directed: bool = 
     lab = dict(labels or {})
     out = []
     for _, r in result.table.iterrows():
-        if r["verdict"] == "not_weak":
+        if r["verdict"] not in ("holds", "non_response", "uncertain", "hidden_gap"):
             continue
         a, b = str(r["sector_a"]), str(r["sector_b"])
         name = f"{lab.get(a, a)} → {lab.get(b, b)}" if directed else f"{lab.get(a, a)}–{lab.get(b, b)}"

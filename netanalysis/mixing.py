@@ -30,6 +30,8 @@ the conservative side for dense blocks (whose counts vary less than Poisson). So
 weak when its members simply have fewer partners overall. Finally a pair must be **supported**: both
 groups have at least ``min_group`` (5) organisations and random mixing predicts at least
 ``min_expected`` (5) ties; smaller pairs are "too few organisations to judge" (``support`` column).
+With the ``sector`` column as groups, pairs involving ``other`` or ``unknown`` are data quality, not
+gaps (``support`` = ``data_quality``: tested, never weak).
 ``detectable_ratio`` says what the test could have flagged at this network's size.
 
 References
@@ -72,7 +74,7 @@ __all__ = ["MixingResult", "mixing_analysis", "sector_mixing", "mixing_matrix", 
            "ei_index", "expected_ei_index", "ei_permutation_test", "ei_exact_test", "ExactTest",
            "sector_ei", "freeman_segregation", "coleman_homophily", "assortativity",
            "sector_modularity", "adjust_p", "mixing_from_edges", "DEFAULT_MIN_GROUP", "DEFAULT_MIN_EXPECTED",
-           "DEFAULT_MAX_RATIO", "DEFAULT_ALPHA", "DEFAULT_ADJUST"]
+           "DEFAULT_MAX_RATIO", "DEFAULT_ALPHA", "DEFAULT_ADJUST", "DATA_QUALITY_GROUPS"]
 
 #: A pair is weak when observed / expected is at most this (a quarter fewer ties than chance) …
 DEFAULT_MAX_RATIO = 0.75
@@ -84,6 +86,9 @@ DEFAULT_ADJUST = "holm"
 DEFAULT_MIN_GROUP = 5
 #: … and a pair at least this many ties expected under random mixing.
 DEFAULT_MIN_EXPECTED = 5.0
+#: Sector labels that describe the data, not a helix sector: their pairs are tested but never weak
+#: (``support`` = ``data_quality``) when the groups are the ``sector`` column.
+DATA_QUALITY_GROUPS = ("other", "unknown")
 #: Memory budget of one permutation batch, in gathered tie end-points (batch size × ties).
 _BATCH_CELLS = 4_000_000
 
@@ -306,7 +311,8 @@ def mixing_analysis(net: StakeholderNetwork, *, groups: Any = None, permutations
     u, v = _ends(net)
     res = mixing_from_edges(codes, names, u, v, directed=net.directed, permutations=permutations, seed=seed,
                             adjust=adjust, alpha=alpha, max_ratio=max_ratio, degree_test=degree_test,
-                            min_group=min_group, min_expected=min_expected)
+                            min_group=min_group, min_expected=min_expected,
+                            data_quality=DATA_QUALITY_GROUPS if groups is None else ())
     res.parameters["groups"] = groups if isinstance(groups, str) else ("sector" if groups is None else "custom")
     res.pairs.attrs.update(res.parameters)
     return res
@@ -316,10 +322,11 @@ def mixing_from_edges(codes: np.ndarray, names: list[str], u: np.ndarray, v: np.
                       permutations: int = 1000, seed: Any = 42, adjust: str = DEFAULT_ADJUST,
                       alpha: float = DEFAULT_ALPHA, max_ratio: float = DEFAULT_MAX_RATIO,
                       degree_test: bool = True, min_group: int = DEFAULT_MIN_GROUP,
-                      min_expected: float = DEFAULT_MIN_EXPECTED) -> MixingResult:
+                      min_expected: float = DEFAULT_MIN_EXPECTED, data_quality: tuple[str, ...] = ()) -> MixingResult:
     """:func:`mixing_analysis` on arrays: group code per vertex, tie end-points ``u``, ``v`` (arcs u → v
     when directed; self-loops are dropped). Used by the missing-data imputations, which re-test the
-    same vertices with other ties."""
+    same vertices with other ties. Pairs with a group in ``data_quality`` get ``support`` =
+    ``data_quality`` (tested, never weak)."""
     if permutations < 0:
         raise OptionError("permutations must be ≥ 0")
     if not 0 < alpha <= 1:
@@ -335,6 +342,9 @@ def mixing_from_edges(codes: np.ndarray, names: list[str], u: np.ndarray, v: np.
     smallest = np.minimum(sizes[df["a"]], sizes[df["b"]])
     df["support"] = np.where(df["possible"] == 0, "impossible", np.where(
         smallest < min_group, "small_group", np.where(df["expected"] >= min_expected, "ok", "few_expected")))
+    dq = np.isin(np.asarray(names, dtype=object)[df["a"]], data_quality) | \
+        np.isin(np.asarray(names, dtype=object)[df["b"]], data_quality)
+    df["support"] = np.where(dq & (df["support"] != "impossible"), "data_quality", df["support"])
     df.insert(0, "sector_b", [names[b] for b in df.pop("b")])
     df.insert(0, "sector_a", [names[a] for a in df.pop("a")])
     df = _judge(df, permutations=permutations, adjust=adjust, alpha=alpha, max_ratio=max_ratio,
@@ -659,7 +669,7 @@ def ei_exact_test(net: StakeholderNetwork, *, groups=None, max_labelings: int = 
 
     Examples
     --------
-    White kinship with gender (REFERENCES.md): P = 8/252, mean 0.111111.
+    White kinship with gender (Freeman 1978; all 252 labelings enumerated): P = 8/252, mean 0.111111.
     """
     codes, names = group_labels(net, groups)
     u, v = _ends(net)

@@ -370,8 +370,10 @@ def _clean_ids(s: pd.Series, na: frozenset = frozenset()) -> pd.Series:
     return text.astype(object).where(~text.str.casefold().isin(na | {""}), None)
 
 
-def _missing_to_blank(frame: pd.DataFrame, columns: Iterable[str], na: frozenset) -> dict[str, int]:
-    """Replace NA markers by ``""`` in text columns (in place); return the missing count per column."""
+def _missing_to_blank(frame: pd.DataFrame, columns: Iterable[str], na: frozenset,
+                      counted: np.ndarray | None = None) -> dict[str, int]:
+    """Replace NA markers by ``""`` in text columns (in place); return the missing count per column
+    (over the ``counted`` rows only when given: rows read from a file, not ties made by a projection)."""
     counts = {}
     for c in columns:
         col = frame[c]
@@ -381,6 +383,8 @@ def _missing_to_blank(frame: pd.DataFrame, columns: Iterable[str], na: frozenset
                 frame[c] = col.astype(object).where(~isna, "")
         else:
             isna = col.isna().to_numpy()
+        if counted is not None:
+            isna = isna & counted
         if isna.any():
             counts[str(c)] = int(isna.sum())
     return counts
@@ -428,14 +432,16 @@ def _clean_ties(ties: pd.DataFrame, acc: dict, rows: np.ndarray, na: frozenset, 
         if bad.any():
             raise InputError("blank id", file=acc.get("file"), row=int(rows[bad.argmax()]),
                              column=acc.get(f"{col}_column", col))
-    counts = _missing_to_blank(t, [c for c in t.columns if c not in ("source", "target", "weight")], na)
+    from_file = np.asarray(rows) >= 0      # row -1: a tie projected from participations (no file cell)
+    counts = _missing_to_blank(t, [c for c in t.columns if c not in ("source", "target", "weight")], na,
+                               from_file)
     if "weight" not in t.columns:
         t["weight"] = 1.0
     t["weight"] = pd.to_numeric(t["weight"], errors="coerce").astype(float)
     for col in ("relation", "wave", "reported_by"):
         if col not in t.columns:
             t[col] = ""
-    n_w = int(t["weight"].isna().sum())
+    n_w = int((t["weight"].isna().to_numpy() & from_file).sum())
     if n_w:
         counts["weight"] = n_w
     if counts:
@@ -607,9 +613,12 @@ def _node_columns(nodes: pd.DataFrame, opts: BuildOptions, prov: dict) -> pd.Dat
     nodes["name"] = [i if (n is None or (isinstance(n, float) and n != n) or str(n).strip() == "")
                      else str(n) for i, n in zip(nodes["id"], nodes["name"])]
     col = opts.sector_column
-    raw = nodes[col] if col in nodes.columns and col != "sector_raw" else pd.Series([""] * len(nodes),
-                                                                                   index=nodes.index)
+    # the sector column may have any name, "sector_raw" included; a user column of that name that is
+    # not the sector column is kept as data under "sector_raw_original"
+    raw = nodes[col] if col in nodes.columns else pd.Series([""] * len(nodes), index=nodes.index)
     raw = raw.astype(object).where(~raw.isna(), "").astype(str)
+    if col != "sector_raw" and "sector_raw" in nodes.columns:
+        nodes = nodes.rename(columns={"sector_raw": "sector_raw_original"})
     sectors, mapping = sch.map(raw)
     nodes["sector_raw"] = raw.to_numpy()
     if col != "sector" and "sector" in nodes.columns:
@@ -722,6 +731,7 @@ def build_network(nodes: pd.DataFrame | None, ties: pd.DataFrame, options: Build
     nodes_df = _add_unknown(nodes_df, t, opts, nacc, tacc, prov)
     t = _merge_ties(t, opts, tacc)
     nodes_df = _distinct_names(_node_columns(nodes_df, opts, prov), prov)
+    _hint_node_kinds(nodes_df, opts)
     prov["missing_values"] = {"values": sorted(na), "columns": missing,
                               "note": "cells read as missing (never a category): a missing sector is "
                                       "'unknown', a missing name is the id"}
@@ -730,6 +740,29 @@ def build_network(nodes: pd.DataFrame | None, ties: pd.DataFrame, options: Build
     for acc in (nacc, tacc):
         acc["balanced"] = bool(acc["read"] == acc["used"] + acc["merged"] + acc["dropped"])
     return StakeholderNetwork(nodes_df, t, bool(opts.directed), prov, opts.merge)
+
+
+#: Node columns that usually say what kind of node a row is (organisation, event, action situation …).
+KIND_COLUMNS = ("kind", "node_kind", "node_type", "actor_type", "entity_type", "vertex_type")
+
+
+def _hint_node_kinds(nodes: pd.DataFrame, opts: BuildOptions) -> None:
+    """Nodes of several kinds analysed together as organisations (no ``--where``/``--through``): a
+    warning says how to separate them (events tied to organisations would otherwise be "organisations"
+    of sector unknown, and their ties sector gaps)."""
+    if opts.where or opts.through:
+        return
+    for col in KIND_COLUMNS:
+        if col not in nodes.columns or col == opts.sector_column:
+            continue
+        vals = nodes[col].astype(str).str.strip()
+        counts = vals[vals != ""].value_counts()
+        if 2 <= len(counts) <= 10:
+            shown = ", ".join(f"{k} {v}" for k, v in counts.items())
+            warnings.warn(f"nodes of several kinds in column '{col}' ({shown}) are all analysed as organisations; "
+                          f"keep organisations with --where {col}=VALUE, or turn events into co-participation "
+                          f"ties with --through {col}=VALUE", stacklevel=3)
+            return
 
 
 def _account(prov: dict, role: str, n_rows: int) -> dict:

@@ -31,7 +31,7 @@ __all__ = ["Output", "OUTPUTS", "COMMANDS", "outputs_for", "write_outputs", "wri
 Format = Literal["csv", "json", "text", "xlsx", "bytes", "files"]
 #: Every command that writes files, in the order the docs list them.
 COMMANDS = ("analyze", "gaps", "communities", "compare", "helix", "map", "report", "model", "qap", "cug",
-            "core-periphery")
+            "core-periphery", "stakeholder-grid", "profiles")
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,29 @@ def _report(name: str) -> Callable[..., Any]:
     return call
 
 
+def _grid_table(res) -> pd.DataFrame:
+    """``stakeholder_grid.csv`` of ``stakeholder-grid`` (a :class:`~netanalysis.stakeholder_grid.StakeholderGrid`)."""
+    return res.table
+
+
+def _grid_figure(fmt: str) -> Callable[[Any], bytes | str | None]:
+    def make(res):
+        grid = getattr(res, "grid", res)
+        fig = None if grid is None else grid.figure(fmt)
+        return fig.encode("utf-8") if isinstance(fig, str) else fig
+
+    return make
+
+
+def _report_docx(res) -> bytes | None:
+    """``report.docx`` (``report --docx``; python-docx imported only then)."""
+    if not res.options.docx:
+        return None
+    from .docx_report import report_docx
+
+    return report_docx(res)
+
+
 def _report_table(field: str) -> Callable[[Any], pd.DataFrame | None]:
     return lambda res: getattr(res.tables, field)
 
@@ -184,6 +207,8 @@ _NODE_OPTIONAL = frozenset({"hub", "authority"})
 _NM_OPTIONAL = frozenset({"strong_components", "by_relation"})
 _MULTIPLEX = "ties of two or more relations (a relation column, --through, or --ties with --participations)"
 _SURVEY = "survey or register input only"
+_GRID = ("influence and interest known: the survey form's node columns influence and interest, or "
+         "--influence-column/--interest-column")
 
 OUTPUTS: tuple[Output, ...] = (
     # ---- analyze
@@ -210,7 +235,7 @@ OUTPUTS: tuple[Output, ...] = (
            C.NODE_METRICS_BY_RELATION, _NODE_OPTIONAL, when=_MULTIPLEX),
     Output("recommendations.csv", ("analyze", "gaps"), lambda r: r.recommendations, "csv",
            "Recommended partnerships for each weak sector pair, with shared partners and a suggested broker.",
-           C.RECOMMENDATIONS),
+           C.RECOMMENDATIONS, frozenset({"relation"})),
     Output("communities.csv", ("analyze",), lambda r: r.communities, "csv",
            "One row per community: size, sector make-up, density, conductance, silo flag.",
            C.COMMUNITIES),
@@ -231,7 +256,7 @@ OUTPUTS: tuple[Output, ...] = (
            "What happened to the input: every file's rows read, used, merged and dropped, with reasons.",
            C.DATA_QUALITY, frozenset(C.DATA_QUALITY)),
     Output("missing_data_sensitivity.csv", ("analyze", "gaps"),
-           lambda r: None if getattr(r, "missing_data", None) is None else r.missing_data.table, "csv",
+           lambda r: None if getattr(r, "missing_data", None) is None else r.missing_data.long_table(), "csv",
            "Each sector pair's ratio and weak flag as observed, reconstructed and over multiple imputations of "
            "the ties non-respondents leave unobserved (is a gap real, or non-response?).",
            C.MISSING_DATA_SENSITIVITY, when="survey input with non-respondents only"),
@@ -273,7 +298,9 @@ OUTPUTS: tuple[Output, ...] = (
            "Triple/Quadruple Helix synergy of sector presences over projects, with bootstrap intervals.",
            C.HELIX),
     # ---- the output-folder rule's own record (written by netanalysis.outdir, not by write_outputs)
-    Output(".netanalysis-output.json", ("analyze", "gaps", "communities", "compare", "helix"), lambda r: None,
+    Output(".netanalysis-output.json", ("analyze", "gaps", "communities", "compare", "helix", "stakeholder-grid",
+                                        "profiles"),
+           lambda r: None,
            "json", "Which files each command wrote into this folder, so a later run replaces them and only them "
            "(written by the output-folder rule, netanalysis.outdir).",
            {"generator": "Always \"netanalysis\".", "commands": "Command → the files it wrote (paths in the folder)."},
@@ -296,7 +323,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("tables/name_matches.csv", ("report",), _report_table("name_matches"), "csv",
            "name_matches.csv of analyze (not written with --anonymize).", C.NAME_MATCHES, when=_SURVEY),
     Output("tables/recommendations.csv", ("report",), _report_table("recommendations"), "csv",
-           "recommendations.csv of analyze.", C.RECOMMENDATIONS),
+           "recommendations.csv of analyze.", C.RECOMMENDATIONS, frozenset({"relation"})),
     Output("tables/sector_mixing.csv", ("report",), _report_table("sector_mixing"), "csv",
            "sector_mixing.csv of analyze.", C.SECTOR_MIXING),
     Output("tables/symmetrization_sensitivity.csv", ("report",), _report_table("symmetrization_sensitivity"),
@@ -320,6 +347,17 @@ OUTPUTS: tuple[Output, ...] = (
            "The network with every node attribute and metric (GraphML, for Gephi, yEd, igraph, networkx)."),
     Output("network.gexf", ("report",), _report("gexf"), "text",
            "The same network as GEXF (Gephi)."),
+    # ---- report: the stakeholder grid and the Word file (issue 17: netanalysis.stakeholder_grid, docx_report)
+    Output("tables/stakeholder_grid.csv", ("report",), _report_table("stakeholder_grid"), "csv",
+           "Influence × interest quadrants crossed with network position (as stakeholder_grid.csv of "
+           "stakeholder-grid); with --anonymize ids and names are the pseudonyms.", C.STAKEHOLDER_GRID, when=_GRID),
+    Output("figures/stakeholder_grid.png", ("report",), _grid_figure("png"), "bytes",
+           "The stakeholder grid drawn (200 dpi): influence against interest, colour = group, size = betweenness; "
+           "engagement priorities and hidden brokers labelled.", when=_GRID),
+    Output("report.docx", ("report",), _report_docx, "bytes",
+           "The report as an editable Word document in --lang: the network at a glance, findings, sector "
+           "mixing, weak links and recommendations, top organisations, the stakeholder grid, figures, data "
+           "quality and methods (needs python-docx).", when="report --docx only"),
     # ---- report --models (issue 16): the Models section's tables
     *(Output(f"tables/{name}", ("report",), _models_table(name), "csv", doc, spec, optional,
              when="report --models only")
@@ -349,6 +387,22 @@ OUTPUTS: tuple[Output, ...] = (
            "One row per sector: organisations in the core and shares.", C.CORE_PERIPHERY_SECTORS),
     Output("core_periphery.json", ("core-periphery",), lambda r: r.to_dict(), "json",
            "Fit of the core–periphery partition, its random-graph p-value and the run.", C.CORE_PERIPHERY),
+    # ---- stakeholder-grid (issue 17)
+    Output("stakeholder_grid.csv", ("stakeholder-grid",), _grid_table, "csv",
+           "One row per organisation: influence, interest, Mendelow quadrant, degree, betweenness, peripheral and "
+           "broker flags, group (engagement priorities first).", C.STAKEHOLDER_GRID),
+    Output("stakeholder_grid.png", ("stakeholder-grid",), _grid_figure("png"), "bytes",
+           "The grid drawn (PNG, 200 dpi; labels in --lang)."),
+    Output("stakeholder_grid.svg", ("stakeholder-grid",), _grid_figure("svg"), "bytes",
+           "The same figure as SVG (text kept as text)."),
+    # ---- profiles (issue 17: netanalysis.profiles)
+    Output("index.html", ("profiles",), lambda r: r.index(), "text",
+           "The index of the partner profiles: every organisation with its sector and partners, linked to its page "
+           "(offline; no script; names escaped)."),
+    Output("org-*.html", ("profiles",), lambda r: r.organisation_pages(), "files",
+           "One page per organisation (org-0001.html … in id order): its partners by sector and relation, its "
+           "measures against the network (value, median, percentile), brokerage roles, recommended partners and "
+           "who could introduce them; with --anonymize pseudonyms only."),
     Output("manifest.json", ("report",), _report("manifest"), "json",
            "Inputs with SHA-256, parameters, seeds, versions, timings and every file written with its "
            "SHA-256 — the only file with timings or timestamps.",

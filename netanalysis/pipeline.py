@@ -19,7 +19,7 @@ from .brokerage import ROLES, BrokerageResult, brokerage_test
 from .mixing import MixingResult, mixing_analysis
 from .network import ALL_RELATIONS, StakeholderNetwork
 from .recommend import recommend_partnerships
-from .relations import MultiplexResult, multiplex_analysis, relation_label
+from .relations import MultiplexResult, multiplex_analysis, relation_label, relation_recommendations
 from .results import (
     Analysis,
     AnalysisOptions,
@@ -127,10 +127,12 @@ def _analyze_stages(net: StakeholderNetwork, opts: AnalysisOptions, consensus: c
     multi = multiplex_analysis(net, permutations=opts.permutations, seed=opts.seed, mixing_all=mix,
                                node_metrics_all=node, network_metrics_all=netm)
     netm = _with_relations(netm, multi, relation_label(net))
+    recs = relation_recommendations(net, multi, recs)
     stage("findings", "relations")
     fnd, text, rates, missing = _findings(
         net, mix, spanners, recs, node_metrics=node, communities=table,
-        extra=[*communities.findings(part, table), *(multi.findings if multi else ())])
+        extra=[*communities.findings(part, table, words=findings.wording(net, mix)),
+               *(multi.findings if multi else ())])
     stage("", "findings")
     return Analysis(network=net, options=opts, node_metrics=node, network_metrics=netm, mixing=mix,
                     brokerage=br, spanners=spanners, recommendations=recs, partition=part, communities=table,
@@ -162,6 +164,7 @@ def gaps(net: StakeholderNetwork, *, permutations: int = 1000, seed: int = 42, a
     multi = multiplex_analysis(net, permutations=permutations, seed=seed, mixing_all=mix, node_level=False,
                                mixing_options={"adjust": adjust, "alpha": alpha, "max_ratio": max_ratio,
                                                "min_group": min_group})
+    rec = relation_recommendations(net, multi, rec, method=method, per_pair=per_pair)
     fnd, text, rates, missing = _findings(net, mix, spn, rec, wave=wave, options=opts,
                                           extra=multi.findings if multi else ())
     return GapsResult(network=net, mixing=mix, spanners=spn, recommendations=rec, findings=fnd,
@@ -199,7 +202,7 @@ def map_data(net: StakeholderNetwork, *, size_by: str = "degree", color_by: str 
              title: str | None = None) -> MapResult:
     """What ``netanalysis map`` draws: node metrics (up to the full-map size; degree and strength above),
     the sector mixing test (weak-pair highlights) and consensus communities (colouring)."""
-    from .viz.map import FULL_MAP_MAX_NODES
+    from .results import FULL_MAP_MAX_NODES
 
     net.require_nodes()
     node = metrics.node_metrics(net, seed=seed) if net.n_nodes <= FULL_MAP_MAX_NODES else None

@@ -18,6 +18,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +27,8 @@ import pandas as pd
 
 from .i18n import check_lang, message, sector_label
 
-__all__ = ["PROFILE_MEASURES", "profile_data", "recommended_partners", "render_profiles", "write_profiles"]
+__all__ = ["PROFILE_MEASURES", "Profiles", "profile_data", "profile_pages", "recommended_partners", "render_profiles",
+           "write_profiles"]
 
 #: Node measures shown on each profile (those present in the node metrics).
 PROFILE_MEASURES = ("degree", "strength", "betweenness", "closeness", "eigenvector", "constraint",
@@ -206,12 +209,26 @@ def render_profiles(pages: list[dict], *, lang: str = "en") -> dict[str, str]:
     return out
 
 
-def write_profiles(net, out: str | Path, *, lang: str = "en", anonymize: bool = False, key=None, seed: int = 42,
-                   permutations: int = 0, top: int = 5) -> list[Path]:
-    """Compute and write the profile pages into ``out`` (index.html first in the returned list)."""
+@dataclass(frozen=True)
+class Profiles:
+    """The pages of ``netanalysis profiles``: file name → HTML (``index.html`` and ``org-NNNN.html``)."""
+
+    pages: Mapping[str, str]
+    lang: str = "en"
+    anonymized: bool = False
+
+    def index(self) -> str:
+        return self.pages["index.html"]
+
+    def organisation_pages(self) -> dict[str, str]:
+        return {n: t for n, t in sorted(self.pages.items()) if n != "index.html"}
+
+
+def profile_pages(net, *, lang: str = "en", anonymize: bool = False, key=None, seed: int = 42,
+                  top: int = 5) -> Profiles:
+    """Compute every profile page in memory (nothing is written)."""
     from . import metrics
     from .brokerage import brokerage_roles
-    from .export import write_text
 
     check_lang(lang)
     if anonymize:
@@ -227,8 +244,15 @@ def write_profiles(net, out: str | Path, *, lang: str = "en", anonymize: bool = 
         warnings.warn(f"brokerage roles left out of the profiles: {ex}", stacklevel=2)
         roles = None
     pages = profile_data(net, nm, roles, lang=lang, show_ids=not anonymize, top=top)
-    html = render_profiles(pages, lang=lang)
-    out = Path(out)
-    files = [write_text(out / "index.html", html.pop("index.html"))]
-    files += [write_text(out / name, text) for name, text in sorted(html.items())]
-    return files
+    return Profiles(render_profiles(pages, lang=lang), lang=lang, anonymized=anonymize)
+
+
+def write_profiles(net, out: str | Path, *, lang: str = "en", anonymize: bool = False, key=None, seed: int = 42,
+                   top: int = 5) -> list[Path]:
+    """Compute and write the profile pages into ``out`` through the output registry (index.html first in the
+    returned list). The ``profiles`` command does the same inside the output-folder rule
+    (:func:`netanalysis.outdir.output_folder`)."""
+    from .outputs import write_outputs
+
+    res = profile_pages(net, lang=lang, anonymize=anonymize, key=key, seed=seed, top=top)
+    return write_outputs(res, out, command="profiles")

@@ -42,7 +42,7 @@ from .results import Finding
 __all__ = ["RelationSummary", "MultiplexResult", "multiplex_analysis", "mixing_table", "relation_label",
            "relation_views",
            "relation_summary", "by_relation", "long_table", "mixing_by_relation", "node_metrics_by_relation",
-           "network_metrics_by_relation", "relation_findings", "ALL_RELATIONS"]
+           "network_metrics_by_relation", "relation_findings", "relation_recommendations", "ALL_RELATIONS"]
 
 T = TypeVar("T")
 
@@ -176,32 +176,38 @@ def network_metrics_by_relation(net: StakeholderNetwork, *, seed: int | None = 4
 
 
 # ------------------------------------------------------------------------------ findings
-def _describe(row: Mapping, support: str) -> str:
+def _describe(row: Mapping, support: str, params: Mapping | None = None) -> str:
+    """How a pair fares in another relation, in words that match its numbers."""
     if support:
         return "too few organisations or expected ties to judge"
     if row["weak"]:
         return f"also weak ({row['ratio']:.2f}×)"
     from .findings import DEFAULT_ALPHA, DEFAULT_MAX_RATIO
 
-    if row["ratio"] <= DEFAULT_MAX_RATIO:      # fewer ties, but not weak: say which test it failed
-        if row["p_adjusted"] > DEFAULT_ALPHA:
+    params = params or {}
+    alpha, max_ratio = float(params.get("alpha", DEFAULT_ALPHA)), float(params.get("max_ratio", DEFAULT_MAX_RATIO))
+    if row["ratio"] <= max_ratio:      # fewer ties, but not weak: say which test it failed
+        if not row["p_adjusted"] <= alpha:
             return (f"{row['ratio']:.2f}× expected, fewer but not significantly so "
                     f"(adjusted p {row['p_adjusted']:.2g})")
-        if "p_degree_adjusted" in row and row["p_degree_adjusted"] > DEFAULT_ALPHA:
+        if "p_degree_adjusted" in row and row["p_degree_adjusted"] > alpha:
             return (f"{row['ratio']:.2f}× expected, but no fewer than the organisations' numbers of partners "
                     f"predict (degree-preserving adjusted p {row['p_degree_adjusted']:.2g})")
     return f"{row['ratio']:.2f}× expected, not a gap"
 
 
-def relation_findings(mixing: Mapping, *, directed: bool = False, options=None) -> list[Finding]:
-    """One finding per sector pair that is a gap in some relation(s) but not in every one.
+def relation_findings(mixing: Mapping, *, directed: bool = False, options=None, words=None) -> list[Finding]:
+    """One finding per sector pair that is a gap in some relation(s) and clearly not one in another.
 
     ``mixing`` is ``{relation: MixingResult}`` from :func:`mixing_by_relation`. A pair is judged as the
-    findings module judges it (:func:`netanalysis.findings.pair_support`: both groups big enough,
-    enough expected ties, helix sectors); a pair that is a gap in every relation it can be judged in
-    is a finding of the combined network already. Each finding carries the relation it is a gap in
+    findings module judges it (:func:`netanalysis.findings.pair_support` with ``options.min_group`` and
+    ``options.min_expected``: both groups big enough, enough expected ties, helix sectors); a pair that
+    is a gap in every relation it can be judged in is a finding of the combined network already. A
+    relation counts as "not a gap" only when the pair's ratio there is above ``max_ratio`` (a low but
+    non-significant ratio is no evidence either way). Each finding carries the relation it is a gap in
     and states how the pair fares in the others: "Ties between business and science are 0.00× what
-    random mixing predicts in 'project' … ; in 'info' 1.00× expected, not a gap."
+    random mixing predicts in 'project' … ; in 'info' 1.00× expected, not a gap." ``words``
+    (:class:`netanalysis.findings.Wording`) names groups and ties as the other findings do.
     """
     from .findings import FindingsOptions, Wording, pair_support
 
@@ -209,35 +215,58 @@ def relation_findings(mixing: Mapping, *, directed: bool = False, options=None) 
     rels = [r for r in mixing if r != ALL_RELATIONS]
     if len(rels) < 2:
         return []
-    words = Wording(directed=directed)
-    tables = {}
+    words = words or Wording(directed=directed)
+    tables, params = {}, {}
     for r in rels:
         t = mixing[r].pairs.copy()
         t["support"] = pair_support(mixing[r], min_group=opts.min_group, min_expected=opts.min_expected).to_numpy()
         tables[r] = t.set_index(["sector_a", "sector_b"])
+        params[r] = mixing[r].parameters
     out = []
     for pair in sorted({p for t in tables.values() for p in t.index}):
         rows = {r: tables[r].loc[pair] for r in rels if pair in tables[r].index}
         gap_in = [r for r, row in rows.items() if bool(row["weak"]) and row["support"] == ""]
-        judged_fine = [r for r, row in rows.items() if row["support"] == "" and not bool(row["weak"])]
+        judged_fine = [r for r, row in rows.items() if row["support"] == "" and not bool(row["weak"])
+                       and row["ratio"] > float(params[r].get("max_ratio", 0.75))]
         if not gap_in or not judged_fine:
             continue
-        others = "; ".join(f"in '{r}' {_describe(row, row['support'])}" for r, row in rows.items()
+        others = "; ".join(f"in '{r}' {_describe(row, row['support'], params[r])}" for r, row in rows.items()
                            if r not in gap_in)
         for r in gap_in:
             row = rows[r]
             statement = (f"{words.subject(*pair)} are {row['ratio']:.2f}× what random mixing predicts in the "
                          f"'{r}' relation ({int(row['ties'])} {words.ties() if int(row['ties']) != 1 else words.ties()[:-1]}, "
                          f"{row['expected']:.1f} expected; "
-                         f"adjusted p {row['p_adjusted']:.3g}), but not in every relation: {others}.")
-            numbers: dict[str, float | None] = {"ties": int(row["ties"]), "expected": float(row["expected"]),
-                                                "ratio": float(row["ratio"]), "p_adjusted": float(row["p_adjusted"])}
+                         f"{words.p(row['p_adjusted'])}, adjusted), but not in every relation: {others}.")
+            numbers: dict[str, float | str | None] = {
+                "sector_a": str(pair[0]), "sector_b": str(pair[1]), "ties": int(row["ties"]),
+                "expected": float(row["expected"]), "ratio": float(row["ratio"]), "p_adjusted": float(row["p_adjusted"])}
             numbers.update({f"ratio_{o}": (None if pd.isna(rows[o]["ratio"]) else float(rows[o]["ratio"]))
                             for o in rows if o != r})
             out.append(Finding(kind="relation_gap", severity="high" if row["ratio"] <= 0.5 else "medium",
                                statement=statement, numbers=numbers, subjects=(str(pair[0]), str(pair[1])),
                                relation=r))
     return sorted(out, key=lambda f: (f.numbers["ratio"], f.relation))
+
+
+def relation_recommendations(net: StakeholderNetwork, multi: MultiplexResult | None, recommendations: pd.DataFrame,
+                             **options: Any) -> pd.DataFrame:
+    """``recommendations.csv`` for a network of several relations: the combined network's candidates
+    (relation ``all``) and, for each sector pair weak in a relation, candidates from that relation's ties
+    (pairs not yet tied in it that share partners in it), relation first. ``options`` go to
+    :func:`netanalysis.recommend.recommend_partnerships`. Unchanged when ``multi`` is None."""
+    from .recommend import recommend_partnerships
+
+    if multi is None:
+        return recommendations
+    views = relation_views(net)
+    frames = [recommendations.assign(relation=ALL_RELATIONS)]
+    for r in multi.relations:
+        pairs = multi.mixing[r].pairs
+        if pairs["weak"].astype(bool).any():
+            frames.append(recommend_partnerships(views[r], pairs, **options).assign(relation=r))
+    out = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+    return out[["relation", *[c for c in out.columns if c != "relation"]]]
 
 
 # ------------------------------------------------------------------------------ everything at once
@@ -320,6 +349,9 @@ def multiplex_analysis(net: StakeholderNetwork, *, permutations: int = 1000, see
             else network_metrics(v, node_table=nm, seed=seed)
         nets[r] = {"relation": r, **{k: base[k] for k in base if k not in ("relation", "by_relation")},
                    **mixing[r].summary}
+    from .findings import FindingsOptions, wording
+
+    fopts = FindingsOptions(**{k: mopts[k] for k in ("min_group", "min_expected") if k in mopts})
+    found = relation_findings(mixing, directed=net.directed, options=fopts, words=wording(net, mixing[ALL_RELATIONS]))
     return MultiplexResult(relation_summary(net), mixing,
-                           long_table(nodes, index_name="id") if node_level else None, nets,
-                           relation_findings(mixing, directed=net.directed))
+                           long_table(nodes, index_name="id") if node_level else None, nets, found)

@@ -22,8 +22,8 @@ if TYPE_CHECKING:   # the result types of the analysis families (imported for an
     from .network import StakeholderNetwork
     from .relations import MultiplexResult
 
-__all__ = ["Finding", "Severity", "SEVERITIES", "AnalysisOptions", "Analysis", "SurveyDiagnostics", "GapsResult",
-           "CommunitiesResult", "ComparisonResult", "HelixResult", "MapResult"]
+__all__ = ["FULL_MAP_MAX_NODES", "Finding", "Severity", "SEVERITIES", "AnalysisOptions", "Analysis", "SurveyDiagnostics",
+           "GapsResult", "CommunitiesResult", "ComparisonResult", "HelixResult", "MapResult"]
 
 Severity = Literal["high", "medium", "low", "info"]
 #: Severity levels, most important first.
@@ -204,6 +204,11 @@ class HelixResult:
 
     synergy: HelixSynergy
     input: Mapping[str, Any] = field(default_factory=dict)
+
+
+#: Above this many organisations the map shows the sector-level view plus the top actors (and
+#: :func:`netanalysis.pipeline.map_data` computes node metrics only up to it).
+FULL_MAP_MAX_NODES = 2000
 
 
 @dataclass(frozen=True)

@@ -37,13 +37,17 @@ of the 2nd International Conference on Information Systems*, 407–418.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
 from .errors import OptionError
 from .network import StakeholderNetwork
 
-__all__ = ["QUADRANTS", "GROUPS", "stakeholder_grid", "grid_figure"]
+__all__ = ["QUADRANTS", "GROUPS", "StakeholderGrid", "stakeholder_grid", "grid_columns", "grid_result",
+           "grid_figure", "grid_section_html", "insert_grid_html"]
 
 QUADRANTS = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
 GROUPS = ("engagement_priority", "hidden_broker", *QUADRANTS, "unknown")
@@ -122,8 +126,71 @@ def stakeholder_grid(net: StakeholderNetwork, *, influence: str = "influence", i
     return out
 
 
+@dataclass(frozen=True)
+class StakeholderGrid:
+    """The grid as the ``stakeholder-grid`` command and the report write it.
+
+    Attributes
+    ----------
+    table : DataFrame
+        :func:`stakeholder_grid` (``stakeholder_grid.csv``).
+    figures : Mapping
+        Format (``png``, ``svg``) → the figure (:func:`grid_figure`): PNG bytes, SVG text.
+    """
+
+    table: pd.DataFrame
+    figures: Mapping[str, bytes | str] = field(default_factory=dict)
+
+    def figure(self, fmt: str) -> bytes | str | None:
+        """The figure in ``fmt`` (None when it was not drawn)."""
+        return self.figures.get(fmt)
+
+    def counts(self) -> dict[str, int]:
+        """Organisations per group, in :data:`GROUPS` order (groups with none left out)."""
+        vc = self.table["group"].value_counts()
+        return {g: int(vc[g]) for g in GROUPS if g in vc.index}
+
+
+def grid_columns(net: StakeholderNetwork, influence: str | None = None, interest: str | None = None, *,
+                 required: bool = False) -> tuple[str, str] | None:
+    """The node columns of the grid's two axes, or None when there is no grid to draw.
+
+    Given columns must exist (:class:`~netanalysis.errors.OptionError` naming the node columns
+    otherwise). Without them the survey form's ``influence`` and ``interest`` columns are used when
+    both are present; when they are not, None — unless ``required`` (then the error).
+    """
+    inf, itr = influence or "influence", interest or "interest"
+    cols = net.nodes.columns
+    if inf in cols and itr in cols:
+        return inf, itr
+    if not (required or influence or interest):
+        return None
+    missing, option = (inf, "--influence-column") if inf not in cols else (itr, "--interest-column")
+    have = ", ".join(c for c in cols if c not in ("id", "name"))
+    raise OptionError(f"no node column '{missing}' for the stakeholder grid ({option}); node columns: {have}")
+
+
+def grid_result(net: StakeholderNetwork, *, influence: str = "influence", interest: str = "interest",
+                node_metrics: pd.DataFrame | None = None, split: str | float = "median", lang: str = "en",
+                formats: tuple[str, ...] = ("png",), dpi: int = 200) -> StakeholderGrid:
+    """:func:`stakeholder_grid` with its figure in each of ``formats`` (``png``, ``svg``)."""
+    table = stakeholder_grid(net, influence=influence, interest=interest, node_metrics=node_metrics, split=split)
+    return StakeholderGrid(table, {f: grid_figure(table, fmt=f, dpi=dpi, lang=lang) for f in formats})
+
+
 _COLOURS = {"engagement_priority": "#d62728", "hidden_broker": "#9467bd", "manage_closely": "#1f77b4",
             "keep_satisfied": "#ff7f0e", "keep_informed": "#2ca02c", "monitor": "#7f7f7f"}
+
+
+def _axis_with_gap(values: pd.Series) -> tuple[np.ndarray, float | None]:
+    """Values for plotting, a missing value placed in a strip before the smallest one (None: none missing)."""
+    v = values.to_numpy(float)
+    have = v[~np.isnan(v)]
+    if len(have) == len(v):
+        return v, None
+    lo, hi = (float(have.min()), float(have.max())) if len(have) else (0.0, 1.0)
+    gap = lo - max(0.8, 0.2 * (hi - lo))
+    return np.where(np.isnan(v), gap, v), gap
 
 
 def grid_figure(grid: pd.DataFrame, *, fmt: str = "png", dpi: int = 200, lang: str = "en",
@@ -131,7 +198,9 @@ def grid_figure(grid: pd.DataFrame, *, fmt: str = "png", dpi: int = 200, lang: s
     """Scatter of influence × interest with the quadrant lines; colour = group, size = betweenness.
 
     Points are jittered by a fixed pattern (no randomness) so equal Likert means stay visible; the
-    engagement priorities and hidden brokers (up to ``label_top``) are labelled by name.
+    engagement priorities and hidden brokers (up to ``label_top``) are labelled by name. An
+    organisation with one axis missing (typically a non-respondent: rated by partners, no self-reported
+    interest) is drawn in a "not reported" strip beside that axis, hollow — never left out.
     """
     import io
 
@@ -146,21 +215,32 @@ def grid_figure(grid: pd.DataFrame, *, fmt: str = "png", dpi: int = 200, lang: s
     fig = Figure(figsize=(7.0, 5.5))
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
-    g = grid.dropna(subset=["influence", "interest"])
+    g = grid.dropna(subset=["influence", "interest"], how="all").reset_index(drop=True)
+    x, x_gap = _axis_with_gap(g["interest"])
+    y, y_gap = _axis_with_gap(g["influence"])
+    partial = (g["interest"].isna() | g["influence"].isna()).to_numpy()
     k = np.arange(len(g))
-    jx, jy = 0.06 * np.sin(k * 2.399), 0.06 * np.cos(k * 2.399)
+    x, y = x + 0.06 * np.cos(k * 2.399), y + 0.06 * np.sin(k * 2.399)
     b = g["betweenness"].fillna(0).to_numpy(float)
     size = 30 + 270 * (b / b.max() if b.max() > 0 else b)
     for grp, colour in _COLOURS.items():
         m = (g["group"] == grp).to_numpy()
-        if m.any():
-            ax.scatter(g["interest"].to_numpy(float)[m] + jy[m], g["influence"].to_numpy(float)[m] + jx[m], s=size[m],
-                       c=colour, alpha=0.75, edgecolors="white", linewidths=0.6, label=message(f"grid.{grp}", lang))
+        for part, face in ((m & ~partial, colour), (m & partial, "white")):
+            if part.any():
+                ax.scatter(x[part], y[part], s=size[part], c=face, edgecolors=colour, alpha=0.8,
+                           linewidths=0.6 if face != "white" else 1.5,
+                           label=message(f"grid.{grp}", lang) if face != "white" or not (m & ~partial).any() else None)
+    if (g["group"] == "unknown").any():
+        m = (g["group"] == "unknown").to_numpy()
+        ax.scatter(x[m], y[m], s=size[m], c="white", edgecolors="#999", linewidths=1.0,
+                   label=message("grid.unknown", lang))
     ax.axhline(grid.attrs.get("influence_cut", g["influence"].median()), color="#555", lw=0.8, ls="--")
     ax.axvline(grid.attrs.get("interest_cut", g["interest"].median()), color="#555", lw=0.8, ls="--")
-    flagged = g[g["group"].isin(["engagement_priority", "hidden_broker"])].head(label_top)
-    for _, r in flagged.iterrows():
-        ax.annotate(str(r["name"])[:28], (r["interest"], r["influence"]), fontsize=7, xytext=(4, 4),
+    _gap_ticks(ax, x_gap, y_gap, message("grid.not_reported", lang))
+    first = np.flatnonzero(g["group"].isin(["engagement_priority", "hidden_broker"]).to_numpy())[:label_top]
+    # neighbours (by height, then left to right) labelled above and below in turn
+    for n, i in enumerate(sorted(first, key=lambda i: (round(float(y[i])), float(x[i])))):
+        ax.annotate(str(g["name"].iat[i])[:28], (x[i], y[i]), fontsize=7, xytext=(4, 4 if n % 2 == 0 else -11),
                     textcoords="offset points")
     ax.set_xlabel(message("col.interest", lang))
     ax.set_ylabel(message("col.influence", lang))
@@ -171,3 +251,73 @@ def grid_figure(grid: pd.DataFrame, *, fmt: str = "png", dpi: int = 200, lang: s
         fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight",
                     metadata={"Software": None} if fmt == "png" else {"Date": None})
     return buf.getvalue() if fmt == "png" else buf.getvalue().decode("utf-8")
+
+
+def _gap_ticks(ax, x_gap: float | None, y_gap: float | None, label: str) -> None:
+    """A tick named ``label`` at each "not reported" strip, and a dotted line between it and the data."""
+    for gap, axis, line in ((x_gap, ax.xaxis, ax.axvline), (y_gap, ax.yaxis, ax.axhline)):
+        if gap is None:
+            continue
+        ticks = [t for t in axis.get_ticklocs() if t > gap + 0.5]
+        lo, hi = axis.get_view_interval()
+        axis.set_ticks([gap, *ticks], labels=[label, *(f"{t:g}" for t in ticks)])
+        axis.set_view_interval(min(lo, gap - 0.3), hi, ignore=True)
+        line(gap + 0.4, color="#bbb", lw=0.6, ls=":")
+
+
+_SECTION = """<section id="stakeholder-grid">
+<h2>{{ title }}</h2>
+<p>{{ intro }}</p>
+<p>{% for g, n in counts %}{{ g }}: <b>{{ n }}</b>{% if not loop.last %} · {% endif %}{% endfor %}.
+{{ cut }} All organisations: <a href="tables/stakeholder_grid.csv">tables/stakeholder_grid.csv</a>.</p>
+{% if figure %}<figure><img src="{{ figure }}" alt="{{ title }}" style="width:100%;max-width:760px">
+<figcaption>{{ caption }}</figcaption></figure>{% endif %}
+{% if rows %}<table><thead><tr>{% for h in header %}<th>{{ h }}</th>{% endfor %}</tr></thead><tbody>
+{% for r in rows %}<tr>{% for v in r %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}
+</tbody></table>{% endif %}
+</section>"""
+
+
+def grid_section_html(grid: StakeholderGrid, *, lang: str = "en", top: int = 15) -> str:
+    """The report page's stakeholder-grid section (escaped HTML): counts per group, the figure, and the
+    engagement priorities and hidden brokers."""
+    import jinja2
+
+    from .formatting import fmt
+    from .i18n import message, sector_label
+    from .report import files
+
+    t, png = grid.table, grid.figure("png")
+    flagged = t[t["group"].isin(["engagement_priority", "hidden_broker"])].head(top)
+    cols = ("name", "sector", "influence", "interest", "degree", "betweenness", "group")
+    rows = [(r["name"], sector_label(str(r["sector"]), lang), fmt(r["influence"], "influence"),
+             fmt(r["interest"], "interest"), fmt(r["degree"]), fmt(r["betweenness"], "betweenness"),
+             message(f"grid.{r['group']}", lang)) for _, r in flagged.iterrows()]
+    a = t.attrs
+    cut = (f"High means above {a['influence_cut']:g} ({a.get('influence_column', 'influence')}) and "
+           f"{a['interest_cut']:g} ({a.get('interest_column', 'interest')}); peripheral = degree below "
+           f"{a['degree_median']:g} or at most 1; broker = betweenness ≥ {a['betweenness_q75']:g} and above 0."
+           if {"influence_cut", "interest_cut", "degree_median", "betweenness_q75"} <= set(a) else "")
+    env = jinja2.Environment(autoescape=True)
+    return env.from_string(_SECTION).render(
+        title=message("report.grid", lang), intro=message("report.grid_intro", lang),
+        counts=[(message(f"grid.{g}", lang), n) for g, n in grid.counts().items()], cut=cut,
+        figure=files.small_png(png) if isinstance(png, bytes) else None, caption=message("report.fig_grid", lang),
+        header=[message(f"col.{c}", lang) for c in cols], rows=rows)
+
+
+def insert_grid_html(page: str, grid: StakeholderGrid, *, lang: str = "en") -> str:
+    """The report page with the grid section before the interactive map and a link in the navigation."""
+    fragment = grid_section_html(grid, lang=lang)
+    anchor = '<section id="map">'
+    page = page.replace(anchor, fragment + "\n" + anchor, 1) if anchor in page else page.replace(
+        "</main>", fragment + "\n</main>", 1)
+    return page.replace('<a href="#map">', f'<a href="#stakeholder-grid">{_nav(lang)}</a><a href="#map">', 1)
+
+
+def _nav(lang: str) -> str:
+    from html import escape
+
+    from .i18n import message
+
+    return escape(message("report.grid", lang))

@@ -68,7 +68,8 @@ scheme = "standard"               # sector scheme: standard, cordis, none, or a 
 # encoding = "cp1251"             # override encoding detection
 # --- survey input instead of ties (nodes = the roster whose names partners are matched to):
 # survey = "survey.csv"
-# survey_format = "name-generator" # name-generator, roster or register
+# survey_format = "name-generator" # name-generator, roster, register, or kobo / odk (a survey-form export)
+# form = "form.xlsx"              # kobo / odk: the form netanalysis survey-form wrote (form.toml beside it)
 # respondent_column = "respondent"
 # partner_column = "partner"
 # symmetrize = "max"              # max (either side), min (confirmed only), mean, respondent
@@ -163,7 +164,7 @@ SCHEMA: dict[str, dict[str, Rule]] = {
         "scheme": Rule("str", help="standard, cordis, none or a CSV file"),
         "merge": Rule("choice", choices=("sum", "max", "mean", "first")),
         "encoding": Rule("encoding"),
-        "survey_format": Rule("choice", choices=("name-generator", "roster", "register")),
+        "survey_format": Rule("choice", choices=("name-generator", "roster", "register", "kobo", "odk")),
         "symmetrize": Rule("choice", choices=("max", "min", "mean", "respondent")),
         "dichotomize": Rule("float", help="a finite number"),
         "match_threshold": Rule("float", 0, 100),

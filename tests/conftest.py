@@ -57,7 +57,7 @@ WHITE_EDGES = [("Mother", x) for x in ["Sister", "Sister's Daughter", "Brother's
 
 @pytest.fixture
 def white_kinship():
-    """Freeman's (1978) White kinship network, gender as 'sector' (REFERENCES.md)."""
+    """Freeman's (1978) White kinship network (as in R netseg's ``WhiteKinship``), gender as 'sector'."""
     groups = {**{f: "F" for f in WHITE_FEMALES}, **{m: "M" for m in WHITE_MALES}}
     return net_from_edges(WHITE_EDGES, groups=groups)
 

@@ -1,4 +1,4 @@
-"""Gould–Fernandez brokerage: the REFERENCES.md known answer, R sna oracle values (raw counts,
+"""Gould–Fernandez brokerage (1989): the known answer of R sna 2.7-1 `brokerage()`, R sna oracle values (raw counts,
 expectations, z-scores at node and network level), a brute-force count, and the permutation null."""
 
 from __future__ import annotations

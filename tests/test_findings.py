@@ -75,7 +75,7 @@ def test_no_weak_pair_is_said_plainly(white_kinship):
     mix = mixing_analysis(white_kinship, permutations=999, seed=1)
     f = build_findings(white_kinship, mixing=mix, options=FindingsOptions(min_group=2, min_expected=1))
     assert f[0].kind == "no_weak_pair"
-    assert f[0].statement.startswith("No group pair with enough organisations to judge has significantly fewer")
+    assert f[0].statement.startswith("No group pair with enough organisations to judge is weak")
     seg = next(x for x in f if x.kind == "segregation")
     assert seg.numbers["ei_index"] == pytest.approx(-0.181818, abs=1e-6)
     assert "41% of ties cross groups, where random mixing predicts 56%" in seg.statement

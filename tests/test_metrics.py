@@ -1,4 +1,5 @@
-"""Network- and node-level metrics: known answers (REFERENCES.md), R sna oracle values, and agreement
+"""Network- and node-level metrics: known answers (Burt 1992 constraint and effective size and Krackhardt's kite
+betweenness as in the networkx tests, which follow UCINET), R sna oracle values, and agreement
 between our igraph-based functions and networkx on hand-checkable and classic-sna networks."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ NODE_FUNCS = [metrics.degree, metrics.in_degree, metrics.out_degree, metrics.str
               metrics.effective_size, metrics.coreness, metrics.clustering, metrics.articulation_point,
               metrics.bridge_ties, metrics.ego_size]
 
-#: REFERENCES.md structural-holes graph
+#: The structural-holes graph of the networkx tests (constraint, effective size; values as UCINET)
 BURT_EDGES = [("A", "B"), ("A", "F"), ("A", "G"), ("A", "E"), ("E", "G"), ("F", "G"), ("B", "G"), ("B", "D"),
               ("D", "G"), ("G", "C")]
 

@@ -1,4 +1,6 @@
-"""Sector mixing and segregation: known answers (REFERENCES.md), null models, planted gaps."""
+"""Sector mixing and segregation: known answers (White kinship data of Freeman 1978: E-I by hand and by
+exhaustive enumeration; Freeman segregation and assortativity as in the tests of the R package netseg;
+Coleman 1958 homophily as in netseg), null models, planted gaps."""
 
 from __future__ import annotations
 

@@ -43,7 +43,8 @@ def test_observed_statistics_equal_the_package_metrics(directed):
 
 
 def test_white_kinship_by_hand():
-    """E-I over the 22 kinship ties is −0.181818 (E = 9, I = 13) and assortativity 0.180124 (REFERENCES.md)."""
+    """E-I over the 22 kinship ties is −0.181818 (E = 9, I = 13) and assortativity 0.180124
+    (Freeman 1978 data; E-I by hand, assortativity as in the tests of R netseg, networkx agrees)."""
     net = net_from_edges(WHITE_EDGES, groups={**{f: "F" for f in WHITE_FEMALES}, **{m: "M" for m in WHITE_MALES}})
     res = cug_test(net, statistics=["ei", "assortativity", "density"], null="edges", replicates=200,
                    seed=2, groups="sector").table.set_index("statistic")

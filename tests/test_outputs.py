@@ -39,6 +39,16 @@ def _tidy(folder: Path, *, unknown: bool = False) -> list[str]:
     return ["--nodes", str(folder / "nodes.csv"), "--ties", str(folder / "ties.csv")]
 
 
+def _rated(folder: Path) -> list[str]:
+    """The tidy fixture with influence and interest ratings (one organisation unrated): the stakeholder grid."""
+    args = _tidy(folder)
+    nodes = pd.read_csv(folder / "nodes.csv")
+    nodes["power"] = [5, 2, 3, 1, 4, 2, 3, 5, 1, None]
+    nodes["engagement"] = [3, 4, 2, 5, 1, 3, 4, 2, 5, 3]
+    nodes.to_csv(folder / "nodes.csv", index=False)
+    return [*args, "--influence-column", "power", "--interest-column", "engagement"]
+
+
 def _participations(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -61,8 +71,9 @@ def _runs(tmp: Path) -> list[tuple[str, list[str], Path]]:
     part = _participations(tmp / "in_part")
     runs = []
     for name, inp in (("tidy", tidy), ("directed", tidy + ["--directed"]), ("survey", _survey())):
-        for cmd in ("analyze", "gaps", "communities"):
+        for cmd in ("analyze", "gaps"):
             runs.append((cmd, [cmd, *inp, *FAST], tmp / f"{name}_{cmd}"))
+        runs.append(("communities", ["communities", *inp, "--seed", "7"], tmp / f"{name}_communities"))
         waves = ["--from", "1", "--to", "2"]
         runs.append(("compare", ["compare", *inp, *waves, *FAST], tmp / f"{name}_compare"))
         runs.append(("map", ["map", *inp, "--permutations", "99"], tmp / f"{name}_map"))
@@ -83,6 +94,13 @@ def _runs(tmp: Path) -> list[tuple[str, list[str], Path]]:
     runs.append(("report", ["report", *tidy, *FAST, "--name", "t", "--anonymize"], tmp / "tidy_report"))
     runs.append(("report", ["report", *_survey(), *FAST, "--name", "s", "--min-cell-size", "5"],
                  tmp / "survey_report"))
+    # issue 17: the stakeholder grid (report and its own command) and report.docx, anonymised too
+    rated = _rated(tmp / "in_rated")
+    runs.append(("stakeholder-grid", ["stakeholder-grid", *rated, "--lang", "ru"], tmp / "rated_grid"))
+    runs.append(("profiles", ["profiles", *tidy, "--lang", "ru"], tmp / "tidy_profiles"))
+    runs.append(("profiles", ["profiles", *_survey(), "--anonymize"], tmp / "survey_profiles"))
+    runs.append(("report", ["report", *rated, *FAST, "--name", "g", "--docx", "--lang", "ru", "--anonymize"],
+                 tmp / "rated_report"))
     # issue 16: the model commands and the report's Models section
     runs.append(("model", ["model", *tidy, "--formula", "edges + nodemix(sector)"], tmp / "tidy_model"))
     runs.append(("model", ["model", *tidy, "--directed", "--formula", "edges + nodematch(sector) + nodeofactor(sector)"],
@@ -123,7 +141,8 @@ def written(tmp_path_factory, monkeypatch_module):
         files = [p.relative_to(folder).as_posix() for p in sorted(folder.rglob("*")) if p.is_file()]
         assert files, args
         for f in files:
-            entry = [o for o in outputs_for(cmd) if fnmatch.fnmatchcase(f, o.name)]
+            entry = sorted((o for o in outputs_for(cmd) if fnmatch.fnmatchcase(f, o.name)),
+                           key=lambda o: "*" in o.name)        # a file's own entry before a family's
             assert entry, f"{cmd} wrote {f}, which docs/outputs.md does not list for {cmd}"
             out[cmd][entry[0].name].append(_keys(folder / f))
         for o in outputs_for(cmd):

@@ -57,3 +57,17 @@ def test_other_columns_split_and_missing_values():
 def test_figure_png():
     png = grid_figure(stakeholder_grid(_net()), fmt="png", dpi=50, lang="ru")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_figure_keeps_an_organisation_with_one_axis_missing():
+    """p answered nothing about itself (no interest) but partners rate it the most influential: the figure
+    must still show it — in the "not reported" strip, labelled as the engagement priority it is."""
+    net = _net()
+    nodes = net.nodes.copy()
+    nodes.loc[nodes["id"] == "p", "interest"] = ""
+    g = stakeholder_grid(net.with_nodes(nodes))
+    assert g.set_index("id").loc["p", "group"] == "engagement_priority"
+    svg = grid_figure(g, fmt="svg", lang="en")
+    assert "Org p" in svg and "not reported" in svg
+    full = grid_figure(stakeholder_grid(_net()), fmt="svg", lang="en")
+    assert "Org p" in full and "not reported" not in full

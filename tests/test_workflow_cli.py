@@ -121,3 +121,38 @@ def test_profiles_command_escapes_names_and_respects_anonymize(tmp_path):
     for secret in ("script", "Bank", "Университет", "Альфа", "x1", "x4"):
         assert secret not in anon.replace("script-src", "")
     assert "Профили партнёров" in anon
+
+
+def test_report_page_has_the_grid_section(ru_report):
+    from markupsafe import escape
+
+    page = (ru_report / "index.html").read_text(encoding="utf-8")
+    assert '<a href="#stakeholder-grid">Stakeholder grid</a><a href="#map">' in page
+    section = page.split('<section id="stakeholder-grid">')[1].split("</section>")[0]
+    assert "data:image/png;base64," in section and "tables/stakeholder_grid.csv" in section
+    grid = pd.read_csv(ru_report / "tables" / "stakeholder_grid.csv", encoding="utf-8-sig", dtype={"id": str})
+    for name in grid.loc[grid["group"].isin(["engagement_priority", "hidden_broker"]), "name"]:
+        assert str(escape(name)) in section
+
+
+def test_study_file_runs_the_form_round_trip(tmp_path):
+    pytest.importorskip("docx")
+    study = tmp_path / "study.toml"
+    study.write_text(f"""[study]
+name = "wave1"
+[input]
+nodes = "{(DATA / 'roster.csv').as_posix()}"
+survey = "{(DATA / 'kobo_export.xlsx').as_posix()}"
+survey_format = "kobo"
+form = "{(DATA / 'form.xlsx').as_posix()}"
+[analysis]
+permutations = 50
+[report]
+docx = true
+lang = "ru"
+out = "{(tmp_path / 'rep').as_posix()}"
+""", encoding="utf-8")
+    r = _run(["report", "--study", str(study)])
+    assert r.exit_code == 0, r.output
+    files = {f["path"] for f in json.loads((tmp_path / "rep" / "manifest.json").read_text(encoding="utf-8"))["files"]}
+    assert {"report.docx", "tables/stakeholder_grid.csv"} <= files

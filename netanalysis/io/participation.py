@@ -555,7 +555,8 @@ def participation_network(p: Participations, *, roster=None, ties=None, weightin
         if "relation" not in t.columns:
             t["relation"] = ""
         t["relation"] = t["relation"].where(t["relation"].astype(str).str.strip() != "", "ties")
-        proj = proj.assign(relation=CO_PARTICIPATION)
+        # the projection's own columns (shared_units …) would be missing cells on every tie of the file
+        proj = proj[["source", "target", "weight"]].assign(relation=CO_PARTICIPATION)
         frame = pd.concat([t, proj], ignore_index=True)
         trows = np.r_[np.asarray(ties.rows), np.full(len(proj), -1)]
         files.insert(1 if roster is not None else 0, dict(ties.account))

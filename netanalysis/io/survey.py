@@ -92,7 +92,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, OptionError
-from ..network import StakeholderNetwork, build_network
+from ..network import NA_VALUES, StakeholderNetwork, build_network
 from .names import DEFAULT_THRESHOLD, ambiguous_matches, reconcile_names
 from .tables import Table, parse_numbers, read_table, resolve_column
 
@@ -100,7 +100,7 @@ from .tables import Table, parse_numbers, read_table, resolve_column
 Diagnose = Callable[..., StakeholderNetwork]
 
 __all__ = ["SurveyReports", "load_survey", "read_survey", "survey_network", "read_name_generator", "read_roster",
-           "read_register", "response_rates", "report_reciprocity",
+           "read_register", "response_rates", "rate_counts", "report_reciprocity",
            "SYMMETRIZE_RULES", "SURVEY_FORMATS", "reports_from_rows", "EXTRA_ITEMS", "PARTNER_ITEMS",
            "RESPONSE_THRESHOLDS", "rates_for_view"]
 
@@ -153,8 +153,24 @@ class SurveyReports:
 
 
 # ---------------------------------------------------------------------------- helpers
+_NA = frozenset(NA_VALUES)
+
+
+def _file_missing_only(prov: dict) -> None:
+    """Missing-value counts (``data_quality.json``) of the roster file's cells only: ties derived from
+    reports and the columns the survey reader adds (status, responded_waves) are not cells of a file."""
+    cols = prov.get("missing_values", {}).get("columns", {})
+    cols.pop("ties", None)
+    nodes = cols.get("nodes", {})
+    for c in ("status", "responded_waves"):
+        nodes.pop(c, None)
+    if not nodes:
+        cols.pop("nodes", None)
+
+
 def _blank(v) -> bool:
-    return v is None or (isinstance(v, float) and v != v) or str(v).strip() == ""
+    """Blank or a missing-value marker (``NA``, ``N/A``, ``NULL`` …, :data:`netanalysis.network.NA_VALUES`)."""
+    return v is None or (isinstance(v, float) and v != v) or str(v).strip().casefold() in _NA
 
 
 def _optional_column(t: Table, given: str | None, default: str | None, option: str) -> str | None:
@@ -707,6 +723,7 @@ def survey_network(reports: SurveyReports, *, symmetrize: str | None = "max",
         net = build_network(nodes, ties, directed=symmetrize is None, sector_column=reports.sector_column,
                             scheme=scheme, merge="max", provenance=prov)
     prov = net.provenance
+    _file_missing_only(prov)
     n_roster = int(nodes["status"].isin(["respondent", "non_respondent"]).sum())
     for a in prov["files"]:
         if a.get("role") == "nodes":      # named-only organisations come from the survey, not this file
@@ -750,21 +767,60 @@ def _level(rate: float) -> str:
     return "caution"
 
 
-def _rates(nodes: pd.DataFrame, responded: pd.Series, member=None) -> dict:
-    in_roster = nodes["status"].isin(["respondent", "non_respondent"]).to_numpy()
+def rate_counts(groups, status, *, responded=None, member=None) -> pd.DataFrame:
+    """Response counts per group: the one implementation behind every response rate.
+
+    The roster is the organisations whose ``status`` is ``respondent`` or ``non_respondent`` (and,
+    with ``member``, that are listed for the wave); named-only organisations are in no denominator.
+
+    Parameters
+    ----------
+    groups : sequence
+        Group label of each organisation (e.g. the sector column).
+    status : sequence
+        ``respondent``, ``non_respondent`` or ``named_only`` of each organisation.
+    responded : sequence of bool, optional
+        Who answered (default: ``status == "respondent"``; per wave: answered in that wave).
+    member : sequence of bool, optional
+        Who is on the roster of the wave (default: everyone).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the groups with any roster or named-only organisation (sorted): ``roster``,
+        ``respondents``, ``non_respondents``, ``named_only`` (ints) and ``rate`` = respondents / roster
+        (NaN for an empty roster).
+
+    Examples
+    --------
+    >>> t = rate_counts(["a", "a", "a", "b"], ["respondent", "non_respondent", "named_only", "respondent"])
+    >>> t["roster"].to_dict(), t["named_only"].to_dict(), t["rate"].to_dict()
+    ({'a': 2, 'b': 1}, {'a': 1, 'b': 0}, {'a': 0.5, 'b': 1.0})
+    """
+    st = pd.Series(np.asarray(status, dtype=object)).astype(str)
+    in_roster = st.isin(["respondent", "non_respondent"]).to_numpy()
     if member is not None:
         in_roster = in_roster & np.asarray(member, bool)
-    sub, got = nodes[in_roster], responded[in_roster]
-    n, k = len(sub), int(got.sum())
+    got = (st == "respondent").to_numpy() if responded is None else np.asarray(responded, bool)
+    df = pd.DataFrame({"group": np.asarray(groups, dtype=object), "roster": in_roster.astype(int),
+                       "respondents": (in_roster & got).astype(int),
+                       "named_only": (st == "named_only").to_numpy().astype(int)})
+    out = df.groupby("group", sort=True)[["roster", "respondents", "named_only"]].sum()
+    out = out[(out["roster"] > 0) | (out["named_only"] > 0)]
+    out.insert(2, "non_respondents", out["roster"] - out["respondents"])
+    out["rate"] = out["respondents"] / out["roster"].where(out["roster"] > 0)
+    return out
+
+
+def _rates(nodes: pd.DataFrame, responded: pd.Series, member=None) -> dict:
+    counts = rate_counts(nodes["sector"], nodes["status"], responded=responded, member=member)
+    n, k = int(counts["roster"].sum()), int(counts["respondents"].sum())
     overall: dict[str, object] = {"roster": n, "respondents": k, "non_respondents": n - k,
                                   "rate": (k / n) if n else float("nan")}
     overall["level"] = _level(float(k / n) if n else float("nan"))
-    by = []
-    for sec, grp in sub.groupby("sector", sort=True):
-        kk = int(got[grp.index].sum())
-        rate = kk / len(grp)
-        by.append({"sector": sec, "roster": int(len(grp)), "respondents": kk,
-                   "non_respondents": int(len(grp) - kk), "rate": rate, "level": _level(rate)})
+    by = [{"sector": sec, "roster": int(r.roster), "respondents": int(r.respondents),
+           "non_respondents": int(r.non_respondents), "rate": float(r.rate), "level": _level(float(r.rate))}
+          for sec, r in counts[counts["roster"] > 0].iterrows()]
     return {"overall": overall, "by_sector": by}
 
 
@@ -953,6 +1009,7 @@ def read_register(register, nodes=None, *, partners_column: str = "partners", ty
         warnings.simplefilter("ignore")
         net = build_network(nodes_df, ties, directed=False, sector_column=sector_name, scheme=scheme,
                             merge="sum", provenance=prov)
+    _file_missing_only(net.provenance)
     # build_network counted pair rows against this file; the file account is per agreement
     for a in net.provenance["files"]:
         if a.get("role") == "nodes":      # named-only organisations come from the register, not this file

@@ -7,6 +7,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import OptionError
@@ -30,6 +31,20 @@ def _key_source(opts: ReportOptions) -> str | None:
             else "environment" if os.environ.get("NETANALYSIS_PSEUDONYM_KEY") else "random")
 
 
+def _workflow_checks(net: StakeholderNetwork, opts: ReportOptions) -> tuple[str, str] | None:
+    """Before the analysis: the language, python-docx for ``docx``, and the stakeholder grid's axes
+    (None when there is no grid)."""
+    from ..i18n import check_lang
+    from ..stakeholder_grid import grid_columns
+
+    check_lang(opts.lang)
+    if opts.docx:
+        from ..docx_report import require_docx
+
+        require_docx()
+    return grid_columns(net, opts.influence_column, opts.interest_column)
+
+
 def report_content(net: StakeholderNetwork, *, analysis_options: AnalysisOptions | None = None,
                    options: ReportOptions | None = None, inputs: dict | list | None = None,
                    parameters: dict | None = None,
@@ -42,11 +57,12 @@ def report_content(net: StakeholderNetwork, *, analysis_options: AnalysisOptions
     t_start = time.perf_counter()
     timings: dict[str, float] = {}
     source_prov = net.provenance
+    grid_cols = _workflow_checks(net, opts)
     if opts.anonymize:
-        from ..privacy import anonymize
+        from ..privacy import ALLOWED_NODE_ATTRIBUTES, anonymize
 
-        t = time.perf_counter()
-        net = anonymize(net, key=opts.anonymize_key)
+        t = time.perf_counter()    # the grid's two rating columns survive, so the grid shows the pseudonyms
+        net = anonymize(net, key=opts.anonymize_key, keep=(*ALLOWED_NODE_ATTRIBUTES, *(grid_cols or ())))
         timings["anonymize"] = time.perf_counter() - t
     res = analyze(net, aopts, progress=progress)
     timings.update({f"analysis.{k}": v for k, v in res.timings.items()})
@@ -68,7 +84,14 @@ def report_content(net: StakeholderNetwork, *, analysis_options: AnalysisOptions
         from ..models.report_section import models_section
 
         models = models_section(res.network, seed=aopts.seed, replicates=aopts.permutations)
-    return ReportContent(analysis=res, analysis_options=aopts, options=opts, tables=tables, models=models,
+    grid = None
+    if grid_cols is not None:   # issue 17: the stakeholder grid (tables/stakeholder_grid.csv, figure, Word)
+        from ..stakeholder_grid import grid_result
+
+        grid = grid_result(res.network, influence=grid_cols[0], interest=grid_cols[1], node_metrics=res.node_metrics,
+                           lang=opts.lang)
+        tables = replace(tables, stakeholder_grid=grid.table)
+    return ReportContent(analysis=res, analysis_options=aopts, options=opts, tables=tables, models=models, grid=grid,
                          data_quality_file=dq_full, data_quality_page=dq, figures=figures, notes=tuple(notes),
                          versions=package_versions(), source_provenance=source_prov, inputs=inputs,
                          parameters=parameters, key_source=_key_source(opts), timings=timings, t_start=t_start)

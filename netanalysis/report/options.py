@@ -47,6 +47,13 @@ class ReportOptions:
         tables always hold every row).
     models : bool
         Add the "Models" section and its tables (:mod:`netanalysis.models.report_section`).
+    docx : bool
+        Also write ``report.docx`` (:mod:`netanalysis.docx_report`; needs python-docx).
+    lang : {"en", "ru"}
+        Language of ``report.docx`` and of the stakeholder-grid figure.
+    influence_column, interest_column : str, optional
+        Node columns of the stakeholder grid's axes (:mod:`netanalysis.stakeholder_grid`); default the
+        survey form's ``influence`` and ``interest``, and no grid when the network has neither.
     """
 
     name: str = "report"
@@ -57,6 +64,10 @@ class ReportOptions:
     force: bool = False
     top: int = 15
     models: bool = False
+    docx: bool = False
+    lang: str = "en"
+    influence_column: str | None = None
+    interest_column: str | None = None
 
     def public(self) -> dict:
         d = asdict(self)
@@ -79,6 +90,7 @@ class ReportTables:
     relations: pd.DataFrame | None = None
     relation_overlap: pd.DataFrame | None = None
     missing_data_sensitivity: pd.DataFrame | None = None
+    stakeholder_grid: pd.DataFrame | None = None     # issue 17: when influence and interest are known
 
     def items(self) -> Iterator[tuple[str, pd.DataFrame]]:
         """``(table name, table)`` of the tables made, in file order (the workbook's sheets)."""
@@ -133,6 +145,7 @@ class ReportContent:
     timings: dict[str, float] = field(default_factory=dict)
     t_start: float = 0.0
     models: Any = None          # issue 16: a models.report_section.ModelsSection with --models
+    grid: Any = None            # issue 17: a stakeholder_grid.StakeholderGrid when influence and interest are known
 
     def data_quality(self) -> dict:
         """``data_quality.json`` of the report."""

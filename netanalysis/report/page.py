@@ -29,7 +29,7 @@ _CENTRAL = ["degree", "strength", "betweenness", "closeness", "eigenvector", "pa
 _BROKERS = ["brokerage_total", "coordinator", "itinerant", "representative", "gatekeeper", "liaison",
             "cross_sector_ties", "constraint", "effective_size"]
 _SPANNERS = ["cross_sector_ties", "partner_sector_diversity", "degree", "constraint", "effective_size"]
-_RECS = ["source_name", "target_name", "sector_pair", "score", "n_shared_partners", "shared_partners",
+_RECS = ["relation", "source_name", "target_name", "sector_pair", "score", "n_shared_partners", "shared_partners",
          "suggested_broker_name"]
 
 
@@ -81,10 +81,13 @@ def _node_view(c: ReportContent):
 
 
 def _weak(mixing):
+    """Weak pairs; with several relations, those of every relation (a gap in one relation only is listed
+    with its relation, as the findings state it)."""
     w = mixing[mixing["weak"].fillna(False).astype(bool)].sort_values(["ratio", "sector_a", "sector_b"],
                                                                       kind="stable")
-    return table_view(w, "sector_mixing.csv", columns=["sector_a", "sector_b", "ties", "possible", "expected",
-                                                       "ratio", "z", "p_adjusted"])
+    rel = ["relation"] if "relation" in mixing.columns and mixing["relation"].nunique() > 1 else []
+    return table_view(w, "sector_mixing.csv", columns=[*rel, "sector_a", "sector_b", "ties", "possible",
+                                                       "expected", "ratio", "z", "p_adjusted"])
 
 
 def _sections(c: ReportContent) -> dict:
@@ -94,7 +97,7 @@ def _sections(c: ReportContent) -> dict:
     recs = res.recommendations
     central = "betweenness" if "betweenness" in nm else "degree"
     return {
-        "weak": _weak(res.mixing.pairs),
+        "weak": _weak(t.sector_mixing if t.sector_mixing is not None else res.mixing.pairs),
         "recommendations": table_view(recs, "recommendations.csv", limit=opts.top,
                                       columns=_RECS if "source_name" in recs.columns else None),
         "rec_method": method_name(recs),
@@ -127,7 +130,9 @@ def render_html(c: ReportContent) -> str:
         "glance": glance(res), "all_figures": all_network_figures(dict(res.network_metrics)),
         "sector_summary": table_view(t.sector_summary, "sector_summary.csv", limit=40),
         "findings": findings_view(res.findings), "findings_md": res.findings_text,
-        "heatmap": mixing_matrix(mixing, directed=res.network.directed), "max_heatmap": MAX_HEATMAP_GROUPS,
+        "heatmap": mixing_matrix(mixing, directed=res.network.directed,
+                                 missing=None if res.missing_data is None else res.missing_data.table),
+        "max_heatmap": MAX_HEATMAP_GROUPS,
         "n_groups": int(res.network.sector.nunique()),
         "mixing": table_view(mixing, "sector_mixing.csv", limit=200),
         **_sections(c),
@@ -145,4 +150,8 @@ def render_html(c: ReportContent) -> str:
         from ..models.report_section import insert_models_html
 
         page = insert_models_html(page, c.models, directed=res.network.directed)
+    if c.grid is not None:     # issue 17: the stakeholder grid, before the interactive map
+        from ..stakeholder_grid import insert_grid_html
+
+        page = insert_grid_html(page, c.grid)
     return page

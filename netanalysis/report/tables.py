@@ -184,4 +184,4 @@ def report_tables(res: Analysis, *, min_cell_size: int = 0, anonymize: bool = Fa
         response_rates=rr,
         relations=None if res.multiplex is None else res.multiplex.summary.table,
         relation_overlap=None if res.multiplex is None else res.multiplex.summary.overlap,
-        missing_data_sensitivity=None if res.missing_data is None else res.missing_data.table)
+        missing_data_sensitivity=None if res.missing_data is None else res.missing_data.long_table())

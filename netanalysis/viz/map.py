@@ -64,6 +64,7 @@ import pandas as pd
 from ..errors import OptionError
 from ..formatting import fmt
 from ..network import StakeholderNetwork
+from ..results import FULL_MAP_MAX_NODES
 from . import palette
 from .layout import layout_positions
 
@@ -73,8 +74,6 @@ __all__ = ["render_map", "helix_map", "build_map", "map_page", "MapData", "MapOp
 
 #: Physics (nodes pull their partners when dragged) only up to this many organisations.
 PHYSICS_MAX_NODES = 100
-#: Above this many organisations the map shows the sector-level view plus the top actors.
-FULL_MAP_MAX_NODES = 2000
 #: Organisations shown in the "top actors" view of a large network.
 TOP_ACTORS = 250
 #: Edge tooltips (DOM elements) only up to this many ties in a view.

@@ -51,7 +51,7 @@ one <- function(name, group) {
 one("law_advice", "office")
 one("ht_advice", "dept")
 
-# The brokerage known answer of REFERENCES.md (arcs A->B, A->C, B->C, B->D, C->D, D->A; groups 1,1,2,2).
+# The hand-checkable brokerage example (Gould & Fernandez 1989 roles; arcs A->B, A->C, B->C, B->D, C->D, D->A; groups 1,1,2,2).
 g <- matrix(0, 4, 4, dimnames = list(LETTERS[1:4], LETTERS[1:4]))
 g["A", "B"] <- g["A", "C"] <- g["B", "C"] <- g["B", "D"] <- g["C", "D"] <- g["D", "A"] <- 1
 b <- brokerage(g, c(1, 1, 2, 2))
