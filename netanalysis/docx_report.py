@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import OptionError
-from .export import atomic_write_bytes
+from .export import atomic_write_bytes, fixed_zip_dates
 from .formatting import fmt
 from .i18n import check_lang, drop_reason, file_role, finding_text, message, sector_label
 
@@ -241,27 +241,7 @@ def docx_report(res, *, lang: str = "en", title: str | None = None, figures: dic
                               permutations=res.options.permutations))
     buf = io.BytesIO()
     doc.save(buf)
-    return _fixed_dates(buf.getvalue())
-
-
-def _fixed_dates(data: bytes) -> bytes:
-    """The .docx with fixed zip and document dates, so the same report gives the same bytes."""
-    import re
-    import zipfile
-
-    src = zipfile.ZipFile(io.BytesIO(data))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                                 rb"\g<1>2000-01-01T00:00:00Z\3", content)
-            zi = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = info.external_attr
-            dst.writestr(zi, content)
-    return buf.getvalue()
+    return fixed_zip_dates(buf.getvalue())
 
 
 def report_docx(content) -> bytes:

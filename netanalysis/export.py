@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["neutralise_cell", "safe_frame", "write_csv", "write_xlsx", "xlsx_bytes", "write_json", "write_text",
-           "atomic_write_bytes", "to_jsonable", "xlsx_text", "markdown_safe", "write_markdown", "CSV_LINE_END"]
+           "atomic_write_bytes", "to_jsonable", "xlsx_text", "markdown_safe", "write_markdown", "CSV_LINE_END",
+           "fixed_zip_dates"]
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -310,3 +311,24 @@ def write_json(path: str | Path, obj: Any) -> Path:
     """Pretty UTF-8 JSON (non-ASCII kept readable), NaN written as null, atomically."""
     text = json.dumps(to_jsonable(obj), ensure_ascii=False, indent=2, sort_keys=False)
     return write_text(path, text + "\n")
+
+
+def fixed_zip_dates(data: bytes) -> bytes:
+    """An Office file (XLSX, DOCX: a zip) with fixed zip entry dates and document dates
+    (``docProps/core.xml`` created/modified = 2000-01-01), so the same content gives the same bytes."""
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                                 rb"\g<1>2000-01-01T00:00:00Z\3", content)
+            zi = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = info.external_attr
+            dst.writestr(zi, content)
+    return buf.getvalue()

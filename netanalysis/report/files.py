@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import base64
 import io
-import re
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
-from ..export import xlsx_bytes
+from ..export import fixed_zip_dates, xlsx_bytes
 from ..formatting import is_missing
 from ..results import Analysis
 from .options import NOT_COMPUTED, ReportContent
@@ -69,26 +67,9 @@ def _round_floats(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _deterministic(data: bytes) -> bytes:
-    """The workbook with fixed zip dates and document dates, so runs are byte-identical."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                                 rb"\g<1>2000-01-01T00:00:00Z\3", content)
-            zi = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = info.external_attr
-            dst.writestr(zi, content)
-    return buf.getvalue()
-
-
 def workbook(content: ReportContent) -> bytes:
     """``tables/tables.xlsx``: one sheet per table, floats as in the CSV files, fixed dates."""
-    return _deterministic(xlsx_bytes({name: _round_floats(df) for name, df in content.tables.items()}))
+    return fixed_zip_dates(xlsx_bytes({name: _round_floats(df) for name, df in content.tables.items()}))
 
 
 def graphml(content: ReportContent) -> str:
