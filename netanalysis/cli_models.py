@@ -12,8 +12,18 @@ from pathlib import Path
 import click
 
 from .cli import handle_errors, input_options, participation_options, survey_options
+from .outdir import check_output_folder
 
 __all__ = ["register"]
+
+
+def _write(result, out: Path, command: str, force: bool) -> None:
+    """Write a model command's files under the one output-folder rule (netanalysis.outdir)."""
+    from .outdir import output_folder
+    from .outputs import write_outputs
+
+    with output_folder(out, command=command, force=force) as folder:
+        write_outputs(result, folder, command=command)
 
 
 def _model_options(fn):
@@ -26,7 +36,9 @@ def _model_options(fn):
                           "a bare FILE is named after the file. Repeatable. Unlisted pairs are 0; the pair "
                           "columns are named as in --ties (--source-column, --target-column)."),
         click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-                     help="Output folder (created if needed)."),
+                     help="Output folder: new, empty or a previous netanalysis output (else --force)."),
+        click.option("--force", is_flag=True,
+                     help="Write into --out even if it holds other files (they are kept)."),
     ]
     for opt in reversed(opts):
         fn = opt(fn)
@@ -68,15 +80,15 @@ def _register_model(main: click.Group, load) -> None:
                        "nodematch, nodemix, nodefactor, nodeofactor, nodeifactor, nodecov, nodeocov, nodeicov, "
                        "absdiff, edgecov (dyad-dependent terms such as mutual or gwesp are not provided).")
     @handle_errors
-    def model(formula, relation, dyad_covariates, out, **kw):
+    def model(formula, relation, dyad_covariates, out, force, **kw):
         """Dyad-independent ERGM fitted exactly as logistic regression over dyads: writes model_terms.csv,
         model_blocks.csv (nodemix terms) and model_fit.json into --out."""
         from .models.ergm import fit_ergm
-        from .outputs import write_outputs
 
+        check_output_folder(out, force=force)          # fail before the analysis, not after
         net = load(kw)
         res = fit_ergm(net, formula, relation=relation, covariates=_covariates(net, dyad_covariates, kw))
-        write_outputs(res, out, command="model")
+        _write(res, out, "model", force)
         f = res.fit
         click.echo(f"ERGM on {f['dyads']} dyads ({f['ties']} ties): log-likelihood {f['loglik']:.3f}, "
                    f"AIC {f['aic']:.2f}, BIC {f['bic']:.2f}")
@@ -104,16 +116,16 @@ def _register_qap(main: click.Group, load) -> None:
                   help="QAP permutations.")
     @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the permutations.")
     @handle_errors
-    def qap(formula, relation, dyad_covariates, out, family, null, weighted, permutations, seed, **kw):
+    def qap(formula, relation, dyad_covariates, out, force, family, null, weighted, permutations, seed, **kw):
         """MRQAP regression (as R sna netlm/netlogit) and QAP correlations of the ties with each predictor
         (as gcor + qaptest): writes qap_regression.csv, qap_correlations.csv and qap_fit.json into --out."""
         from .models.qap import qap_analysis
-        from .outputs import write_outputs
 
+        check_output_folder(out, force=force)          # fail before the analysis, not after
         net = load(kw)
         run = qap_analysis(net, formula, relation=relation, family=family, null=null, weighted=weighted,
                            permutations=permutations, seed=seed, covariates=_covariates(net, dyad_covariates, kw))
-        write_outputs(run, out, command="qap")
+        _write(run, out, "qap", force)
         res = run.regression
         stat = "t" if family == "linear" else "z"
         click.echo(f"MRQAP ({family}, {'double semi-partialling' if res.null == 'dsp' else 'y-permutation'}, "
@@ -141,17 +153,17 @@ def _register_cug(main: click.Group, load) -> None:
     @click.option("--replicates", type=click.IntRange(1), default=1000, show_default=True, help="Random graphs.")
     @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the random graphs.")
     @handle_errors
-    def cug(relation, dyad_covariates, out, statistics, null, groups, replicates, seed, **kw):
+    def cug(relation, dyad_covariates, out, force, statistics, null, groups, replicates, seed, **kw):
         """Conditional uniform graph tests (as R sna cug.test): writes cug.csv into --out."""
         from .models.cug import cug_test
-        from .outputs import write_outputs
 
+        check_output_folder(out, force=force)          # fail before the analysis, not after
         net = load(kw)
         if relation:
             net = net.view(relation=relation)
         res = cug_test(net, statistics=[s.strip() for s in statistics.split(",") if s.strip()], null=null,
                        replicates=replicates, seed=seed, groups=groups)
-        write_outputs(res, out, command="cug")
+        _write(res, out, "cug", force)
         click.echo(f"CUG tests against {replicates} random graphs ({null}), seed {seed}:")
         for r in res.table.itertuples():
             click.echo(f"  {r.statistic:<15} observed {_fmt(r.observed)}, random {_fmt(r.null_mean)} ± {_fmt(r.null_sd)}; "
@@ -171,17 +183,17 @@ def _register_core_periphery(main: click.Group, load) -> None:
                   help="Random graphs with as many ties for the p-value of the fit (0 = no test).")
     @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the search and the test.")
     @handle_errors
-    def core_periphery_cmd(relation, dyad_covariates, out, between, replicates, seed, **kw):
+    def core_periphery_cmd(relation, dyad_covariates, out, force, between, replicates, seed, **kw):
         """Borgatti–Everett core–periphery: writes core_periphery_nodes.csv, core_periphery_sectors.csv and
         core_periphery.json into --out."""
         from .models.core_periphery import core_periphery
-        from .outputs import write_outputs
 
+        check_output_folder(out, force=force)          # fail before the analysis, not after
         net = load(kw)
         if relation:
             net = net.view(relation=relation)
         res = core_periphery(net, between=between, replicates=replicates, seed=seed)
-        write_outputs(res, out, command="core-periphery")
+        _write(res, out, "core-periphery", force)
         click.echo(f"core: {int(res.nodes['core'].sum())} of {net.n_nodes} organisations; fit {res.fit:.3f} "
                    f"(p {_fmt(res.p_value)} against {replicates} random graphs with as many ties); "
                    f"continuous fit {res.continuous_fit:.3f}")

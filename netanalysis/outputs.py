@@ -299,7 +299,7 @@ OUTPUTS: tuple[Output, ...] = (
            C.HELIX),
     # ---- the output-folder rule's own record (written by netanalysis.outdir, not by write_outputs)
     Output(".netanalysis-output.json", ("analyze", "gaps", "communities", "compare", "helix", "stakeholder-grid",
-                                        "profiles"),
+                                        "profiles", "model", "qap", "cug", "core-periphery"),
            lambda r: None,
            "json", "Which files each command wrote into this folder, so a later run replaces them and only them "
            "(written by the output-folder rule, netanalysis.outdir).",

@@ -132,3 +132,21 @@ def test_report_models_section(tmp_path):
         assert (out / "tables" / name).exists(), name
     qc = pd.read_csv(out / "tables" / "qap_correlations.csv", encoding="utf-8-sig")
     assert list(qc[["network_a", "network_b"]].iloc[0]) == ["advice", "friends"]
+
+
+def test_model_commands_follow_the_output_folder_rule(tmp_path):
+    """A folder holding someone else's files is refused (one line, exit 2, nothing written) unless --force;
+    a second run into its own previous output needs no --force."""
+    inp, _ = law_ties(tmp_path)
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    args = ["cug", *inp, "--statistics", "density", "--replicates", "20", "--out", str(out)]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 2 and r.stderr.startswith("error: ") and len(r.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    assert CliRunner().invoke(main, [*args, "--force"]).exit_code == 0
+    assert (out / "cug.csv").is_file() and (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    fresh = tmp_path / "fresh"
+    assert CliRunner().invoke(main, [*args[:-1], str(fresh)]).exit_code == 0
+    assert CliRunner().invoke(main, [*args[:-1], str(fresh)]).exit_code == 0
