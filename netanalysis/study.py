@@ -36,8 +36,6 @@ __all__ = ["Study", "load_study", "write_template", "TEMPLATE", "PATH_KEYS", "SC
 #: ``[input]`` keys whose values are file paths (resolved relative to the study file).
 PATH_KEYS = ("ties", "nodes", "survey", "aliases", "participations", "survey_mapping", "form")
 _SECTIONS = ("study", "input", "analysis", "report")
-_REPORT_KEYS = ("out", "anonymize", "min_cell_size", "models", "docx", "lang", "influence_column",
-                "interest_column")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 TEMPLATE = '''\
@@ -321,7 +319,7 @@ def load_study(path: str | Path, *, input_keys=None) -> Study:
     inp = _checked(path, "input", data.get("input", {}), known_i, SCHEMA["input"])
     known_a, rules_a = _analysis_rules()
     ana = _checked(path, "analysis", data.get("analysis", {}), known_a, rules_a)
-    rep = _checked(path, "report", data.get("report", {}), list(_REPORT_KEYS), SCHEMA["report"])
+    rep = _checked(path, "report", data.get("report", {}), list(SCHEMA["report"]), SCHEMA["report"])
     _resolve_paths(path.resolve().parent, inp, rep)
     return Study(path=path, name=name, title=st.get("title"), input=inp, analysis=ana, report=rep)
 
