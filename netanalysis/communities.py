@@ -48,15 +48,16 @@ Nature 433, 895–900. https://doi.org/10.1038/nature03288
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import warnings
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .background import MIN_TIES, Background, can_fork, workers
 from .columns import COMMUNITY_NETWORK_METRICS
 from .errors import OptionError
 from .network import StakeholderNetwork, id_sort_key
@@ -174,7 +175,9 @@ def _undirected(net: StakeholderNetwork) -> StakeholderNetwork:
 
 
 def _weights(g, weights: bool):
-    return g.es["weight"] if weights and g.ecount() else None
+    """The weight attribute's name for igraph (None = unweighted); a name, not a list, so igraph reads the
+    weights without converting a Python list on every run."""
+    return "weight" if weights and g.ecount() else None
 
 
 def _canonical(membership: np.ndarray, rank: np.ndarray) -> np.ndarray:
@@ -561,7 +564,7 @@ def consensus_communities(net: StakeholderNetwork, *, method: str = "leiden", ru
         agreed = None
     nmi_mean, ari_mean = _mean_pairwise(first)
     # Infomap on a directed network: its consensus rounds run on the (undirected) consensus graph.
-    current, rounds, stopped, used = _consensus_rounds(runner, first, agreed, el, net.n_nodes, seeds, opts,
+    current, rounds, stopped, used = _consensus_rounds(runner, first, agreed, und, el, seeds, opts,
                                                        threshold=threshold, max_rounds=max_rounds,
                                                        agreement=agreement, batch=int(batch))
     if stopped == "unanimous":
@@ -590,12 +593,12 @@ def _check_consensus(runs: int, threshold: float, agreement: float | None, batch
         raise OptionError(f"batch must be ≥ 2, got {batch}")
 
 
-def _consensus_rounds(runner, first: np.ndarray, agreed: np.ndarray | None, el: np.ndarray, n: int,
+def _consensus_rounds(runner, first: np.ndarray, agreed: np.ndarray | None, und, el: np.ndarray,
                       seeds: np.ndarray, opts: dict, *, threshold: float, max_rounds: int,
                       agreement: float | None, batch: int) -> tuple[np.ndarray, int, str, list[int]]:
-    """Rounds 2… of :func:`consensus_communities`: ``(last round's runs, rounds, stopped, runs per round)``."""
-    import igraph
+    """Rounds 2… of :func:`consensus_communities`: ``(last round's runs, rounds, stopped, runs per round)``.
 
+    ``el`` is the edge list of ``und``; the consensus graph keeps its ties in that order."""
     u, v = el[:, 0], el[:, 1]
     current, rounds, stopped, used = first, 1, "max_rounds", [len(first)]
     while True:
@@ -606,8 +609,9 @@ def _consensus_rounds(runner, first: np.ndarray, agreed: np.ndarray | None, el: 
         if rounds >= max_rounds:
             break
         keep = share >= threshold
-        cg = igraph.Graph(n=n, edges=el[keep].tolist(), directed=False)
-        current, now = _adaptive_round(runner, cg, share[keep].tolist(), seeds[rounds], opts, u, v,
+        cg = und.subgraph_edges(np.flatnonzero(keep).tolist(), delete_vertices=False)
+        cg.es["weight"] = share[keep].tolist()
+        current, now = _adaptive_round(runner, cg, "weight", seeds[rounds], opts, u, v,
                                        agreement, batch)
         rounds += 1
         used.append(len(current))
@@ -618,12 +622,11 @@ def _consensus_rounds(runner, first: np.ndarray, agreed: np.ndarray | None, el: 
     return current, rounds, stopped, used
 
 
-def _agreed_partition(labels: np.ndarray, u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
-    """Connected components of the ties whose two ends every run (row of ``labels``) puts together."""
+def _agreed_partition(together: np.ndarray, u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
+    """Connected components of the ties whose two ends every run so far puts together (``together``)."""
     import scipy.sparse as sp
     from scipy.sparse.csgraph import connected_components
 
-    together = np.all(labels[:, u] == labels[:, v], axis=0) if len(u) else np.zeros(0, bool)
     A = sp.coo_matrix((np.ones(int(together.sum())), (u[together], v[together])), shape=(n, n))
     return connected_components(A, directed=False)[1]
 
@@ -632,23 +635,26 @@ def _adaptive_round(runner, g, w, seeds, opts, u, v, agreement, batch):
     """One round: ``(runs × n labels, agreed partition)``; with ``agreement``, runs are added
     ``batch`` at a time until two successive agreed partitions reach that NMI (or seeds run out)."""
     n = g.vcount()
+    rows: list[np.ndarray] = []
+    together = np.ones(len(u), dtype=bool)        # ties every run so far puts inside one community
+    before = now = None
     with _RunPool(runner, g, w, opts) as pool:
-        if agreement is None:
-            labels = np.vstack(pool.map(seeds))
-            return labels, _agreed_partition(labels, u, v, n)
-        rows: list[np.ndarray] = []
-        before = None
-        for start in range(0, len(seeds), batch):
-            rows += pool.map(seeds[start:start + batch])
-            now = _agreed_partition(np.vstack(rows), u, v, n)
+        for labels in pool.runs(seeds):
+            rows.append(labels)
+            together &= labels[u] == labels[v]
+            if agreement is None or (len(rows) % batch and len(rows) < len(seeds)):
+                continue
+            now = _agreed_partition(together, u, v, n)
             if before is not None and _nmi_ari(before, now)[0] >= agreement:
                 break
             before = now
+    if now is None:
+        now = _agreed_partition(together, u, v, n)
     return np.vstack(rows), now
 
 
 #: Graphs with at least this many edges run their consensus runs in worker processes.
-PARALLEL_MIN_EDGES = 100_000
+PARALLEL_MIN_EDGES = MIN_TIES
 _POOL_JOB: tuple | None = None
 
 
@@ -659,10 +665,7 @@ def _pool_run(seed: int) -> np.ndarray:
 
 def consensus_workers() -> int:
     """Worker processes for consensus runs: ``NETANALYSIS_WORKERS`` or the CPU count (at most 4)."""
-    env = os.environ.get("NETANALYSIS_WORKERS", "")
-    if env.strip().isdigit():
-        return max(1, int(env))
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    return workers()
 
 
 class _RunPool:
@@ -672,7 +675,7 @@ class _RunPool:
     def __init__(self, runner, g, w, opts):
         self.job = (runner, g, w, opts)
         self.executor = None
-        workers = consensus_workers()
+        self.workers = workers = consensus_workers()
         if workers > 1 and g.ecount() >= PARALLEL_MIN_EDGES and "fork" in mp.get_all_start_methods():
             global _POOL_JOB
             _POOL_JOB = self.job
@@ -680,11 +683,27 @@ class _RunPool:
 
             self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"))
 
-    def map(self, seeds) -> list[np.ndarray]:
+    def runs(self, seeds) -> Iterator[np.ndarray]:
+        """Labels of one run per seed, in seed order. With workers, the next runs are computing while
+        the caller looks at one (so no worker waits); runs the caller does not take are cancelled or
+        dropped (at most one per worker is computed in vain)."""
         if self.executor is None:
             runner, g, w, opts = self.job
-            return [runner(g, w, int(s), **opts)[0] for s in seeds]
-        return list(self.executor.map(_pool_run, [int(s) for s in seeds]))
+            for s in seeds:
+                yield runner(g, w, int(s), **opts)[0]
+            return
+        queue = [int(s) for s in seeds]
+        ahead = self.workers + 1
+        pending = deque(self.executor.submit(_pool_run, s) for s in queue[:ahead])
+        try:
+            for s in queue[ahead:] + [None] * len(pending):
+                done = pending.popleft()
+                if s is not None:
+                    pending.append(self.executor.submit(_pool_run, s))
+                yield done.result()
+        finally:
+            for f in pending:
+                f.cancel()
 
     def __enter__(self):
         return self
@@ -692,7 +711,9 @@ class _RunPool:
     def __exit__(self, *exc):
         global _POOL_JOB
         if self.executor is not None:
-            self.executor.shutdown()
+            # wait for a run still computing (its result is dropped): forking the next round's workers while
+            # this executor's threads hold locks could deadlock them
+            self.executor.shutdown(wait=True, cancel_futures=True)
             _POOL_JOB = None
 
 
@@ -702,73 +723,36 @@ class BackgroundConsensus:
 
     ``analyze`` starts it before the node metrics on large networks, so the Leiden runs (the
     largest single cost of a report on CORDIS-sized networks) share the cores with the metrics,
-    brokerage and mixing stages instead of running after them. Without ``fork`` (Windows, macOS
-    spawn), with one worker (``NETANALYSIS_WORKERS=1``) or below :data:`PARALLEL_MIN_EDGES` ties,
-    nothing is started and :meth:`result` computes in the calling process. Warnings raised in the
-    child are raised again by :meth:`result`; an error is raised there too.
+    brokerage and mixing stages instead of running after them. Below :data:`PARALLEL_MIN_EDGES`
+    ties, or where :class:`netanalysis.background.Background` cannot fork, :meth:`result` computes
+    in the calling process. Warnings raised in the child are raised again by :meth:`result`; an
+    error is raised there too.
     """
 
     def __init__(self, net: StakeholderNetwork, **kwargs: Any):
-        self.net, self.kwargs = net, kwargs
-        self.proc = self.recv = None
-        if (consensus_workers() > 1 and net.n_ties >= PARALLEL_MIN_EDGES
-                and "fork" in mp.get_all_start_methods()):
+        self.net = net
+        large = net.n_ties >= PARALLEL_MIN_EDGES
+        if large and can_fork():
             net.to_igraph()                  # built once, shared with the child (copy-on-write)
-            ctx = mp.get_context("fork")
-            self.recv, send = ctx.Pipe(duplex=False)
-            self.proc = ctx.Process(target=_background_consensus, args=(send, net, kwargs), daemon=False)
-            self.proc.start()
-            send.close()
+        self.job = Background(_detached_consensus, net, kwargs, parallel=large, daemon=False)  # it forks runs
 
     @property
     def started(self) -> bool:
         """Whether a child process computes the partition."""
-        return self.proc is not None
+        return self.job.started
 
     def result(self) -> Partition:
         """The consensus partition (waits for the child)."""
-        if self.proc is None or self.recv is None:
-            return consensus_communities(self.net, **self.kwargs)
-        try:
-            status, payload, caught = self.recv.recv()
-        except EOFError:                     # the child died (killed, out of memory): compute here
-            status, payload, caught = "lost", None, []
-        finally:
-            self.recv.close()
-            self.proc.join()
-            self.proc = self.recv = None
-        for message, category in caught:
-            warnings.warn(message, category, stacklevel=2)
-        if status == "ok":
-            return replace(payload, network=self.net)
-        if status == "error":
-            raise payload
-        return consensus_communities(self.net, **self.kwargs)
+        return replace(self.job.result(), network=self.net)
 
     def cancel(self) -> None:
         """Stop the child if it still runs (an error elsewhere ended the analysis)."""
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.join()
-            self.proc = None
-        if self.recv is not None:
-            self.recv.close()
-            self.recv = None
+        self.job.cancel()
 
 
-def _background_consensus(send, net: StakeholderNetwork, kwargs: dict) -> None:
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            p = consensus_communities(net, **kwargs)
-        send.send(("ok", replace(p, network=None), [(str(w.message), w.category) for w in caught]))
-    except BaseException as ex:  # noqa: BLE001 — handed to the parent, which raises it
-        try:
-            send.send(("error", ex, []))
-        except Exception:  # noqa: BLE001 — an exception that does not pickle
-            send.send(("error", RuntimeError(f"{type(ex).__name__}: {ex}"), []))
-    finally:
-        send.close()
+def _detached_consensus(net: StakeholderNetwork, kwargs: dict) -> Partition:
+    """The consensus partition without its network (the child sends it back; the parent re-attaches it)."""
+    return replace(consensus_communities(net, **kwargs), network=None)
 
 
 def _coassignment(runs: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:

@@ -415,15 +415,21 @@ def _eigenvector_by_component(U, comps, weights, n: int) -> np.ndarray:
 def pagerank(net: StakeholderNetwork, *, weighted: bool = False, damping: float = 0.85) -> pd.Series:
     """PageRank (sums to 1; dangling nodes jump uniformly), igraph PRPACK = ``networkx.pagerank``.
 
-    Undirected ties are followed both ways.
+    Undirected ties are followed both ways. PRPACK runs on one OpenMP thread: with several, its sums
+    are added in a varying order and the values change in the 13th digit from run to run (enough to
+    flip the 10th significant digit written to the tables now and then); on one thread they are the
+    same on every run.
 
     References
     ----------
     Brin, S., & Page, L. (1998). The anatomy of a large-scale hypertextual Web search engine.
     *Computer Networks* 30, 107–117. https://doi.org/10.1016/S0169-7552(98)00110-X
     """
-    pr = net.to_igraph().pagerank(directed=net.directed, damping=damping,
-                                  weights="weight" if weighted else None)
+    from threadpoolctl import threadpool_limits
+
+    G = net.to_igraph()
+    with threadpool_limits(limits=1, user_api="openmp"):
+        pr = G.pagerank(directed=net.directed, damping=damping, weights="weight" if weighted else None)
     return _series(net, pr, "pagerank")
 
 

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from . import columns as C
+from .background import MIN_TIES, Background
 from .export import atomic_write_bytes, write_csv, write_json, write_text, write_xlsx
 
 __all__ = ["Output", "OUTPUTS", "COMMANDS", "outputs_for", "write_outputs", "written_names", "markdown",
@@ -57,6 +58,15 @@ class Output:
         Spec entries that only some runs write (the docs say when).
     when : str
         When the file is written at all ("" = always).
+    needs_files : bool
+        Made last, from the files written before it (the manifest).
+    background : bool
+        Large and independent of the other files (GraphML, GEXF): on networks of at least
+        :data:`netanalysis.background.MIN_TIES` ties it is made and written in a child process while
+        the others are written (the same bytes).
+    late : bool
+        Made after the other files (before ``needs_files`` ones): it uses the report's figures, which
+        are drawn in a child process meanwhile on large networks (:class:`netanalysis.report.files.FigureSet`).
     """
 
     name: str
@@ -68,6 +78,8 @@ class Output:
     optional: frozenset[str] = frozenset()
     when: str = ""
     needs_files: bool = False
+    background: bool = False
+    late: bool = False
 
 
 # ------------------------------------------------------------------------------ content functions
@@ -310,7 +322,7 @@ OUTPUTS: tuple[Output, ...] = (
            "The interactive network map (--out names the file)."),
     # ---- report (a folder, installed atomically by netanalysis.report)
     Output("index.html", ("report",), _report("render_html"), "text",
-           "The report page: one self-contained HTML file (inline CSS and figures, no external URL)."),
+           "The report page: one self-contained HTML file (inline CSS and figures, no external URL).", late=True),
     Output("data_quality.json", ("report",), lambda r: r.data_quality(), "json",
            "As for analyze; with --anonymize only counts and reasons (no row numbers or typed names).",
            C.DATA_QUALITY, frozenset(C.DATA_QUALITY)),
@@ -342,11 +354,12 @@ OUTPUTS: tuple[Output, ...] = (
            "Every table of tables/ as one workbook, one sheet per table."),
     Output("figures/*", ("report",), _report("figure_files"), "files",
            "Static figures, PNG (300 dpi) and SVG: network.png/.svg, and sector_mixing.png/.svg when "
-           "the mixing table exists."),
+           "the mixing table exists.", late=True),
     Output("network.graphml", ("report",), _report("graphml"), "text",
-           "The network with every node attribute and metric (GraphML, for Gephi, yEd, igraph, networkx)."),
+           "The network with every node attribute and metric (GraphML, for Gephi, yEd, igraph, networkx).",
+           background=True),
     Output("network.gexf", ("report",), _report("gexf"), "text",
-           "The same network as GEXF (Gephi)."),
+           "The same network as GEXF (Gephi).", background=True),
     # ---- report: the stakeholder grid and the Word file (issue 17: netanalysis.stakeholder_grid, docx_report)
     Output("tables/stakeholder_grid.csv", ("report",), _report_table("stakeholder_grid"), "csv",
            "Influence × interest quadrants crossed with network position (as stakeholder_grid.csv of "
@@ -357,7 +370,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("report.docx", ("report",), _report_docx, "bytes",
            "The report as an editable Word document in --lang: the network at a glance, findings, sector "
            "mixing, weak links and recommendations, top organisations, the stakeholder grid, figures, data "
-           "quality and methods (needs python-docx).", when="report --docx only"),
+           "quality and methods (needs python-docx).", when="report --docx only", late=True),
     # ---- report --models (issue 16): the Models section's tables
     *(Output(f"tables/{name}", ("report",), _models_table(name), "csv", doc, spec, optional,
              when="report --models only")
@@ -461,20 +474,43 @@ def write_outputs(result: Any, folder: str | Path, *, command: str,
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    later = []
-    for out in outputs_for(command):
+    outs = outputs_for(command)
+    aside = [i for i, o in enumerate(outs) if o.background and not o.needs_files]
+    job = Background(_write_some, outs, aside, result, folder, names,
+                     parallel=bool(aside) and _ties(result) >= MIN_TIES)
+    try:
+        done = {i: _write_one(out, result, folder, names) for i, out in enumerate(outs)
+                if not (out.needs_files or out.late) and i not in aside}
+        done.update({i: _write_one(out, result, folder, names) for i, out in enumerate(outs)
+                     if out.late and not out.needs_files and i not in aside})
+        done.update(job.result())
+    except BaseException:
+        job.cancel()
+        raise
+    written = [p for i in range(len(outs)) for p in done.get(i, [])]
+    for out in outs:
         if out.needs_files:
-            later.append(out)
-            continue
-        payload = out.make(result)
-        if payload is not None:
-            written += _write(folder / (names or {}).get(out.name, out.name), out.format, payload)
-    for out in later:
-        payload = out.make(result, list(written), folder)
-        if payload is not None:
-            written += _write(folder / out.name, out.format, payload)
+            payload = out.make(result, list(written), folder)
+            if payload is not None:
+                written += _write(folder / out.name, out.format, payload)
     return written
+
+
+def _write_one(out: Output, result: Any, folder: Path, names: Mapping[str, str] | None) -> list[Path]:
+    payload = out.make(result)
+    return [] if payload is None else _write(folder / (names or {}).get(out.name, out.name), out.format, payload)
+
+
+def _write_some(outs: list[Output], which: list[int], result: Any, folder: Path,
+                names: Mapping[str, str] | None) -> dict[int, list[Path]]:
+    """The outputs at positions ``which`` (made in a child process on large networks)."""
+    return {i: _write_one(outs[i], result, folder, names) for i in which}
+
+
+def _ties(result: Any) -> int:
+    """Ties of the network behind a result (0 when it has none): decides whether files go to a child."""
+    net = getattr(getattr(result, "analysis", result), "network", None)
+    return int(getattr(net, "n_ties", 0) or 0)
 
 
 # ------------------------------------------------------------------------------------------ docs

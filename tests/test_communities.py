@@ -473,7 +473,9 @@ def test_agreed_partition_is_components_of_unanimous_ties():
     labels = np.array([[0, 0, 1, 1, 2], [0, 0, 0, 1, 2]])
     u, v = np.array([0, 1, 2, 3]), np.array([1, 2, 3, 4])
     # tie 0-1 together in both runs; 1-2 only in run 2; 2-3 only in run 1; 3-4 never
-    assert cm._agreed_partition(labels, u, v, 5).tolist() == [0, 0, 1, 2, 3]
+    together = np.all(labels[:, u] == labels[:, v], axis=0)
+    assert together.tolist() == [True, False, False, False]
+    assert cm._agreed_partition(together, u, v, 5).tolist() == [0, 0, 1, 2, 3]
 
 
 def test_worker_processes_give_the_serial_result(monkeypatch):

@@ -15,7 +15,7 @@ from ..network import StakeholderNetwork
 from ..outdir import recover_leftovers, temporary_folder
 from ..outputs import write_outputs
 from ..pipeline import AnalysisOptions, analyze
-from .files import make_figures
+from .files import FigureSet
 from .folder import check_target, default_out, install, open_permissions
 from .manifest import package_versions
 from .options import Report, ReportContent, ReportOptions
@@ -68,6 +68,7 @@ def report_content(net: StakeholderNetwork, *, analysis_options: AnalysisOptions
     timings.update({f"analysis.{k}": v for k, v in res.timings.items()})
     if progress:
         progress("report")
+    figures = FigureSet(res)       # drawn in a child process on large networks, while the files are written
     t = time.perf_counter()
     tables = report_tables(res, min_cell_size=opts.min_cell_size, anonymize=opts.anonymize)
     timings["tables"] = time.perf_counter() - t
@@ -75,10 +76,6 @@ def report_content(net: StakeholderNetwork, *, analysis_options: AnalysisOptions
     dq = data_quality_summary(dict(source_prov) if opts.anonymize else dq_full, anonymize=opts.anonymize)
     if opts.anonymize:   # counts and reasons only: no row numbers, raw labels or typed names
         dq_full = {"anonymized": True, **{k: v for k, v in dq.items() if k not in ("mapping", "unmapped")}}
-    t = time.perf_counter()
-    notes: list[str] = []
-    figures = make_figures(res, notes)
-    timings["figures"] = time.perf_counter() - t
     models = None
     if opts.models:   # issue 16: the Models section (sector ERGM, CUG, core–periphery, QAP between types)
         from ..models.report_section import models_section
@@ -92,7 +89,7 @@ def report_content(net: StakeholderNetwork, *, analysis_options: AnalysisOptions
                            lang=opts.lang)
         tables = replace(tables, stakeholder_grid=grid.table)
     return ReportContent(analysis=res, analysis_options=aopts, options=opts, tables=tables, models=models, grid=grid,
-                         data_quality_file=dq_full, data_quality_page=dq, figures=figures, notes=tuple(notes),
+                         data_quality_file=dq_full, data_quality_page=dq, figures=figures, notes=(),
                          versions=package_versions(), source_provenance=source_prov, inputs=inputs,
                          parameters=parameters, key_source=_key_source(opts), timings=timings, t_start=t_start)
 
@@ -138,6 +135,8 @@ def build_report(net: StakeholderNetwork, out: str | Path | None = None, *,
         check_target(out, opts.force)   # the folder may have appeared meanwhile
         install(tmp, out)
     except BaseException:
+        if isinstance(content.figures, FigureSet):
+            content.figures.cancel()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     import json

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import base64
 import io
+import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
 
+from ..background import MIN_TIES, Background
 from ..export import fixed_zip_dates, xlsx_bytes
 from ..formatting import is_missing
 from ..results import Analysis
 from .options import NOT_COMPUTED, ReportContent
 
-__all__ = ["make_figures", "figure_files", "small_png", "workbook", "graphml", "gexf"]
+__all__ = ["make_figures", "FigureSet", "figure_files", "small_png", "workbook", "graphml", "gexf"]
 
 
 def make_figures(res: Analysis, notes: list[str]) -> dict[str, bytes | str]:
@@ -34,6 +37,48 @@ def make_figures(res: Analysis, notes: list[str]) -> dict[str, bytes | str]:
     if not out:
         notes.append(f"static figures: {NOT_COMPUTED}")
     return out
+
+
+def _drawn(res: Analysis) -> tuple[dict[str, bytes | str], tuple[str, ...], float]:
+    t = time.perf_counter()
+    notes: list[str] = []
+    figures = make_figures(res, notes)
+    return figures, tuple(notes), time.perf_counter() - t
+
+
+class FigureSet(Mapping[str, bytes | str]):
+    """The report's figures (:func:`make_figures`) as a mapping, drawn from the moment it is made.
+
+    On networks of at least :data:`netanalysis.background.MIN_TIES` ties they are drawn in a child
+    process (:class:`netanalysis.background.Background`) while the report's other files are written;
+    the first read waits for them. ``notes`` holds what the page should say about them (a figure
+    that could not be drawn), ``seconds`` the time drawing took. The figures are the same bytes
+    either way.
+    """
+
+    def __init__(self, res: Analysis):
+        self._job = Background(_drawn, res, parallel=res.network.n_ties >= MIN_TIES)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self._job.result()[1]
+
+    @property
+    def seconds(self) -> float:
+        return self._job.result()[2]
+
+    def cancel(self) -> None:
+        """Stop drawing (the report failed)."""
+        self._job.cancel()
+
+    def __getitem__(self, name: str) -> bytes | str:
+        return self._job.result()[0][name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._job.result()[0])
+
+    def __len__(self) -> int:
+        return len(self._job.result()[0])
 
 
 def figure_files(content: ReportContent) -> dict[str, bytes]:

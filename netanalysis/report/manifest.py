@@ -62,7 +62,9 @@ def manifest(c: ReportContent, files: list[Path], folder: Path) -> dict:
     parameters = to_jsonable(dict(c.parameters or {}))
     if opts.anonymize:
         parameters = _file_names_only(parameters)
-    timings = {**c.timings, "total": time.perf_counter() - c.t_start}
+    drawing = getattr(c.figures, "seconds", None)     # drawn beside the other files (report.files.FigureSet)
+    timings = {**c.timings, **({"figures": drawing} if drawing is not None else {}),
+               "total": time.perf_counter() - c.t_start}
     net = c.analysis.network
     return {
         "generator": MANIFEST_MARKER,

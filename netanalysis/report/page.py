@@ -141,7 +141,7 @@ def render_html(c: ReportContent) -> str:
         "response_thresholds": (rr.get("thresholds") or {}) if isinstance(rr, dict) else {},
         "sensitivity": table_view(t.symmetrization_sensitivity, "symmetrization_sensitivity.csv"),
         "has_map": True, "figures": figures, "has_figures": bool(figures),
-        "dq": dq, "notes": list(c.notes), "methods": _methods(c),
+        "dq": dq, "notes": [*c.notes, *getattr(c.figures, "notes", ())], "methods": _methods(c),
         "tables": [(f"{n}.csv", len(df)) for n, df in t.items()],
         "opts": opts.public(), "not_computed": NOT_COMPUTED,
     }
