@@ -57,11 +57,15 @@ ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison", 
 SNA_NAMES = dict(zip(ROLES, ("w_I", "w_O", "b_IO", "b_OI", "b_O", "t")))
 #: The permutation test enumerates every open 2-path once and classifies it for each permutation
 #: (about 30 ns per path and permutation). When open 2-paths × permutations exceed this budget the
-#: number of permutations is reduced to fit (with a warning), or the test is skipped when fewer than
-#: :data:`MIN_PERMUTATIONS` would fit.
+#: number of permutations is reduced to fit (with a warning); when fewer than
+#: :data:`MIN_PERMUTATIONS` would fit, the network-level test runs on a uniform sample of
+#: :data:`SAMPLED_PATHS` open 2-paths instead.
 PERMUTATION_BUDGET = 5e8
 #: Fewest permutations worth running (p-values no finer than 1/100).
 MIN_PERMUTATIONS = 99
+#: Open 2-paths drawn (uniformly, with replacement) for the network-level permutation test of very
+#: large networks (CORDIS: 6.6·10⁸ open 2-paths).
+SAMPLED_PATHS = 50_000
 
 
 def _groups(net: StakeholderNetwork, groups) -> tuple[np.ndarray, np.ndarray]:
@@ -331,6 +335,12 @@ class BrokerageResult:
     permutations : int
         Label permutations done (0 = none or skipped).
     seed : int or None
+    sampled_paths : int
+        0 when every open 2-path was classified; otherwise the network-level test ran on this many
+        open 2-paths drawn uniformly (with replacement) and node-level permutation columns are
+        absent (see :func:`brokerage_test`).
+    notes : list of str
+        What the page should say about the test (reduced, sampled).
     """
 
     nodes: pd.DataFrame
@@ -340,6 +350,7 @@ class BrokerageResult:
     permutations: int = 0
     seed: int | None = None
     notes: list = field(default_factory=list)
+    sampled_paths: int = 0
 
     def to_frame(self) -> pd.DataFrame:
         """The node table."""
@@ -360,8 +371,14 @@ def brokerage_test(net: StakeholderNetwork, *, groups=None, permutations: int = 
         sizes kept) and every role is recounted, at node and network level. Vectorised: the open
         2-paths are enumerated once and classified for a batch of permutations at a time. Skipped
         with a warning when open 2-paths × permutations > :data:`PERMUTATION_BUDGET`: the number
-        of permutations is then reduced to fit (``BrokerageResult.permutations`` says how many ran),
-        or the test is skipped when fewer than :data:`MIN_PERMUTATIONS` fit.
+        of permutations is then reduced to fit (``BrokerageResult.permutations`` says how many ran).
+        When fewer than :data:`MIN_PERMUTATIONS` would fit, the network-level test runs with all
+        ``permutations`` on :data:`SAMPLED_PATHS` open 2-paths drawn uniformly (with replacement;
+        ``BrokerageResult.sampled_paths``): the role shares of the sample under the observed labels
+        against the same sample under shuffled labels. The sample is drawn without looking at the
+        labels, so the p-values are exact for this (weaker) test; ``perm_z`` is the sample's z, and
+        ``perm_mean``/``perm_sd`` are the sample's, scaled to all open 2-paths. Node-level
+        permutation columns are not computed then (a broker has too few sampled paths).
     seed : int
         Seed of the permutations.
     batch : int, optional
@@ -408,17 +425,16 @@ def brokerage_test(net: StakeholderNetwork, *, groups=None, permutations: int = 
         grp[f"{r}_expected"] = eg[:, j]
         grp[f"{r}_sd"] = sdg[:, j]
     notes: list = []
-    done = 0
+    done, sampled = 0, 0
     if permutations and net.n_nodes > 1:
         paths = int(raw[:, 5].sum())            # open 2-paths = all brokered pairs
         todo = permutations
         if paths * permutations > PERMUTATION_BUDGET:
             todo = int(PERMUTATION_BUDGET // max(paths, 1))
             if todo < MIN_PERMUTATIONS:
-                todo = 0
-                msg = (f"brokerage permutation test skipped: {paths:,} open 2-paths are too many for "
-                       f"{MIN_PERMUTATIONS} permutations within the budget of {PERMUTATION_BUDGET:.0e} "
-                       f"path classifications (the Gould–Fernandez z-scores are still reported)")
+                todo, sampled = 0, SAMPLED_PATHS
+                msg = (f"brokerage permutation test on a uniform sample of {sampled:,} of the {paths:,} open "
+                       f"2-paths (network level only; {permutations} permutations)")
             else:
                 msg = (f"brokerage permutation test: {todo} permutations instead of {permutations} "
                        f"({paths:,} open 2-paths; budget {PERMUTATION_BUDGET:.0e} path classifications)")
@@ -428,7 +444,64 @@ def brokerage_test(net: StakeholderNetwork, *, groups=None, permutations: int = 
             a, vv, b = _open_two_paths(A)
             done = todo
             _permute(nodes, network, raw, g, a, vv, b, todo, seed, batch)
-    return BrokerageResult(nodes, network, grp, d, done, seed if done else None, notes)
+        elif sampled:
+            done = permutations
+            _permute_sample(network, A, g, paths, sampled, permutations, seed)
+    return BrokerageResult(nodes, network, grp, d, done, seed if done else None, notes, sampled)
+
+
+def _sample_open_paths(A: sp.csr_matrix, k: int, open_paths: int, gen) -> tuple[np.ndarray, ...]:
+    """k open 2-paths (a, v, b) drawn uniformly with replacement: a 2-path a → v → b uniform over all
+    of them (v with probability ∝ in(v)·out(v), then one in- and one out-neighbour), kept when a ≠ b
+    and a → b is absent (rejection keeps the draw uniform over the open ones)."""
+    n = A.shape[0]
+    AT = sp.csr_matrix(A.T)
+    keys = np.repeat(np.arange(n, dtype=np.int64), np.diff(A.indptr)) * n + A.indices
+    outdeg = np.diff(A.indptr).astype(np.int64)
+    work = np.diff(AT.indptr).astype(np.int64) * outdeg
+    cum = np.cumsum(work)
+    share = open_paths / max(int(cum[-1]), 1)
+    got: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    have = 0
+    while have < k:
+        draw = gen.integers(0, cum[-1], size=int((k - have) / share * 1.1) + 100)
+        v = np.searchsorted(cum, draw, side="right")
+        off = draw - (cum[v] - work[v])
+        a = AT.indices[AT.indptr[v] + off // outdeg[v]]
+        b = A.indices[A.indptr[v] + off % outdeg[v]]
+        code = a.astype(np.int64) * n + b
+        pos = np.minimum(np.searchsorted(keys, code), len(keys) - 1)
+        ok = (a != b) & (keys[pos] != code)
+        got.append((a[ok], v[ok], b[ok]))
+        have += int(ok.sum())
+    a, v, b = (np.concatenate(x)[:k] for x in zip(*got, strict=True))
+    return a, v, b
+
+
+def _permute_sample(network: pd.DataFrame, A: sp.csr_matrix, g: np.ndarray, paths: int, k: int, R: int,
+                    seed) -> None:
+    """Network-level permutation test on k sampled open 2-paths (see :func:`brokerage_test`)."""
+    gen = rng(seed)
+    a, v, b = _sample_open_paths(A, k, paths, gen)
+    obs = np.bincount(_role_codes(g[a], g[v], g[b]), minlength=5).astype(float)
+    tot = np.zeros((R, 5))
+    batch = max(1, int(5e6 // k))
+    lab32 = g.astype(np.int32)
+    for start in range(0, R, batch):
+        B = min(batch, R - start)
+        lab = gen.permuted(np.tile(lab32, (B, 1)), axis=1)          # B independent shuffles
+        roles = _role_codes(lab[:, a], lab[:, v], lab[:, b]).astype(np.int64)
+        roles += 5 * np.arange(B, dtype=np.int64)[:, None]
+        tot[start:start + B] = np.bincount(roles.ravel(), minlength=5 * B).reshape(B, 5)
+    obs, tot = np.append(obs, k), np.column_stack([tot, np.full(R, float(k))])   # brokerage_total
+    scale = paths / k
+    pm, ps = tot.mean(axis=0), tot.std(axis=0, ddof=1) if R > 1 else np.full(6, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        network["perm_mean"] = pm * scale
+        network["perm_sd"] = ps * scale
+        network["perm_z"] = (obs - pm) / ps
+    network["p_greater"] = ((tot >= obs).sum(axis=0) + 1) / (R + 1)
+    network["p_less"] = ((tot <= obs).sum(axis=0) + 1) / (R + 1)
 
 
 def _permute(nodes, network, raw, g, a, v, b, R, seed, batch):

@@ -75,8 +75,13 @@ NETWORK_METRICS = {
                  "permutations perm_mean, perm_sd, perm_z, p_greater, p_less (sector labels shuffled, "
                  "(b + 1)/(R + 1)). brokerage_total is the same under every permutation.",
     "brokerage_permutations": "Label permutations used for the brokerage null: --permutations, fewer when "
-                              "open 2-paths × permutations exceed brokerage.PERMUTATION_BUDGET = 5e8, 0 when "
-                              "fewer than 99 would fit (large networks; a warning says so).",
+                              "open 2-paths × permutations exceed brokerage.PERMUTATION_BUDGET = 5e8 (a warning "
+                              "says so); see brokerage_sampled_paths when fewer than 99 would fit.",
+    "brokerage_sampled_paths": "0 when the brokerage null classified every open 2-path; otherwise the network-level "
+                               "test ran on this many open 2-paths drawn uniformly (large networks, where fewer "
+                               "than 99 permutations of all paths fit the budget): p-values and perm_z are the "
+                               "sample's, perm_mean and perm_sd the sample's scaled to all open 2-paths, and "
+                               "there are no node-level permutation columns.",
     "ei_index": "Krackhardt–Stern E-I index over all ties (arcs when directed): (E − I)/(E + I), E = ties "
                 "between sectors, I = within. −1 = all within, +1 = all between; not 0 under chance.",
     "ei_index_expected": "E-I expected under random mixing (sector labels shuffled): 2·p_b − 1, "

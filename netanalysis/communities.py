@@ -60,7 +60,7 @@ import pandas as pd
 from .background import MIN_TIES, Background, can_fork, workers
 from .columns import COMMUNITY_NETWORK_METRICS
 from .errors import OptionError
-from .network import StakeholderNetwork, id_sort_key
+from .network import StakeholderNetwork, natural_order
 from .random import DEFAULT_SEED, rng, seeded_igraph
 from .sectors import SECTORS
 
@@ -197,16 +197,10 @@ def _canonical(membership: np.ndarray, rank: np.ndarray) -> np.ndarray:
 
 
 def _natural_rank(net: StakeholderNetwork) -> np.ndarray:
-    """Position of each vertex in natural id order (:func:`id_sort_key`)."""
-    ids = net.ids.tolist()
-    arr = np.asarray(ids, dtype=str)
-    if len(arr) and np.char.isdigit(arr).all() and max(map(len, ids)) <= 18:
-        # all-digit ids (e.g. CORDIS PICs): id_sort_key orders by the number, then by the text
-        order = np.lexsort((arr, arr.astype(np.int64)))
-    else:
-        order = np.array(sorted(range(len(ids)), key=lambda i: id_sort_key(ids[i])), dtype=np.int64)
-    rank = np.empty(len(ids), dtype=np.int64)
-    rank[order] = np.arange(len(ids))
+    """Position of each vertex in natural id order (:func:`netanalysis.network.natural_order`)."""
+    order = natural_order(net.ids.tolist())
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
     return rank
 
 

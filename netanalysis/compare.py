@@ -55,7 +55,7 @@ import pandas as pd
 from .columns import COMPARE_ORGANISATIONS, COMPARE_SECTOR_PAIRS, COMPARE_SUMMARY, COMPARE_TIES
 from .errors import OptionError
 from .mixing import adjust_p, expected_ei_from_sizes, group_labels, possible_dyads
-from .network import StakeholderNetwork, id_sort_key
+from .network import StakeholderNetwork, natural_order
 from .random import rng as _rng
 
 __all__ = ["WaveComparison", "compare_waves", "two_waves", "union_nodes", "COMPARE_TIES", "COMPARE_ORGANISATIONS",
@@ -181,8 +181,7 @@ def union_nodes(net_a: StakeholderNetwork, net_b: StakeholderNetwork) -> pd.Data
     else:
         nodes = pd.concat([net_a.nodes[cols], net_b.nodes[cols]], ignore_index=True)
         nodes = nodes.drop_duplicates("id", keep="first").reset_index(drop=True)
-        ids = nodes["id"].tolist()
-        nodes = nodes.iloc[sorted(range(len(ids)), key=lambda i: id_sort_key(ids[i]))].reset_index(drop=True)
+        nodes = nodes.iloc[natural_order(nodes["id"].tolist())].reset_index(drop=True)
     nodes["in_a"] = nodes["id"].isin(set(net_a.nodes["id"]))
     nodes["in_b"] = nodes["id"].isin(set(net_b.nodes["id"]))
     return nodes

@@ -52,7 +52,7 @@ def survey_diagnostics(net: StakeholderNetwork) -> SurveyDiagnostics:
 def _brokerage_metrics(br: BrokerageResult) -> dict:
     return {"brokerage": {role: {k: (None if pd.isna(v) else float(v)) for k, v in row.items()}
                           for role, row in br.network.to_dict("index").items()},
-            "brokerage_permutations": br.permutations}
+            "brokerage_permutations": br.permutations, "brokerage_sampled_paths": br.sampled_paths}
 
 
 def _findings(net: StakeholderNetwork, mix: MixingResult, spanners: pd.DataFrame, recs: pd.DataFrame, *,

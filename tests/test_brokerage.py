@@ -146,13 +146,53 @@ def test_permutation_mean_matches_exhaustive_labelings():
     assert np.allclose(res.network["perm_mean"].to_numpy(), exact_mean, atol=0.1)
 
 
-def test_permutations_skipped_over_budget(monkeypatch):
+def test_permutations_on_sampled_paths_over_budget(monkeypatch):
+    """Too many open 2-paths for 99 permutations: the network-level test runs on a uniform sample."""
     net = classic("ht_advice", directed=True)
     monkeypatch.setattr(br, "PERMUTATION_BUDGET", 1000)
-    with pytest.warns(UserWarning, match="skipped"):
-        res = brokerage_test(net, groups="dept", permutations=100)
-    assert res.permutations == 0 and "perm_mean" not in res.network.columns
-    assert res.notes
+    monkeypatch.setattr(br, "SAMPLED_PATHS", 300)
+    with pytest.warns(UserWarning, match="uniform sample of 300"):
+        res = brokerage_test(net, groups="dept", permutations=100, seed=3)
+    assert res.permutations == 100 and res.sampled_paths == 300 and res.notes
+    assert "coordinator_perm_mean" not in res.nodes.columns          # node level: too few paths each
+    p = res.network[["p_greater", "p_less"]].to_numpy()
+    assert ((p >= 1 / 101) & (p <= 1)).all()
+    again = brokerage_test(net, groups="dept", permutations=100, seed=3)
+    pd.testing.assert_frame_equal(res.network, again.network)         # seeded: sample and shuffles
+
+
+def test_sampled_paths_are_uniform_over_the_open_ones():
+    net = classic("law_advice", directed=True)
+    A = br._arcs(net)
+    a, v, b = br._open_two_paths(A)
+    k = 200_000
+    sa, sv, sb = br._sample_open_paths(A, k, len(a), np.random.default_rng(4))
+    n = net.n_nodes
+    every = set((a * n + v) * n + b)
+    drawn = (sa * n + sv) * n + sb
+    assert set(drawn) <= every                                          # only open 2-paths
+    # each of the P open 2-paths drawn k/P times on average: chi-square of the counts
+    counts = np.bincount(np.searchsorted(np.sort(list(every)), drawn), minlength=len(every))
+    expected = k / len(every)
+    chi2 = ((counts - expected) ** 2 / expected).sum()
+    from scipy.stats import chi2 as chi2_dist
+    assert chi2_dist.sf(chi2, len(every) - 1) > 1e-4
+
+
+def test_sampled_null_agrees_with_the_full_one(monkeypatch):
+    """Scaled sample means agree with the exhaustive permutation means within a few sd of the sample."""
+    net = classic("law_advice", directed=True)
+    full = brokerage_test(net, groups="office", permutations=400, seed=2)
+    monkeypatch.setattr(br, "PERMUTATION_BUDGET", 1)
+    monkeypatch.setattr(br, "SAMPLED_PATHS", 20_000)
+    with pytest.warns(UserWarning, match="uniform sample"):
+        samp = brokerage_test(net, groups="office", permutations=400, seed=2)
+    paths = full.network.loc["brokerage_total", "observed"]
+    for role in ROLES[:5]:
+        share = full.network.loc[role, "perm_mean"] / paths
+        se = paths * np.sqrt(share * (1 - share) / 20_000) + full.network.loc[role, "perm_sd"] / np.sqrt(400)
+        assert abs(samp.network.loc[role, "perm_mean"] - full.network.loc[role, "perm_mean"]) < 4 * se
+        assert samp.network.loc[role, "perm_sd"] == pytest.approx(full.network.loc[role, "perm_sd"], rel=0.25)
 
 
 def test_isolates_and_empty():

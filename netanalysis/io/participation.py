@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, OptionError
-from ..network import NA_VALUES, BuildOptions, StakeholderNetwork, build_network, id_sort_key
+from ..network import NA_VALUES, BuildOptions, StakeholderNetwork, build_network, id_sort_key, natural_order
 from ..sectors import SectorScheme, get_scheme
 from .engines import DEFAULT_MAX_UNIT_SIZE, choose_engine, drop_large_units, engine_pairs, read_participation_table
 from .tables import optional_column, resolve_column
@@ -267,7 +267,7 @@ def _build(frame: pd.DataFrame, rows: np.ndarray, acc: dict, *, uc, oc, sc, nc, 
         warnings.warn(f"{len(ids)} organisations have different sector labels on different rows; "
                       f"the first one is used", stacklevel=3)
     n_units = records.groupby("org", sort=False).size()
-    ids = sorted(n_units.index.tolist(), key=id_sort_key)
+    ids = [n_units.index[i] for i in natural_order(n_units.index.tolist())]
     orgs = pd.DataFrame({"id": ids})
     orgs["name"] = first_name.reindex(ids).fillna("").to_numpy(object)
     orgs["name"] = np.where(orgs["name"] == "", orgs["id"], orgs["name"])
@@ -283,7 +283,7 @@ def _build(frame: pd.DataFrame, rows: np.ndarray, acc: dict, *, uc, oc, sc, nc, 
     year = g["year"].min()
     units = pd.DataFrame({"unit": size.index.to_numpy(object), "n_orgs": size.to_numpy(np.int64),
                           "year": year.reindex(size.index).astype("Int64").to_numpy()})
-    units = units.iloc[sorted(range(len(units)), key=lambda i: id_sort_key(units["unit"].iat[i]))]
+    units = units.iloc[natural_order(units["unit"].tolist())]
     units = units.reset_index(drop=True)
     if yc:
         n_years = g["year"].nunique()
@@ -466,7 +466,8 @@ def projected_ties(records: pd.DataFrame, *, weighting: str = "count") -> pd.Dat
 
     if weighting not in WEIGHTINGS:
         raise OptionError(f"unknown projection weighting '{weighting}': use {', '.join(WEIGHTINGS)}")
-    orgs = np.array(sorted(pd.unique(records["org"]), key=id_sort_key), dtype=object)
+    distinct = pd.unique(records["org"])
+    orgs = np.asarray(distinct, dtype=object)[natural_order(distinct)]
     units = pd.unique(records["unit"])
     r = pd.Series(np.arange(len(orgs)), index=orgs).reindex(records["org"].to_numpy()).to_numpy()
     c = pd.Series(np.arange(len(units)), index=units).reindex(records["unit"].to_numpy()).to_numpy()

@@ -115,6 +115,7 @@ def brokerage_network(m: Mapping[str, Any]) -> dict | None:
     view = table_view(df, "network_metrics.json") or {}
     view["doc"] = describe("network_metrics.json", "brokerage")
     view["permutations"] = m.get("brokerage_permutations")
+    view["sampled_paths"] = m.get("brokerage_sampled_paths") or 0
     return view
 
 
