@@ -20,6 +20,7 @@ import pandas as pd
 
 from .errors import EmptyNetworkError, InputError, OptionError
 from .sectors import SectorScheme, get_scheme
+from .strings import per_value, stripped
 
 __all__ = ["StakeholderNetwork", "build_network", "BuildOptions", "parse_filter", "names_from_template",
            "MERGE_RULES", "NODE_COLUMNS", "TIE_COLUMNS", "STATUSES", "NA_VALUES", "ALL_RELATIONS", "id_sort_key",
@@ -290,7 +291,7 @@ def natural_order(ids) -> np.ndarray:
     :func:`id_sort_key` per id.
 
     >>> natural_order(["10", "2", "007", "7"]).tolist()
-    [2, 3, 1, 0]
+    [1, 2, 3, 0]
     """
     ids = list(ids)
     arr = np.asarray(ids, dtype=str) if ids else np.zeros(0, dtype=str)
@@ -382,9 +383,12 @@ class BuildOptions:
 
 # ---------------------------------------------------------------------------------------- cleaning
 def _clean_ids(s: pd.Series, na: frozenset = frozenset()) -> pd.Series:
-    """Ids as stripped text (object dtype); blank, missing or an NA marker → None."""
-    text = s.astype(object).where(s.notna(), "").astype(str).str.strip()
-    return text.astype(object).where(~text.str.casefold().isin(na | {""}), None)
+    """Ids as stripped text (object dtype); blank, missing or an NA marker → None (once per distinct id)."""
+    def clean(x: pd.Series) -> pd.Series:
+        text = x.astype(object).where(x.notna(), "").astype(str).str.strip()
+        return text.astype(object).where(~text.str.casefold().isin(na | {""}), None)
+
+    return per_value(s, clean)
 
 
 def _missing_to_blank(frame: pd.DataFrame, columns: Iterable[str], na: frozenset,
@@ -395,7 +399,8 @@ def _missing_to_blank(frame: pd.DataFrame, columns: Iterable[str], na: frozenset
     for c in columns:
         col = frame[c]
         if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
-            isna = col.isna().to_numpy() | col.astype(str).str.strip().str.casefold().isin(na).to_numpy()
+            marked = per_value(col, lambda x: x.astype(str).str.strip().str.casefold().isin(na))
+            isna = col.isna().to_numpy() | marked.to_numpy(dtype=bool)
             if isna.any():
                 frame[c] = col.astype(object).where(~isna, "")
         else:
@@ -464,7 +469,7 @@ def _clean_ties(ties: pd.DataFrame, acc: dict, rows: np.ndarray, na: frozenset, 
     if counts:
         missing["ties"] = counts
     for col in ("relation", "wave", "reported_by"):
-        t[col] = t[col].fillna("").astype(str).str.strip()
+        t[col] = stripped(t[col].fillna("")).astype(str)
     t["_row"] = rows
     t = _split_relations(t, acc)
     keep = np.ones(len(t), bool)
@@ -480,7 +485,7 @@ def _clean_ties(ties: pd.DataFrame, acc: dict, rows: np.ndarray, na: frozenset, 
 
 def _split_relations(t: pd.DataFrame, acc: dict) -> pd.DataFrame:
     """Multi-select relation cells (``"info; project"``, also ``|``) become one tie per relation."""
-    multi = t["relation"].str.contains(r"[;|]", regex=True).to_numpy()
+    multi = per_value(t["relation"], lambda x: x.str.contains(r"[;|]", regex=True)).to_numpy(dtype=bool)
     if not multi.any():
         return t
     parts = t["relation"].map(lambda v: list(dict.fromkeys(p.strip() for p in re.split(r"[;|]", v)

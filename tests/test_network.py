@@ -130,3 +130,26 @@ def test_law_advice_exact_counts():
 def test_density_single_node_is_nan():
     net = build_network(pd.DataFrame({"id": ["a"]}), ties([], ("source", "target", "weight")))
     assert np.isnan(density(net))
+
+
+def test_natural_order_is_sorting_by_id_sort_key():
+    import random
+
+    from netanalysis.network import id_sort_key, natural_order
+
+    rnd = random.Random(5)
+    digits = [str(rnd.randint(0, 10**rnd.randint(1, 12))).zfill(rnd.choice([0, 0, 3])) for _ in range(2000)]
+    mixed = digits[:500] + [f"{rnd.choice('abAB')}{rnd.randint(0, 120)}" for _ in range(500)] + ["", "x1y2", "007", "7"]
+    for ids in (digits, mixed, ["10", "2", "007", "7"], []):
+        assert [ids[i] for i in natural_order(ids)] == sorted(ids, key=id_sort_key)
+
+
+def test_per_value_is_the_direct_string_operation():
+    from netanalysis.strings import per_value, stripped
+
+    s = pd.Series([" a", "b ", " a", None, float("nan"), "b ", "ä "] * 50)
+    direct = s.astype(str).str.strip()
+    assert stripped(s).tolist() == direct.tolist()
+    assert per_value(s, lambda x: x.str.casefold()).tolist()[:3] == [" a", "b ", " a"]
+    mixed = pd.Series([1, 1.0, True, "1", None] * 30)    # equal keys for pandas, different text
+    assert stripped(mixed).tolist() == mixed.astype(str).str.strip().tolist()
