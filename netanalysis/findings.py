@@ -50,6 +50,7 @@ from .recommend import recommend_partnerships
 from .results import SEVERITIES, Finding, Severity
 from .sectors import SECTORS
 from .spanners import HELIX_CORE, boundary_spanners, pair_bridges
+from .strings import stripped
 
 __all__ = ["FindingsOptions", "FindingInputs", "Wording", "SectorGaps", "sector_gaps", "assemble_gaps",
            "build_findings", "rank_findings", "findings_markdown", "mixing_markdown", "response_rates",
@@ -187,7 +188,7 @@ def response_rates(net: StakeholderNetwork, *, groups: Any = None, wave: str | N
 
             wave = rates_for_view(net.provenance)[1] or None
         if wave is None and "wave" in net.ties.columns:
-            waves = set(net.ties["wave"].astype(str)) - {""}
+            waves = {str(v) for v in pd.unique(net.ties["wave"])} - {""}
             wave = waves.pop() if len(waves) == 1 else None
         by_wave = (net.provenance.get("response_rates") or {}).get("by_wave") or {}
         if wave is not None and str(wave) in by_wave:
@@ -313,7 +314,7 @@ def _wording(net: StakeholderNetwork, mixing: MixingResult, groups: Any) -> Word
     kind = "sector" if any(x in SECTORS for x in names) else (col or "group")
     directed = bool(params.get("directed", net.directed))
     status = net.nodes["status"].astype(str) if "status" in net.nodes.columns else pd.Series([], dtype=str)
-    reporter = net.ties["reported_by"].fillna("").astype(str).str.strip() if "reported_by" in net.ties.columns \
+    reporter = stripped(net.ties["reported_by"].fillna("")) if "reported_by" in net.ties.columns \
         else pd.Series([], dtype=str)
     survey = bool(status.isin(["respondent", "non_respondent", "named_only"]).any()) or bool((reporter != "").any())
     n_tests = int(mixing.pairs["p_value"].notna().sum())

@@ -62,7 +62,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import poisson
+from scipy.special import pdtr  # the Poisson CDF that scipy.stats.poisson.cdf calls (0.6 s less to import)
 
 from .errors import OptionError
 from .network import StakeholderNetwork
@@ -421,7 +421,7 @@ def _pair_table(codes: np.ndarray, k: int, u: np.ndarray, v: np.ndarray, obs_o: 
             "ratio": np.where(ok & (ex > 0), o / ex, np.nan), "z": z, "p_value": pv,
             "expected_degree": np.where(ok, ed, np.nan),
             "ratio_degree": np.where(ok & (ed > 0), o / ed, np.nan),
-            "p_degree": np.where(ok & (ed > 0), poisson.cdf(o, np.where(ed > 0, ed, 1)), np.nan)})
+            "p_degree": np.where(ok & (ed > 0), pdtr(np.floor(o), np.where(ed > 0, ed, 1)), np.nan)})
     df.attrs["_dist"] = dist
     return df, exp_perm
 

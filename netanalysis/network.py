@@ -138,7 +138,8 @@ class StakeholderNetwork:
     @property
     def relations(self) -> list[str]:
         """The distinct non-blank relations of the ties, in natural order (``[]`` when there are none)."""
-        vals = {str(v) for v in self.ties["relation"]} - {""} if "relation" in self.ties.columns else set()
+        rel = self.ties["relation"] if "relation" in self.ties.columns else ()
+        vals = {str(v) for v in pd.unique(rel)} - {""} if len(rel) else set()
         return sorted(vals, key=id_sort_key)
 
     def view(self, *, relation: str | Iterable[str] | None = None, wave: str | Iterable[str] | None = None,
@@ -606,25 +607,50 @@ def _merge_ties(t: pd.DataFrame, opts: BuildOptions, acc: dict) -> pd.DataFrame:
         t = t.copy()
         t.loc[swap, ["source", "target"]] = np.c_[g[swap], s[swap]]
     key = ["source", "target", "relation", "wave"]
-    dup = t.duplicated(key, keep="first").to_numpy()
-    rows_in = t["_row"].to_numpy()
+    codes = _row_keys(t, key)
+    dup = (pd.Series(codes).duplicated(keep="first") if codes is not None
+           else t.duplicated(key, keep="first")).to_numpy()
+    rows_in = t["_row"].to_numpy().astype(np.int64)
     if dup.any():
         grouped = t.groupby(key, sort=False)
         w = _aggregate(grouped["weight"], opts.merge)
         rest = grouped.first()
         rest["weight"] = w
-        t = rest.reset_index()
-    kept = set(t["_row"].tolist())
-    file_rows = {int(r) for r in rows_in if r >= 0}
-    merged = sorted(file_rows - kept)
+        t, codes = rest.reset_index(), None
+    kept = t["_row"].to_numpy().astype(np.int64)
+    top = int(max(rows_in.max(initial=-1), kept.max(initial=-1))) + 1
+    in_file, in_kept = np.zeros(top, bool), np.zeros(top, bool)    # row numbers (-1: a derived tie)
+    in_file[rows_in[rows_in >= 0]] = True
+    in_kept[kept[kept >= 0]] = True
+    merged = np.flatnonzero(in_file & ~in_kept).tolist()
     if merged:
         acc["merged"] += len(merged)
         _note_rows(acc, "merges", f"duplicate tie merged by '{opts.merge}'"
                    + ("" if opts.directed else " (a–b and b–a are one undirected tie)"), merged)
-    acc["used"] += len(file_rows & kept)
-    t = t.drop(columns=["_row"]).sort_values(key, kind="stable").reset_index(drop=True)
+    acc["used"] += int((in_file & in_kept).sum())
+    t = t.drop(columns=["_row"])
+    t = (t.iloc[np.argsort(codes, kind="stable")] if codes is not None
+         else t.sort_values(key, kind="stable")).reset_index(drop=True)
     lead = list(TIE_COLUMNS)
     return t[lead + [c for c in t.columns if c not in lead]]
+
+
+def _row_keys(t: pd.DataFrame, key: list[str]) -> np.ndarray | None:
+    """One int64 per row that orders and matches rows as the ``key`` columns do together (each column's
+    distinct values ranked in sorted order); None when they do not fit one int64 (then use pandas)."""
+    ranks, sizes = [], []
+    for col in key:
+        codes, uniques = pd.factorize(t[col], sort=True)
+        if (codes < 0).any():
+            return None                                   # missing values: pandas' own rules
+        ranks.append(codes.astype(np.int64))
+        sizes.append(max(len(uniques), 1))
+    if float(np.prod(np.asarray(sizes, dtype=float))) >= 2.0 ** 62:
+        return None
+    out = np.zeros(len(t), dtype=np.int64)
+    for r, n in zip(ranks, sizes, strict=True):
+        out = out * n + r
+    return out
 
 
 def _node_columns(nodes: pd.DataFrame, opts: BuildOptions, prov: dict) -> pd.DataFrame:

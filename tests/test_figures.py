@@ -12,7 +12,7 @@ import pytest
 from netanalysis import build_network
 from netanalysis.errors import OptionError
 from netanalysis.viz import palette
-from netanalysis.viz.figures import analysis_figures, mixing_heatmap, network_figure, write_figures
+from netanalysis.viz.figures import analysis_figures, mixing_heatmap, network_figure, network_figures, write_figures
 
 MIXING = pd.DataFrame({"sector_a": ["F", "F", "M"], "sector_b": ["F", "M", "M"], "ties": [6, 9, 7],
                        "ratio": [1.2, 0.7, 1.1], "weak": [False, True, False]})
@@ -115,3 +115,12 @@ def test_static_figure_labels_follow_the_map_rules():
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
     heights = [b[3] - b[1] for b in boxes]
     assert max(heights) <= 2.5 * min(heights)
+
+
+def test_one_drawing_saved_twice_is_the_same_as_two_drawings(white_kinship):
+    """network_figures draws once and saves PNG and SVG: byte for byte what network_figure gives per format."""
+    both = network_figures(white_kinship, ("png", "svg"), label_top=10, mixing=MIXING)
+    for fmt in ("png", "svg"):
+        assert both[fmt] == network_figure(white_kinship, fmt=fmt, label_top=10, mixing=MIXING)
+    with pytest.raises(OptionError):
+        network_figures(white_kinship, ("png", "pdf"))

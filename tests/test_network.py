@@ -153,3 +153,20 @@ def test_per_value_is_the_direct_string_operation():
     assert per_value(s, lambda x: x.str.casefold()).tolist()[:3] == [" a", "b ", " a"]
     mixed = pd.Series([1, 1.0, True, "1", None] * 30)    # equal keys for pandas, different text
     assert stripped(mixed).tolist() == mixed.astype(str).str.strip().tolist()
+
+
+def test_tie_keys_order_rows_as_pandas_sorts_them():
+    """network._row_keys: one int64 per tie, ordering and matching rows as the four key columns do."""
+    import random
+
+    from netanalysis.network import _row_keys
+
+    rnd = random.Random(2)
+    pool = ["a", "B", "b", "10", "2", "Алматы", "алматы", "ä", "z z", "", "Z"]
+    t = pd.DataFrame({c: [rnd.choice(pool) for _ in range(3000)] for c in ("source", "target", "relation", "wave")})
+    key = ["source", "target", "relation", "wave"]
+    codes = _row_keys(t, key)
+    assert np.argsort(codes, kind="stable").tolist() == t.sort_values(key, kind="stable").index.tolist()
+    assert pd.Series(codes).duplicated().tolist() == t.duplicated(key).tolist()
+    t.loc[5, "wave"] = None
+    assert _row_keys(t, key) is None                      # missing values: left to pandas

@@ -33,7 +33,7 @@ from ..errors import OptionError
 from ..network import StakeholderNetwork
 from . import palette
 
-__all__ = ["network_figure", "figure_label_boxes", "FigureOptions", "LABEL_FONT_MIN", "LABEL_FONT_MAX",
+__all__ = ["network_figure", "network_figures", "figure_label_boxes", "FigureOptions", "LABEL_FONT_MIN", "LABEL_FONT_MAX",
            "mixing_heatmap", "analysis_figures", "write_figures", "MARKERS"]
 
 #: vis-network shape → matplotlib marker (same shapes as the map).
@@ -241,6 +241,19 @@ def network_figure(net: StakeholderNetwork, *, metrics: pd.DataFrame | None = No
     return _save(fig, opts.fmt, opts.dpi)
 
 
+def network_figures(net: StakeholderNetwork, formats: tuple[str, ...] = ("png", "svg"), *,
+                    metrics: pd.DataFrame | None = None, mixing: pd.DataFrame | None = None,
+                    options: FigureOptions | None = None, **kw: Any) -> dict[str, bytes | str]:
+    """:func:`network_figure` in several formats from one drawing (format → PNG bytes or SVG text; the
+    same bytes as one call per format, drawn once). ``options.fmt`` is ignored."""
+    opts = options or FigureOptions(**kw)
+    for fmt in formats:
+        if fmt not in ("png", "svg"):
+            raise OptionError(f"figure format must be 'png' or 'svg', not {fmt!r}")
+    fig, _ = _network_drawing(net, metrics, mixing, opts)
+    return {fmt: _save(fig, fmt, opts.dpi) for fmt in formats}
+
+
 def figure_label_boxes(net: StakeholderNetwork, *, metrics: pd.DataFrame | None = None,
                        mixing: pd.DataFrame | None = None, options: FigureOptions | None = None,
                        **kw: Any) -> tuple[tuple[float, float, float, float], list[tuple]]:
@@ -381,10 +394,9 @@ def analysis_figures(res, *, dpi: int = 300, anonymize: bool = False, key: str |
 
     pos = layout_positions(net.to_igraph(), seed=res.options.seed) if net.n_nodes <= FULL_MAP_MAX_NODES else None
     out = {}
-    for fmt in ("png", "svg"):
-        out[f"network.{fmt}"] = network_figure(net, fmt=fmt, metrics=res.node_metrics, mixing=mixing,
-                                               positions=pos, seed=res.options.seed, dpi=dpi,
-                                               anonymize=anonymize, key=key)
+    drawn = network_figures(net, ("png", "svg"), metrics=res.node_metrics, mixing=mixing, positions=pos,
+                            seed=res.options.seed, dpi=dpi, anonymize=anonymize, key=key)
+    out.update({f"network.{fmt}": data for fmt, data in drawn.items()})
     if mixing is not None and len(mixing):
         for fmt in ("png", "svg"):
             out[f"sector_mixing.{fmt}"] = mixing_heatmap(mixing, fmt=fmt, directed=net.directed, dpi=dpi)
