@@ -16,7 +16,7 @@ from ..formatting import is_missing
 from ..results import Analysis
 from .options import NOT_COMPUTED, ReportContent
 
-__all__ = ["make_figures", "FigureSet", "figure_files", "small_png", "workbook", "graphml", "gexf"]
+__all__ = ["make_figures", "FigureSet", "page_thumbnails", "figure_files", "small_png", "workbook", "graphml", "gexf"]
 
 
 def make_figures(res: Analysis, notes: list[str]) -> dict[str, bytes | str]:
@@ -39,11 +39,20 @@ def make_figures(res: Analysis, notes: list[str]) -> dict[str, bytes | str]:
     return out
 
 
-def _drawn(res: Analysis) -> tuple[dict[str, bytes | str], tuple[str, ...], float]:
+def page_thumbnails(figures: Mapping[str, bytes | str]) -> dict[str, str]:
+    """The page's figures: stem → :func:`small_png` data URI of each PNG (those that can be read)."""
+    out = {}
+    for name, data in figures.items():
+        if name.endswith(".png") and (uri := small_png(data.encode() if isinstance(data, str) else bytes(data))):
+            out[name.rsplit(".", 1)[0]] = uri
+    return out
+
+
+def _drawn(res: Analysis) -> tuple[dict[str, bytes | str], tuple[str, ...], float, dict[str, str]]:
     t = time.perf_counter()
     notes: list[str] = []
     figures = make_figures(res, notes)
-    return figures, tuple(notes), time.perf_counter() - t
+    return figures, tuple(notes), time.perf_counter() - t, page_thumbnails(figures)
 
 
 class FigureSet(Mapping[str, bytes | str]):
@@ -52,8 +61,9 @@ class FigureSet(Mapping[str, bytes | str]):
     On networks of at least :data:`netanalysis.background.MIN_TIES` ties they are drawn in a child
     process (:class:`netanalysis.background.Background`) while the report's other files are written;
     the first read waits for them. ``notes`` holds what the page should say about them (a figure
-    that could not be drawn), ``seconds`` the time drawing took. The figures are the same bytes
-    either way.
+    that could not be drawn), ``seconds`` the time drawing took, ``thumbnails`` the page's small
+    copies (:func:`page_thumbnails`, made beside the figures). The figures are the same bytes either
+    way.
     """
 
     def __init__(self, res: Analysis):
@@ -66,6 +76,10 @@ class FigureSet(Mapping[str, bytes | str]):
     @property
     def seconds(self) -> float:
         return self._job.result()[2]
+
+    @property
+    def thumbnails(self) -> dict[str, str]:
+        return self._job.result()[3]
 
     def cancel(self) -> None:
         """Stop drawing (the report failed)."""

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from .. import __version__
 from ..formatting import fmt
-from .files import small_png
+from .files import FigureSet, page_thumbnails
 from .heatmap import MAX_HEATMAP_GROUPS, mixing_matrix
 from .options import NOT_COMPUTED, ReportContent
 from .views import (
@@ -120,9 +120,7 @@ def render_html(c: ReportContent) -> str:
     """
     res, opts, t, dq = c.analysis, c.options, c.tables, c.data_quality_page
     mixing = res.mixing.pairs
-    figures = {name.rsplit(".", 1)[0]: uri for name, data in c.figures.items()
-               if name.endswith(".png") and (uri := small_png(bytes(data) if not isinstance(data, str)
-                                                             else data.encode())) is not None}
+    figures = c.figures.thumbnails if isinstance(c.figures, FigureSet) else page_thumbnails(c.figures)
     rr = dq.get("response_rates")
     ctx = {
         "title": opts.title or opts.name, "name": opts.name, "version": __version__,
