@@ -369,9 +369,9 @@ def brokerage_test(net: StakeholderNetwork, *, groups=None, permutations: int = 
     permutations : int
         Number of label permutations (0 = none). Group labels are shuffled over the nodes (group
         sizes kept) and every role is recounted, at node and network level. Vectorised: the open
-        2-paths are enumerated once and classified for a batch of permutations at a time. Skipped
-        with a warning when open 2-paths × permutations > :data:`PERMUTATION_BUDGET`: the number
-        of permutations is then reduced to fit (``BrokerageResult.permutations`` says how many ran).
+        2-paths are enumerated once and classified for a batch of permutations at a time. With a
+        warning when open 2-paths × permutations > :data:`PERMUTATION_BUDGET`: the number of
+        permutations is then reduced to fit (``BrokerageResult.permutations`` says how many ran).
         When fewer than :data:`MIN_PERMUTATIONS` would fit, the network-level test runs with all
         ``permutations`` on :data:`SAMPLED_PATHS` open 2-paths drawn uniformly (with replacement;
         ``BrokerageResult.sampled_paths``): the role shares of the sample under the observed labels
@@ -454,9 +454,7 @@ def _sample_open_paths(A: sp.csr_matrix, k: int, open_paths: int, gen) -> tuple[
     """k open 2-paths (a, v, b) drawn uniformly with replacement: a 2-path a → v → b uniform over all
     of them (v with probability ∝ in(v)·out(v), then one in- and one out-neighbour), kept when a ≠ b
     and a → b is absent (rejection keeps the draw uniform over the open ones)."""
-    n = A.shape[0]
     AT = sp.csr_matrix(A.T)
-    keys = np.repeat(np.arange(n, dtype=np.int64), np.diff(A.indptr)) * n + A.indices
     outdeg = np.diff(A.indptr).astype(np.int64)
     work = np.diff(AT.indptr).astype(np.int64) * outdeg
     cum = np.cumsum(work)
@@ -469,9 +467,7 @@ def _sample_open_paths(A: sp.csr_matrix, k: int, open_paths: int, gen) -> tuple[
         off = draw - (cum[v] - work[v])
         a = AT.indices[AT.indptr[v] + off // outdeg[v]]
         b = A.indices[A.indptr[v] + off % outdeg[v]]
-        code = a.astype(np.int64) * n + b
-        pos = np.minimum(np.searchsorted(keys, code), len(keys) - 1)
-        ok = (a != b) & (keys[pos] != code)
+        ok = (a != b) & (entries(A, a, b) == 0)                   # no arc a → b: open
         got.append((a[ok], v[ok], b[ok]))
         have += int(ok.sum())
     a, v, b = (np.concatenate(x)[:k] for x in zip(*got, strict=True))
@@ -493,15 +489,8 @@ def _permute_sample(network: pd.DataFrame, A: sp.csr_matrix, g: np.ndarray, path
         roles = _role_codes(lab[:, a], lab[:, v], lab[:, b]).astype(np.int64)
         roles += 5 * np.arange(B, dtype=np.int64)[:, None]
         tot[start:start + B] = np.bincount(roles.ravel(), minlength=5 * B).reshape(B, 5)
-    obs, tot = np.append(obs, k), np.column_stack([tot, np.full(R, float(k))])   # brokerage_total
-    scale = paths / k
-    pm, ps = tot.mean(axis=0), tot.std(axis=0, ddof=1) if R > 1 else np.full(6, np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        network["perm_mean"] = pm * scale
-        network["perm_sd"] = ps * scale
-        network["perm_z"] = (obs - pm) / ps
-    network["p_greater"] = ((tot >= obs).sum(axis=0) + 1) / (R + 1)
-    network["p_less"] = ((tot <= obs).sum(axis=0) + 1) / (R + 1)
+    _network_null(network, np.append(obs, k), np.column_stack([tot, np.full(R, float(k))]),   # + brokerage_total
+                  scale=paths / k)
 
 
 def _permute(nodes, network, raw, g, a, v, b, R, seed, batch):
@@ -541,11 +530,17 @@ def _permute(nodes, network, raw, g, a, v, b, R, seed, batch):
         nodes[f"{r}_perm_z"] = zp[:, j]
         nodes[f"{r}_p_greater"] = (ge[:, j] + 1) / (R + 1)
         nodes[f"{r}_p_less"] = (le[:, j] + 1) / (R + 1)
-    obs = raw.sum(axis=0)
+    _network_null(network, raw.sum(axis=0), tot)
+
+
+def _network_null(network: pd.DataFrame, obs: np.ndarray, tot: np.ndarray, scale: float = 1.0) -> None:
+    """Network-level permutation columns from the observed role totals and the R × 6 permuted ones;
+    mean and sd multiplied by ``scale`` (sampled paths → all paths), z and p-values as they are."""
+    R = len(tot)
     pm, ps = tot.mean(axis=0), tot.std(axis=0, ddof=1) if R > 1 else np.full(6, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        network["perm_mean"] = pm
-        network["perm_sd"] = ps
+        network["perm_mean"] = pm * scale
+        network["perm_sd"] = ps * scale
         network["perm_z"] = (obs - pm) / ps
     network["p_greater"] = ((tot >= obs).sum(axis=0) + 1) / (R + 1)
     network["p_less"] = ((tot <= obs).sum(axis=0) + 1) / (R + 1)
