@@ -58,10 +58,9 @@ def finish_report(rep, own: dict) -> None:
 
 
 def _groups_line(groups) -> str:
-    from .stakeholder_grid import GROUPS
+    from .stakeholder_grid import group_counts
 
-    counts = pd.Series(groups).value_counts()
-    return ", ".join(f"{g} {int(counts[g])}" for g in GROUPS if g in counts.index)
+    return ", ".join(f"{g} {n}" for g, n in group_counts(groups).items())
 
 
 @main.command("survey-form")

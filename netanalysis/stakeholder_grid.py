@@ -46,8 +46,8 @@ import pandas as pd
 from .errors import OptionError
 from .network import StakeholderNetwork
 
-__all__ = ["QUADRANTS", "GROUPS", "StakeholderGrid", "stakeholder_grid", "grid_columns", "grid_result",
-           "grid_figure", "grid_section_html", "insert_grid_html"]
+__all__ = ["QUADRANTS", "GROUPS", "StakeholderGrid", "stakeholder_grid", "group_counts", "grid_columns", "grid_result",
+           "grid_figure", "grid_section_html"]
 
 QUADRANTS = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
 GROUPS = ("engagement_priority", "hidden_broker", *QUADRANTS, "unknown")
@@ -147,8 +147,13 @@ class StakeholderGrid:
 
     def counts(self) -> dict[str, int]:
         """Organisations per group, in :data:`GROUPS` order (groups with none left out)."""
-        vc = self.table["group"].value_counts()
-        return {g: int(vc[g]) for g in GROUPS if g in vc.index}
+        return group_counts(self.table["group"])
+
+
+def group_counts(groups) -> dict[str, int]:
+    """Organisations per group of a grid's ``group`` column, in :data:`GROUPS` order (none: left out)."""
+    vc = pd.Series(groups).value_counts()
+    return {g: int(vc[g]) for g in GROUPS if g in vc.index}
 
 
 def grid_columns(net: StakeholderNetwork, influence: str | None = None, interest: str | None = None, *,
@@ -304,20 +309,3 @@ def grid_section_html(grid: StakeholderGrid, *, lang: str = "en", top: int = 15)
         counts=[(message(f"grid.{g}", lang), n) for g, n in grid.counts().items()], cut=cut,
         figure=files.small_png(png) if isinstance(png, bytes) else None, caption=message("report.fig_grid", lang),
         header=[message(f"col.{c}", lang) for c in cols], rows=rows)
-
-
-def insert_grid_html(page: str, grid: StakeholderGrid, *, lang: str = "en") -> str:
-    """The report page with the grid section before the interactive map and a link in the navigation."""
-    fragment = grid_section_html(grid, lang=lang)
-    anchor = '<section id="map">'
-    page = page.replace(anchor, fragment + "\n" + anchor, 1) if anchor in page else page.replace(
-        "</main>", fragment + "\n</main>", 1)
-    return page.replace('<a href="#map">', f'<a href="#stakeholder-grid">{_nav(lang)}</a><a href="#map">', 1)
-
-
-def _nav(lang: str) -> str:
-    from html import escape
-
-    from .i18n import message
-
-    return escape(message("report.grid", lang))

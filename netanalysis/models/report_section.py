@@ -1,7 +1,7 @@
 """The report's optional "Models" section (``netanalysis report --models``).
 
 :func:`models_section` computes the tables (pure); :func:`render_models_html` draws them as an HTML
-fragment (every data string escaped); :func:`insert_models_html` puts it into the report page before
+fragment (every data string escaped); :mod:`netanalysis.report.page` puts it into the report page before
 "Methods". The tables are written through the output registry (``tables/model_terms.csv`` …).
 """
 
@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import NetAnalysisError
 
-__all__ = ["ModelsSection", "models_section", "render_models_html", "insert_models_html", "REFERENCES"]
+__all__ = ["ModelsSection", "models_section", "render_models_html", "REFERENCES"]
 
 REFERENCES = [
     "Anderson, B. S., Butts, C., & Carley, K. (1999). The interaction of size and density with graph-level "
@@ -166,12 +166,3 @@ def methods_paragraph(sec: ModelsSection) -> str:
             "the best fits of random graphs with as many ties. QAP correlations (Krackhardt 1988) are tested by "
             "relabelling organisations at random, as R sna gcor and qaptest. "
             f"Seed {sec.seed}; {sec.replicates} random graphs or relabellings per test.")
-
-
-def insert_models_html(page: str, sec: ModelsSection, *, directed: bool) -> str:
-    """The page with the section inserted before "Methods" and a link to it in the navigation."""
-    fragment = render_models_html(sec, directed=directed)
-    anchor = '<section id="methods">'
-    page = page.replace(anchor, fragment + "\n" + anchor, 1) if anchor in page else page.replace(
-        "</main>", fragment + "\n</main>", 1)
-    return page.replace('<a href="#methods">', '<a href="#models">Models</a><a href="#methods">', 1)

@@ -143,13 +143,23 @@ def render_html(c: ReportContent) -> str:
         "tables": [(f"{n}.csv", len(df)) for n, df in t.items()],
         "opts": opts.public(), "not_computed": NOT_COMPUTED,
     }
-    page = _environment().get_template("report.html.j2").render(**ctx)
-    if c.models is not None:   # issue 16: the Models section renders itself (escaped) before "Methods"
-        from ..models.report_section import insert_models_html
+    return _environment().get_template("report.html.j2").render(**ctx, **_extra_sections(c))
 
-        page = insert_models_html(page, c.models, directed=res.network.directed)
-    if c.grid is not None:     # issue 17: the stakeholder grid, before the interactive map
-        from ..stakeholder_grid import insert_grid_html
 
-        page = insert_grid_html(page, c.grid)
-    return page
+def _extra_sections(c: ReportContent) -> dict:
+    """The sections that render themselves (every data string escaped there): the Models section
+    (issue 16, before "Methods") and the stakeholder grid (issue 17, before the interactive map)."""
+    from markupsafe import Markup
+
+    from ..i18n import message
+
+    out: dict = {"models_html": None, "grid_html": None, "grid_nav": message("report.grid", "en")}
+    if c.models is not None:
+        from ..models.report_section import render_models_html
+
+        out["models_html"] = Markup(render_models_html(c.models, directed=c.analysis.network.directed))
+    if c.grid is not None:
+        from ..stakeholder_grid import grid_section_html
+
+        out["grid_html"] = Markup(grid_section_html(c.grid))
+    return out
